@@ -1,0 +1,101 @@
+import path from 'node:path';
+import { ConfigError } from './config.errors.js';
+import { crossVariableProblems, EnvSchema, type Env } from './env.schema.js';
+
+export type StorageConfig =
+  | { driver: 'local'; rootDir: string }
+  | {
+      driver: 's3';
+      bucket: string;
+      region: string;
+      endpoint: string | undefined;
+      accessKeyId: string;
+      secretAccessKey: string;
+      cdnUrl: string | undefined;
+      forcePathStyle: boolean;
+      acl: 'public-read' | 'private' | undefined;
+    };
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  logLevel: Env['LOG_LEVEL'];
+  http: { port: number; publicBaseUrl: string | undefined };
+  /** `url` undefined means: start the embedded Postgres (development only). */
+  database: { url: string | undefined; caCert: string | undefined; poolMax: number };
+  /** `url` undefined means: spawn a private redis-server (development only). */
+  redis: { url: string | undefined };
+  queue: { prefix: string; attempts: number };
+  embeddedDir: string;
+  storage: StorageConfig;
+  auth: { apiTokens: string[] };
+  bullBoard: { user: string; password: string } | undefined;
+  uploads: { maxBytes: number };
+  worker: {
+    concurrency: number;
+    healthPort: number;
+    shutdownGraceMs: number;
+    lockDurationMs: number;
+    stalledIntervalMs: number;
+    maxStalledCount: number;
+  };
+  reconcile: { intervalMs: number };
+  media: { ladderHeights: number[]; segmentSeconds: number; x264Preset: Env['X264_PRESET'] };
+  webhooks: { secret: string | undefined; defaultUrl: string | undefined };
+}
+
+/** Validates the whole environment at once; throws ConfigError naming every bad variable. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const present = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(present);
+  const problems = [
+    ...(parsed.error?.issues ?? []).map((issue) => ({
+      variable: String(issue.path[0] ?? '(environment)'),
+      message: issue.message,
+    })),
+    ...crossVariableProblems(present),
+  ];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  const e = parsed.data;
+  const embeddedDir = path.resolve(cwd, e.EMBEDDED_DIR);
+  return {
+    env: e.NODE_ENV,
+    logLevel: e.LOG_LEVEL,
+    http: { port: e.PORT, publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/+$/, '') },
+    database: { url: e.DATABASE_URL, caCert: e.DATABASE_CA_CERT, poolMax: e.DATABASE_POOL_MAX },
+    redis: { url: e.REDIS_URL },
+    queue: { prefix: e.QUEUE_PREFIX, attempts: e.JOB_ATTEMPTS },
+    embeddedDir,
+    storage:
+      e.STORAGE_DRIVER === 's3'
+        ? {
+            driver: 's3',
+            // superRefine guarantees these are present when STORAGE_DRIVER=s3.
+            bucket: e.SPACES_BUCKET!,
+            region: e.SPACES_REGION!,
+            accessKeyId: e.SPACES_ACCESS_KEY!,
+            secretAccessKey: e.SPACES_SECRET_KEY!,
+            endpoint: e.SPACES_ENDPOINT,
+            cdnUrl: e.SPACES_CDN_URL,
+            forcePathStyle: e.SPACES_FORCE_PATH_STYLE,
+            acl: e.SPACES_ACL,
+          }
+        : { driver: 'local', rootDir: path.resolve(cwd, e.STORAGE_DIR ?? path.join(e.EMBEDDED_DIR, 'storage')) },
+    auth: { apiTokens: e.API_TOKENS ?? [] },
+    bullBoard:
+      e.BULL_BOARD_USER !== undefined && e.BULL_BOARD_PASSWORD !== undefined
+        ? { user: e.BULL_BOARD_USER, password: e.BULL_BOARD_PASSWORD }
+        : undefined,
+    uploads: { maxBytes: e.MAX_UPLOAD_BYTES },
+    worker: {
+      concurrency: e.WORKER_CONCURRENCY,
+      healthPort: e.WORKER_HEALTH_PORT,
+      shutdownGraceMs: e.WORKER_SHUTDOWN_GRACE_S * 1000,
+      lockDurationMs: e.JOB_LOCK_DURATION_MS,
+      stalledIntervalMs: e.JOB_STALLED_INTERVAL_MS,
+      maxStalledCount: e.JOB_MAX_STALLED_COUNT,
+    },
+    reconcile: { intervalMs: e.RECONCILE_INTERVAL_S * 1000 },
+    media: { ladderHeights: e.LADDER_HEIGHTS, segmentSeconds: e.HLS_SEGMENT_SECONDS, x264Preset: e.X264_PRESET },
+    webhooks: { secret: e.WEBHOOK_SECRET, defaultUrl: e.WEBHOOK_DEFAULT_URL },
+  };
+}

@@ -1,0 +1,107 @@
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(1).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const url = (protocols: RegExp, example: string) =>
+  z.string().refine((v) => {
+    try {
+      return protocols.test(new URL(v).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a URL like ${example}`);
+const httpUrl = url(/^https?:$/, 'https://example.com');
+const commaList = z
+  .string()
+  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+
+/**
+ * Every environment variable Reelforge reads, in one place. Names are kept from the existing
+ * deployment (SPACES_*). Empty strings count as unset, since `.env` files and App Platform
+ * often carry `VAR=`.
+ */
+export const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    PORT: port.default(3000),
+    PUBLIC_BASE_URL: httpUrl.optional(),
+
+    DATABASE_URL: url(/^postgres(ql)?:$/, 'postgres://user:pass@host:5432/db').optional(),
+    DATABASE_CA_CERT: z.string().optional(),
+    DATABASE_POOL_MAX: positiveInt.max(100).default(10),
+    REDIS_URL: url(/^rediss?:$/, 'redis://host:6379 or rediss://host:25061').optional(),
+    QUEUE_PREFIX: z
+      .string()
+      .regex(/^[a-zA-Z0-9_-]{1,32}$/, 'letters, digits, - and _ only (max 32)')
+      .default('reelforge'),
+    EMBEDDED_DIR: z.string().default('.reelforge'),
+
+    STORAGE_DRIVER: z.enum(['local', 's3']).default('local'),
+    STORAGE_DIR: z.string().optional(),
+    SPACES_ACCESS_KEY: z.string().optional(),
+    SPACES_SECRET_KEY: z.string().optional(),
+    SPACES_BUCKET: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'a bucket name of 3-63 lowercase letters, digits, dots or dashes')
+      .optional(),
+    SPACES_REGION: z.string().optional(),
+    SPACES_ENDPOINT: httpUrl.optional(),
+    SPACES_CDN_URL: httpUrl.optional(),
+    SPACES_FORCE_PATH_STYLE: z.stringbool().default(false),
+    SPACES_ACL: z.enum(['public-read', 'private']).optional(),
+
+    API_TOKENS: commaList.optional(),
+    BULL_BOARD_USER: z.string().optional(),
+    BULL_BOARD_PASSWORD: z.string().optional(),
+
+    MAX_UPLOAD_BYTES: positiveInt.default(5 * 1024 ** 3),
+    WORKER_CONCURRENCY: positiveInt.max(64).default(1),
+    WORKER_HEALTH_PORT: port.default(3001),
+    WORKER_SHUTDOWN_GRACE_S: z.coerce.number().int().min(0).max(3600).default(30),
+    JOB_LOCK_DURATION_MS: positiveInt.min(5_000).default(30_000),
+    JOB_STALLED_INTERVAL_MS: positiveInt.min(1_000).default(15_000),
+    JOB_MAX_STALLED_COUNT: z.coerce.number().int().min(0).max(10).default(2),
+    JOB_ATTEMPTS: positiveInt.max(20).default(3),
+    RECONCILE_INTERVAL_S: z.coerce.number().int().min(0).default(60),
+
+    LADDER_HEIGHTS: commaList
+      .pipe(z.array(z.coerce.number<string>().int().min(144).max(4320)).min(1))
+      .default([1080, 720, 480, 360]),
+    HLS_SEGMENT_SECONDS: z.coerce.number().int().min(1).max(20).default(4),
+    X264_PRESET: z
+      .enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow', 'slower', 'veryslow'])
+      .default('veryfast'),
+
+    WEBHOOK_SECRET: z.string().min(16, 'use at least 16 characters').optional(),
+    WEBHOOK_DEFAULT_URL: httpUrl.optional(),
+  });
+
+type RawEnv = Record<string, string | undefined>;
+
+/**
+ * Rules that tie variables together. They read the raw strings, so they are reported even when
+ * another variable failed to parse: the operator sees every problem in one message.
+ */
+export function crossVariableProblems(raw: RawEnv): { variable: string; message: string }[] {
+  const problems: { variable: string; message: string }[] = [];
+  const need = (variable: string, why: string) => {
+    if (raw[variable] === undefined) problems.push({ variable, message: `required ${why}` });
+  };
+  if (raw.STORAGE_DRIVER === 's3') {
+    for (const v of ['SPACES_ACCESS_KEY', 'SPACES_SECRET_KEY', 'SPACES_BUCKET', 'SPACES_REGION']) {
+      need(v, 'when STORAGE_DRIVER=s3');
+    }
+  }
+  if (raw.NODE_ENV === 'production') {
+    need('DATABASE_URL', 'in production (the embedded Postgres is for development only)');
+    need('REDIS_URL', 'in production (the embedded Redis is for development only)');
+    need('API_TOKENS', 'in production (without tokens every request would be refused)');
+  }
+  if ((raw.BULL_BOARD_USER === undefined) !== (raw.BULL_BOARD_PASSWORD === undefined)) {
+    need(raw.BULL_BOARD_USER === undefined ? 'BULL_BOARD_USER' : 'BULL_BOARD_PASSWORD', 'together with the other BULL_BOARD_* variable');
+  }
+  return problems;
+}
+
+export type Env = z.infer<typeof EnvSchema>;

@@ -1,0 +1,3 @@
+export { ConfigError, type ConfigProblem } from './config.errors.js';
+export { crossVariableProblems, EnvSchema, type Env } from './env.schema.js';
+export { loadConfig, type Config, type StorageConfig } from './config.loader.js';

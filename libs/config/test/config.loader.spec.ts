@@ -1,0 +1,118 @@
+import { describe, expect, it } from '@jest/globals';
+import { ConfigError, loadConfig } from '@reelforge/config';
+
+const problemsOf = (env: NodeJS.ProcessEnv): string[] => {
+  try {
+    loadConfig(env, '/srv/app');
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems.map((p) => `${p.variable}: ${p.message}`);
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+};
+
+describe('loadConfig', () => {
+  it('when nothing is set, then it yields zero-config development defaults', () => {
+    const config = loadConfig({}, '/srv/app');
+    expect(config).toMatchObject({
+      env: 'development',
+      http: { port: 3000, publicBaseUrl: undefined },
+      database: { url: undefined },
+      redis: { url: undefined },
+      queue: { prefix: 'reelforge', attempts: 3 },
+      embeddedDir: '/srv/app/.reelforge',
+      storage: { driver: 'local', rootDir: '/srv/app/.reelforge/storage' },
+      auth: { apiTokens: [] },
+      bullBoard: undefined,
+      worker: { concurrency: 1, healthPort: 3001, shutdownGraceMs: 30_000 },
+      media: { ladderHeights: [1080, 720, 480, 360], segmentSeconds: 4, x264Preset: 'veryfast' },
+    });
+  });
+
+  it('when s3 is configured, then it builds the s3 storage config and trims the public URL', () => {
+    const config = loadConfig(
+      {
+        STORAGE_DRIVER: 's3',
+        SPACES_ACCESS_KEY: 'access',
+        SPACES_SECRET_KEY: 'secret',
+        SPACES_BUCKET: 'my-videos',
+        SPACES_REGION: 'nyc3',
+        SPACES_ENDPOINT: 'https://nyc3.digitaloceanspaces.com',
+        PUBLIC_BASE_URL: 'https://video.example.com/',
+        API_TOKENS: ' a, b ,,c ',
+        LADDER_HEIGHTS: '720,360',
+      },
+      '/srv/app',
+    );
+    expect(config.storage).toEqual({
+      driver: 's3',
+      bucket: 'my-videos',
+      region: 'nyc3',
+      endpoint: 'https://nyc3.digitaloceanspaces.com',
+      accessKeyId: 'access',
+      secretAccessKey: 'secret',
+      cdnUrl: undefined,
+      forcePathStyle: false,
+      acl: undefined,
+    });
+    expect(config.http.publicBaseUrl).toBe('https://video.example.com');
+    expect(config.auth.apiTokens).toEqual(['a', 'b', 'c']);
+    expect(config.media.ladderHeights).toEqual([720, 360]);
+  });
+
+  it('when several variables are wrong, then one error lists every one of them by name', () => {
+    expect(
+      problemsOf({ PORT: 'eighty', STORAGE_DRIVER: 's3', SPACES_REGION: 'nyc3', REDIS_URL: 'localhost:6379' }),
+    ).toEqual([
+      expect.stringMatching(/^PORT: /),
+      expect.stringMatching(/^REDIS_URL: must be a URL like redis:\/\//),
+      'SPACES_ACCESS_KEY: required when STORAGE_DRIVER=s3',
+      'SPACES_SECRET_KEY: required when STORAGE_DRIVER=s3',
+      'SPACES_BUCKET: required when STORAGE_DRIVER=s3',
+    ]);
+  });
+
+  it('when production lacks its services, then it refuses to fall back to embedded ones', () => {
+    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
+      'DATABASE_URL: required in production (the embedded Postgres is for development only)',
+      'REDIS_URL: required in production (the embedded Redis is for development only)',
+      'API_TOKENS: required in production (without tokens every request would be refused)',
+    ]);
+  });
+
+  it('when empty strings are set, then they count as unset', () => {
+    expect(loadConfig({ DATABASE_URL: '', PORT: '' }).database.url).toBeUndefined();
+  });
+
+  it('when only one Bull Board credential is set, then it names the missing one', () => {
+    expect(problemsOf({ BULL_BOARD_USER: 'ops' })).toEqual([
+      'BULL_BOARD_PASSWORD: required together with the other BULL_BOARD_* variable',
+    ]);
+  });
+
+  it('when the message is printed, then it never contains a secret value', () => {
+    const err = (() => {
+      try {
+        loadConfig({ STORAGE_DRIVER: 's3', SPACES_SECRET_KEY: 'super-secret-value', SPACES_BUCKET: 'X' });
+      } catch (e) {
+        return e as Error;
+      }
+      return undefined;
+    })();
+    expect(err?.message).toContain('SPACES_BUCKET');
+    expect(err?.message).not.toContain('super-secret-value');
+  });
+
+  it.each([
+    ['LADDER_HEIGHTS', '1080,abc'],
+    ['LADDER_HEIGHTS', '100'],
+    ['WORKER_CONCURRENCY', '0'],
+    ['HLS_SEGMENT_SECONDS', '30'],
+    ['X264_PRESET', 'turbo'],
+    ['QUEUE_PREFIX', 'bad:prefix'],
+    ['SPACES_FORCE_PATH_STYLE', 'maybe'],
+    ['WEBHOOK_SECRET', 'short'],
+  ])('when %s=%s, then it is reported', (variable, value) => {
+    expect(problemsOf({ [variable]: value })).toEqual([expect.stringMatching(new RegExp(`^${variable}: `))]);
+  });
+});
