@@ -1,0 +1,21 @@
+export { createRedisConnection, type RedisRole } from './redis.connection.js';
+export { checkRedisPolicy, type RedisPolicyReport } from './redis-policy.check.js';
+export {
+  QueueName,
+  TranscodeJobPayloadSchema,
+  TranscodeProgressSchema,
+  parseTranscodeBullJobId,
+  transcodeBullJobId,
+  type TranscodeJobPayload,
+  type TranscodeProgress,
+} from './transcode.payload.js';
+export {
+  createTranscodeQueue,
+  createTranscodeWorker,
+  enqueueTranscode,
+  type TranscodeQueue,
+  type TranscodeQueueOptions,
+  type TranscodeResult,
+  type TranscodeWorkerOptions,
+} from './transcode.queue.js';
+export { freePort, RedisServerMissingError, startEmbeddedRedis, type EmbeddedRedis, type EmbeddedRedisOptions } from './embedded-redis.js';

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+
+export const QueueName = {
+  transcode: 'transcode',
+  webhooks: 'webhooks',
+} as const;
+export type QueueName = (typeof QueueName)[keyof typeof QueueName];
+
+/**
+ * What the worker needs to run one attempt. Postgres stays the source of truth; the name and ladder
+ * ride along so operators can read them in Bull Board.
+ */
+export const TranscodeJobPayloadSchema = z.object({
+  jobId: z.string().min(1),
+  fileId: z.string().min(1),
+  attempt: z.number().int().positive(),
+  originalName: z.string(),
+  sourceKey: z.string().min(1),
+  ladder: z.unknown().optional(),
+});
+export type TranscodeJobPayload = z.infer<typeof TranscodeJobPayloadSchema>;
+
+/** What the worker reports through job.updateProgress; the SSE stream and Bull Board read it. */
+export const TranscodeProgressSchema = z.object({
+  stage: z.enum(['queued', 'probing', 'encoding', 'uploading', 'finalizing', 'done']),
+  percent: z.number().min(0).max(100),
+  etaSeconds: z.number().nonnegative().nullable(),
+  speed: z.number().nonnegative().nullable(),
+});
+export type TranscodeProgress = z.infer<typeof TranscodeProgressSchema>;
+
+/**
+ * BullMQ silently ignores an add whose id exists in any state, completed and failed included, so each
+ * attempt gets its own id. `:` is reserved by BullMQ keys, hence the dot.
+ */
+export function transcodeBullJobId(jobId: string, attempt: number): string {
+  if (jobId.includes(':')) throw new Error(`job id must not contain ':' (got ${jobId})`);
+  return `${jobId}.${attempt}`;
+}
+
+export function parseTranscodeBullJobId(bullJobId: string): { jobId: string; attempt: number } | undefined {
+  const match = /^([^.:]+)\.(\d+)$/.exec(bullJobId);
+  return match ? { jobId: match[1]!, attempt: Number(match[2]) } : undefined;
+}
