@@ -1,0 +1,61 @@
+const CONTENT_TYPES: Readonly<Record<string, string>> = {
+  m3u8: 'application/vnd.apple.mpegurl',
+  ts: 'video/mp2t',
+  m4s: 'video/iso.segment',
+  mp4: 'video/mp4',
+  m4v: 'video/mp4',
+  m4a: 'audio/mp4',
+  aac: 'audio/aac',
+  mov: 'video/quicktime',
+  mkv: 'video/x-matroska',
+  webm: 'video/webm',
+  avi: 'video/x-msvideo',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  webp: 'image/webp',
+  vtt: 'text/vtt',
+  json: 'application/json',
+};
+
+export const DEFAULT_CONTENT_TYPE = 'application/octet-stream';
+
+/** Playlists are rewritten while a job runs (and on retry), so players and CDNs must re-check soon. */
+export const PLAYLIST_CACHE_CONTROL = 'public, max-age=10';
+/** Media segments (including packed-audio `.aac`) never change under the same key once written. */
+export const SEGMENT_CACHE_CONTROL = 'public, max-age=31536000, immutable';
+/** Posters and captions may be regenerated; an hour keeps CDN hits high without long staleness. */
+export const ASSET_CACHE_CONTROL = 'public, max-age=3600';
+/** Anything else (uploaded originals) is not meant for shared caches. */
+export const PRIVATE_CACHE_CONTROL = 'private, no-cache';
+
+function extensionOf(key: string): string {
+  const name = key.slice(key.lastIndexOf('/') + 1);
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? name.slice(dot + 1).toLowerCase() : '';
+}
+
+/** MIME type from the key's extension (case-insensitive), `application/octet-stream` otherwise. */
+export function contentTypeFor(key: string): string {
+  return CONTENT_TYPES[extensionOf(key)] ?? DEFAULT_CONTENT_TYPE;
+}
+
+/** `Cache-Control` for an object, chosen by its role in an HLS package. */
+export function cacheControlFor(key: string): string {
+  switch (extensionOf(key)) {
+    case 'm3u8':
+      return PLAYLIST_CACHE_CONTROL;
+    case 'ts':
+    case 'm4s':
+    case 'aac':
+      return SEGMENT_CACHE_CONTROL;
+    case 'jpg':
+    case 'jpeg':
+    case 'png':
+    case 'webp':
+    case 'vtt':
+      return ASSET_CACHE_CONTROL;
+    default:
+      return PRIVATE_CACHE_CONTROL;
+  }
+}

@@ -1,0 +1,39 @@
+export type { ByteRange } from './byte-range.guard.js';
+export {
+  ASSET_CACHE_CONTROL,
+  cacheControlFor,
+  contentTypeFor,
+  DEFAULT_CONTENT_TYPE,
+  PLAYLIST_CACHE_CONTROL,
+  PRIVATE_CACHE_CONTROL,
+  SEGMENT_CACHE_CONTROL,
+} from './content-type.policy.js';
+export { MAX_FILE_NAME_LENGTH, safeFileName } from './file-name.sanitizer.js';
+export { LocalDriver, type LocalDriverOptions } from './local.driver.js';
+export { localPublicUrl, parseSpacesEndpoint, s3PublicUrl, type S3PublicUrlOptions } from './public-url.builder.js';
+export { S3Driver, type S3DriverOptions } from './s3.driver.js';
+export {
+  localStorageConfigSchema,
+  type LocalStorageConfig,
+  s3StorageConfigSchema,
+  type S3StorageConfig,
+  type StorageConfig,
+  storageConfigSchema,
+} from './storage.config.js';
+export type {
+  ListedObject,
+  PutFileOptions,
+  PutResult,
+  PutStreamOptions,
+  StorageDriver,
+  StoredObjectStat,
+} from './storage.driver.js';
+export {
+  InvalidStorageKeyError,
+  StorageError,
+  type StorageErrorCode,
+  StorageNotFoundError,
+  StorageRangeNotSatisfiableError,
+} from './storage.errors.js';
+export { createStorageDriver } from './storage.factory.js';
+export { assertSafeKey, MAX_KEY_BYTES } from './storage-key.guard.js';

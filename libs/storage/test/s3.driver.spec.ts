@@ -1,0 +1,204 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createStorageDriver, S3Driver, StorageError, type S3DriverOptions } from '../src/index.js';
+import { createS3Client } from '../src/s3-client.factory.js';
+import { type S3rverHandle, startS3rver } from '../src/testing/index.js';
+import { describeStorageDriverContract } from './storage-driver.contract.js';
+
+const MiB = 1024 * 1024;
+
+function optionsFor(s3: S3rverHandle, extra: Partial<S3DriverOptions> = {}): S3DriverOptions {
+  const { driver: _driver, ...options } = s3.storageConfig;
+  return { ...options, ...extra };
+}
+
+describeStorageDriverContract('S3Driver on s3rver', async () => {
+  const s3 = await startS3rver();
+  const driver = createStorageDriver(s3.storageConfig);
+  return {
+    driver,
+    dispose: async () => {
+      await driver.close();
+      await s3.stop();
+    },
+  };
+});
+
+describe('S3Driver', () => {
+  let s3: S3rverHandle;
+  let driver: S3Driver;
+  let raw: S3Client;
+  let scratch: string;
+  /** Names of the SDK commands the driver sent, in order. */
+  const sent: string[] = [];
+  const deleteHeaders: string[][] = [];
+
+  beforeAll(async () => {
+    s3 = await startS3rver();
+    const options = optionsFor(s3, { partSizeBytes: 5 * MiB, listPageSize: 2, acl: 'public-read' });
+    const client = createS3Client(options);
+    client.middlewareStack.add(
+      (next, context) => (args) => {
+        sent.push(context.commandName ?? '');
+        return next(args);
+      },
+      { step: 'initialize', name: 'recordCommands' },
+    );
+    client.middlewareStack.add(
+      (next, context) => (args) => {
+        const headers = (args.request as { headers: Record<string, string> }).headers;
+        if (context.commandName === 'DeleteObjectsCommand') deleteHeaders.push(Object.keys(headers));
+        return next(args);
+      },
+      { step: 'finalizeRequest', name: 'recordDeleteHeaders' },
+    );
+    driver = new S3Driver(options, client);
+    raw = new S3Client({
+      region: s3.region,
+      endpoint: s3.endpoint,
+      forcePathStyle: true,
+      credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+    });
+    scratch = await mkdtemp(join(tmpdir(), 'reelforge-s3-'));
+  });
+
+  afterAll(async () => {
+    raw?.destroy();
+    await driver?.close();
+    await s3?.stop();
+    await rm(scratch, { recursive: true, force: true });
+  });
+
+  it('when a stream exceeds one part, then a multipart upload stores it byte for byte', async () => {
+    const written = createHash('sha256');
+    const chunks = function* () {
+      for (let i = 0; i < 12 * 16; i += 1) {
+        const chunk = randomBytes(64 * 1024);
+        written.update(chunk);
+        yield chunk;
+      }
+    };
+    sent.length = 0;
+
+    const result = await driver.putStream('uploads/m1/big.mov', Readable.from(chunks()));
+
+    expect(result.bytes).toBe(12 * MiB);
+    expect(sent.filter((name) => name === 'UploadPartCommand')).toHaveLength(3);
+    expect(sent).toContain('CompleteMultipartUploadCommand');
+    const received = createHash('sha256');
+    for await (const chunk of await driver.getStream('uploads/m1/big.mov')) received.update(chunk as Buffer);
+    expect(received.digest('hex')).toBe(written.digest('hex'));
+  });
+
+  it('when listing with a small page size, then every page is followed exactly once', async () => {
+    const keys = Array.from({ length: 5 }, (_, i) => `hls/pg/360p/seg_0000${i}.ts`);
+    for (const key of keys) await driver.putStream(key, Readable.from(['s']));
+
+    sent.length = 0;
+
+    const listed: string[] = [];
+    for await (const { key } of driver.list('hls/pg')) listed.push(key);
+
+    expect(listed).toEqual(keys);
+    expect(sent.filter((name) => name === 'ListObjectsV2Command')).toHaveLength(3);
+    expect(await driver.deletePrefix('hls/pg')).toBe(5);
+    expect(await driver.stat(keys[4] ?? '')).toBeNull();
+  });
+
+  it('when deleting a prefix, then DeleteObjects carries Content-MD5 (Spaces and MinIO need it), not CRC32', async () => {
+    await driver.putStream('hls/md5/master.m3u8', Readable.from(['x']));
+    deleteHeaders.length = 0;
+
+    await driver.deletePrefix('hls/md5');
+
+    expect(deleteHeaders).toHaveLength(1);
+    expect(deleteHeaders[0]).toContain('content-md5');
+    expect(deleteHeaders[0]?.filter((h) => h.startsWith('x-amz-checksum-'))).toEqual([]);
+  });
+
+  it('when putting a file, then content type, cache control and the explicit type are stored', async () => {
+    const local = join(scratch, 'seg.ts');
+    await writeFile(local, Buffer.alloc(188, 0x47));
+
+    await driver.putFile('hls/c1/720p/seg_00001.ts', local);
+    await driver.putFile('hls/c1/custom.bin', local, { contentType: 'video/mp2t', cacheControl: 'no-store' });
+
+    const segment = await raw.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: 'hls/c1/720p/seg_00001.ts' }));
+    expect(segment).toMatchObject({ ContentType: 'video/mp2t', CacheControl: 'public, max-age=31536000, immutable' });
+    const custom = await raw.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: 'hls/c1/custom.bin' }));
+    expect(custom).toMatchObject({ ContentType: 'video/mp2t', CacheControl: 'no-store' });
+  });
+
+  it('when putting a stream with an explicit content type, then stat reports it', async () => {
+    await driver.putStream('uploads/c2/raw', Readable.from(['x']), { contentType: 'video/webm' });
+
+    expect((await driver.stat('uploads/c2/raw'))?.contentType).toBe('video/webm');
+  });
+
+  it('builds path-style public URLs for a plain endpoint', () => {
+    expect(driver.publicUrl('hls/u1/master.m3u8')).toBe(`${s3.endpoint}/${s3.bucket}/hls/u1/master.m3u8`);
+    expect(driver.kind).toBe('s3');
+  });
+
+  it('when the bucket does not exist, then checkHealth rejects with StorageError', async () => {
+    const wrongBucket = new S3Driver(optionsFor(s3, { bucket: 'no-such-bucket-here' }));
+    try {
+      await expect(wrongBucket.checkHealth()).rejects.toBeInstanceOf(StorageError);
+      await expect(wrongBucket.getStream('a/b')).rejects.toMatchObject({ code: 'storage_unavailable' });
+    } finally {
+      await wrongBucket.close();
+    }
+  });
+
+  describe('when the endpoint is down', () => {
+    let down: S3rverHandle;
+    let orphan: S3Driver;
+
+    beforeAll(async () => {
+      down = await startS3rver();
+      orphan = new S3Driver(optionsFor(down, { secretAccessKey: 'do-not-leak-this-secret', partSizeBytes: 5 * MiB }));
+      await down.stop();
+    });
+
+    afterAll(async () => {
+      await orphan?.close();
+    });
+
+    it('then reads fail with a StorageError naming the operation and key, without credentials', async () => {
+      const failure = await orphan.getStream('hls/x1/master.m3u8').then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+
+      expect(failure).toBeInstanceOf(StorageError);
+      const error = failure as StorageError;
+      expect(error.code).toBe('storage_unavailable');
+      expect(error.message).toContain('getStream');
+      expect(error.message).toContain('hls/x1/master.m3u8');
+      expect(error.message).toMatch(/ECONNREFUSED/);
+      expect(error.message).not.toContain('do-not-leak-this-secret');
+      expect(error.cause).toBeDefined();
+    });
+
+    it('then writes and health checks fail the same way', async () => {
+      await expect(orphan.putStream('uploads/x2/a.mp4', Readable.from(['x']))).rejects.toThrow(/S3 putStream failed/);
+      await expect(orphan.checkHealth()).rejects.toBeInstanceOf(StorageError);
+    });
+
+    it('then a multipart upload failing while the body still flows is a StorageError', async () => {
+      const body = Readable.from(
+        (function* () {
+          for (let i = 0; i < 12; i += 1) yield Buffer.alloc(MiB, i);
+        })(),
+      );
+
+      await expect(orphan.putStream('uploads/x3/big.mp4', body)).rejects.toThrow(/S3 putStream failed .*ECONNREFUSED/);
+      expect(body.destroyed).toBe(true);
+    });
+  });
+});
