@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { JOB_STATUSES } from './job-state.machine.js';
+
+export const JobStatusSchema = z.enum(JOB_STATUSES);
+
+/** One produced rendition as the worker reports it; the shape belongs to the media layer. */
+export const RenditionRecordSchema = z.record(z.string(), z.unknown());
+export type RenditionRecord = z.infer<typeof RenditionRecordSchema>;
+
+export const JobSchema = z.object({
+  id: z.string(),
+  fileId: z.string(),
+  status: JobStatusSchema,
+  /** 0-100; stays below 100 until the job is completed. */
+  progress: z.number().min(0).max(100),
+  stage: z.string().nullable(),
+  /** Number of attempts started (each `markProcessing` counts one). */
+  attempts: z.number().int().nonnegative(),
+  errorCode: z.string().nullable(),
+  errorMessage: z.string().nullable(),
+  outputPrefix: z.string().nullable(),
+  renditions: z.array(RenditionRecordSchema),
+  /** The ladder options requested at submit time, as given. */
+  ladder: z.unknown().nullable(),
+  priority: z.number().int().nullable(),
+  webhookUrl: z.string().nullable(),
+  owner: z.string().nullable(),
+  idempotencyKey: z.string().nullable(),
+  bullmqJobId: z.string().nullable(),
+  workerId: z.string().nullable(),
+  queuedAt: z.date(),
+  startedAt: z.date().nullable(),
+  finishedAt: z.date().nullable(),
+  updatedAt: z.date(),
+  createdAt: z.date(),
+});
+export type Job = z.infer<typeof JobSchema>;
+
+export interface JobRow {
+  id: string;
+  file_id: string;
+  status: Job['status'];
+  progress: number;
+  stage: string | null;
+  attempts: number;
+  error_code: string | null;
+  error_message: string | null;
+  output_prefix: string | null;
+  renditions: RenditionRecord[];
+  ladder: unknown;
+  priority: number | null;
+  webhook_url: string | null;
+  owner: string | null;
+  idempotency_key: string | null;
+  bullmq_job_id: string | null;
+  worker_id: string | null;
+  queued_at: Date;
+  started_at: Date | null;
+  finished_at: Date | null;
+  updated_at: Date;
+  created_at: Date;
+}
+
+export function toJob(row: JobRow): Job {
+  return {
+    id: row.id,
+    fileId: row.file_id,
+    status: row.status,
+    progress: row.progress,
+    stage: row.stage,
+    attempts: row.attempts,
+    errorCode: row.error_code,
+    errorMessage: row.error_message,
+    outputPrefix: row.output_prefix,
+    renditions: row.renditions,
+    ladder: row.ladder,
+    priority: row.priority,
+    webhookUrl: row.webhook_url,
+    owner: row.owner,
+    idempotencyKey: row.idempotency_key,
+    bullmqJobId: row.bullmq_job_id,
+    workerId: row.worker_id,
+    queuedAt: row.queued_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    updatedAt: row.updated_at,
+    createdAt: row.created_at,
+  };
+}

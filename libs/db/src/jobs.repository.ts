@@ -1,0 +1,326 @@
+import { createId } from '@paralleldrive/cuid2';
+import { ActiveJobExistsError, UnknownFileError } from './db.errors.js';
+import { decodeJobCursor, encodeJobCursor } from './job-cursor.codec.js';
+import { toJob, type Job, type JobRow, type RenditionRecord } from './job.record.js';
+import { ACTIVE_JOB_STATUSES, allowedFrom, isTerminalStatus, type JobStatus } from './job-state.machine.js';
+import { SqlParams, toQueryFn, type QueryFn, type Queryable } from './queryable.js';
+
+export interface NewJob {
+  /** Defaults to a fresh cuid2. */
+  id?: string;
+  fileId: string;
+  /** Requested ladder options, stored as given. */
+  ladder?: unknown;
+  priority?: number | null;
+  webhookUrl?: string | null;
+  owner?: string | null;
+  idempotencyKey?: string | null;
+}
+
+export type CreateJobResult =
+  | { created: true; job: Job }
+  /** `active_job`: the file already has a queued/processing job; `idempotency_key`: the key was used before. */
+  | { created: false; job: Job; reason: 'active_job' | 'idempotency_key' };
+
+export interface ListJobsOptions {
+  status?: JobStatus;
+  owner?: string;
+  /** `nextCursor` of the previous page. */
+  cursor?: string;
+  /** 1-100, default 20. */
+  limit?: number;
+}
+
+export interface JobPage {
+  items: Job[];
+  nextCursor: string | null;
+}
+
+/** Given by the worker that owns the job, so a stalled worker that wakes up cannot overwrite its successor. */
+interface OwnerGuard {
+  workerId?: string;
+}
+
+interface TransitionSpec extends OwnerGuard {
+  from: readonly JobStatus[];
+  set: (p: SqlParams) => string;
+  /** A status change records `{ kind, data + from + attempt }`; `stage` records only actual stage changes. */
+  event: { kind: JobStatus; data: Record<string, unknown> } | 'stage-change';
+}
+
+const DEFAULT_PAGE_SIZE = 20;
+const MAX_PAGE_SIZE = 100;
+const MAX_CREATE_ATTEMPTS = 5;
+/** 100 means "done"; only markCompleted may write it. */
+const MAX_PROGRESS_WHILE_PROCESSING = 99.9;
+const ACTIVE_PER_FILE_INDEX = 'transcoding_jobs_one_active_per_file';
+const RETRY_FROM = allowedFrom('queued').filter(isTerminalStatus);
+const RELEASE_FROM = allowedFrom('queued').filter((status) => !isTerminalStatus(status));
+
+/**
+ * `transcoding_jobs` access. Every status change is one guarded UPDATE derived from the state machine,
+ * written together with its `job_events` row in the same statement; a refused change returns null.
+ */
+export class JobsRepository {
+  private readonly query: QueryFn;
+
+  constructor(db: Queryable) {
+    this.query = toQueryFn(db);
+  }
+
+  /**
+   * Inserts a queued job, unless the file already has an active job or the idempotency key was used:
+   * then that job is returned with `created: false`. Race-safe through the unique indexes.
+   */
+  async create(input: NewJob): Promise<CreateJobResult> {
+    for (let attempt = 0; attempt < MAX_CREATE_ATTEMPTS; attempt += 1) {
+      const inserted = await this.tryInsert(input);
+      if (inserted) return { created: true, job: inserted };
+      if (input.idempotencyKey) {
+        const previous = await this.findByIdempotencyKey(input.owner ?? null, input.idempotencyKey);
+        if (previous) return { created: false, job: previous, reason: 'idempotency_key' };
+      }
+      const active = await this.findActiveByFileId(input.fileId);
+      if (active) return { created: false, job: active, reason: 'active_job' };
+      // The conflicting job finished between the insert and the lookup; the slot is free again.
+    }
+    throw new Error(`Could not create a job for file ${input.fileId}: conflicting jobs kept changing`);
+  }
+
+  async findById(id: string): Promise<Job | null> {
+    return this.one('SELECT * FROM transcoding_jobs WHERE id = $1', [id]);
+  }
+
+  async findLatestByFileId(fileId: string): Promise<Job | null> {
+    return this.one('SELECT * FROM transcoding_jobs WHERE file_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1', [fileId]);
+  }
+
+  async findActiveByFileId(fileId: string): Promise<Job | null> {
+    return this.one('SELECT * FROM transcoding_jobs WHERE file_id = $1 AND status = ANY($2::text[])', [fileId, ACTIVE_JOB_STATUSES]);
+  }
+
+  async findByIdempotencyKey(owner: string | null, key: string): Promise<Job | null> {
+    // Same expression as the unique index, so the index serves the lookup.
+    return this.one(
+      `SELECT * FROM transcoding_jobs WHERE COALESCE(owner, '') = COALESCE($1::text, '') AND idempotency_key = $2`,
+      [owner, key],
+    );
+  }
+
+  /** Newest first, keyset-paginated over (created_at, id). Throws InvalidCursorError for a foreign cursor. */
+  async list(options: ListJobsOptions = {}): Promise<JobPage> {
+    const limit = options.limit ?? DEFAULT_PAGE_SIZE;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
+      throw new RangeError(`limit must be an integer from 1 to ${MAX_PAGE_SIZE} (got ${limit})`);
+    }
+    const p = new SqlParams();
+    const where: string[] = [];
+    if (options.status !== undefined) where.push(`status = ${p.add(options.status)}`);
+    if (options.owner !== undefined) where.push(`owner = ${p.add(options.owner)}`);
+    if (options.cursor !== undefined) {
+      const after = decodeJobCursor(options.cursor);
+      where.push(
+        `(created_at, id) < (timestamptz 'epoch' + ${p.add(after.createdAtMicros)}::bigint * interval '1 microsecond', ${p.add(after.id)})`,
+      );
+    }
+    const { rows } = await this.query<JobRow & { cursor_micros: string }>(
+      `SELECT *, (extract(epoch FROM created_at) * 1000000)::bigint::text AS cursor_micros
+       FROM transcoding_jobs
+       ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY created_at DESC, id DESC
+       LIMIT ${p.add(limit + 1)}`,
+      p.values,
+    );
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      items: page.map(toJob),
+      nextCursor: rows.length > limit && last ? encodeJobCursor({ createdAtMicros: last.cursor_micros, id: last.id }) : null,
+    };
+  }
+
+  /** For the reconciler: oldest queued first. */
+  async listByStatuses(statuses: readonly JobStatus[]): Promise<Job[]> {
+    const { rows } = await this.query<JobRow>(
+      'SELECT * FROM transcoding_jobs WHERE status = ANY($1::text[]) ORDER BY queued_at, id',
+      [statuses],
+    );
+    return rows.map(toJob);
+  }
+
+  async listActive(): Promise<Job[]> {
+    return this.listByStatuses(ACTIVE_JOB_STATUSES);
+  }
+
+  /** Remembers which BullMQ job carries the current attempt (not a status change). */
+  async setBullmqJobId(id: string, bullmqJobId: string): Promise<Job | null> {
+    return this.one('UPDATE transcoding_jobs SET bullmq_job_id = $2, updated_at = now() WHERE id = $1 RETURNING *', [id, bullmqJobId]);
+  }
+
+  /**
+   * queued → processing, or processing → processing when a worker re-picks a stalled job. Starts a new
+   * attempt: attempts + 1 (or `attempt` if that is higher), progress back to 0, stage 'probing'.
+   */
+  async markProcessing(id: string, options: { workerId: string; attempt?: number }): Promise<Job | null> {
+    return this.transition(id, {
+      from: allowedFrom('processing'),
+      set: (p) =>
+        `status = 'processing', attempts = GREATEST(j.attempts + 1, ${p.add(options.attempt ?? 0)}::int),
+         worker_id = ${p.add(options.workerId)}, stage = 'probing', progress = 0, started_at = now(),
+         finished_at = NULL, error_code = NULL, error_message = NULL`,
+      event: { kind: 'processing', data: { workerId: options.workerId } },
+    });
+  }
+
+  /**
+   * Only while processing. Progress never moves backwards (late or reordered writes are harmless) and
+   * stays below 100 until markCompleted.
+   */
+  async updateProgress(id: string, update: { progress: number; stage?: string } & OwnerGuard): Promise<Job | null> {
+    if (!Number.isFinite(update.progress)) throw new RangeError(`progress must be a finite number (got ${update.progress})`);
+    const progress = Math.min(Math.max(update.progress, 0), MAX_PROGRESS_WHILE_PROCESSING);
+    return this.transition(id, {
+      from: ['processing'],
+      workerId: update.workerId,
+      set: (p) => `progress = GREATEST(j.progress, ${p.add(progress)}::real), stage = COALESCE(${p.add(update.stage ?? null)}::text, j.stage)`,
+      event: 'stage-change',
+    });
+  }
+
+  async markCompleted(id: string, result: { renditions: RenditionRecord[]; outputPrefix: string } & OwnerGuard): Promise<Job | null> {
+    return this.transition(id, {
+      from: allowedFrom('completed'),
+      workerId: result.workerId,
+      set: (p) =>
+        `status = 'completed', progress = 100, stage = 'done', finished_at = now(),
+         renditions = ${p.add(JSON.stringify(result.renditions))}::jsonb, output_prefix = ${p.add(result.outputPrefix)}`,
+      event: { kind: 'completed', data: { outputPrefix: result.outputPrefix, renditions: result.renditions.length } },
+    });
+  }
+
+  async markFailed(id: string, failure: { code: string; message: string } & OwnerGuard): Promise<Job | null> {
+    return this.transition(id, {
+      from: allowedFrom('failed'),
+      workerId: failure.workerId,
+      set: (p) => `status = 'failed', finished_at = now(), error_code = ${p.add(failure.code)}, error_message = ${p.add(failure.message)}`,
+      event: { kind: 'failed', data: { code: failure.code, message: failure.message } },
+    });
+  }
+
+  async markCancelled(id: string): Promise<Job | null> {
+    return this.transition(id, {
+      from: allowedFrom('cancelled'),
+      set: () => `status = 'cancelled', finished_at = now()`,
+      event: { kind: 'cancelled', data: {} },
+    });
+  }
+
+  /**
+   * failed | cancelled → queued for a retry: a clean slate except `attempts`. Throws ActiveJobExistsError
+   * when another job for the same file became active meanwhile.
+   */
+  async requeue(id: string, options: { reason: string }): Promise<Job | null> {
+    try {
+      return await this.transition(id, {
+        from: RETRY_FROM,
+        set: () =>
+          `status = 'queued', progress = 0, stage = 'queued', queued_at = now(), started_at = NULL, finished_at = NULL,
+           error_code = NULL, error_message = NULL, worker_id = NULL, bullmq_job_id = NULL, renditions = '[]', output_prefix = NULL`,
+        event: { kind: 'queued', data: { reason: options.reason } },
+      });
+    } catch (error) {
+      if (isUniqueViolation(error, ACTIVE_PER_FILE_INDEX)) {
+        const job = await this.findById(id);
+        throw new ActiveJobExistsError(job?.fileId ?? 'unknown');
+      }
+      throw error;
+    }
+  }
+
+  /** processing → queued: a shutting-down worker hands the job back, or stall recovery does it for a dead one. */
+  async releaseToQueued(id: string, options: { reason?: string } & OwnerGuard = {}): Promise<Job | null> {
+    return this.transition(id, {
+      from: RELEASE_FROM,
+      workerId: options.workerId,
+      set: () => `status = 'queued', progress = 0, stage = 'queued', queued_at = now(), worker_id = NULL`,
+      event: { kind: 'queued', data: { reason: options.reason ?? 'released' } },
+    });
+  }
+
+  private async tryInsert(input: NewJob): Promise<Job | null> {
+    try {
+      return await this.one(
+        `WITH ins AS (
+           INSERT INTO transcoding_jobs (id, file_id, status, stage, ladder, priority, webhook_url, owner, idempotency_key)
+           VALUES ($1, $2, 'queued', 'queued', $3::jsonb, $4, $5, $6, $7)
+           ON CONFLICT DO NOTHING
+           RETURNING *
+         ), ev AS (
+           INSERT INTO job_events (job_id, kind, data)
+           SELECT id, 'queued', jsonb_build_object('reason', 'created', 'attempt', attempts) FROM ins
+         )
+         SELECT * FROM ins`,
+        [
+          input.id ?? createId(),
+          input.fileId,
+          input.ladder === undefined ? null : JSON.stringify(input.ladder),
+          input.priority ?? null,
+          input.webhookUrl ?? null,
+          input.owner ?? null,
+          input.idempotencyKey ?? null,
+        ],
+      );
+    } catch (error) {
+      if (isPgError(error) && error.code === '23503') throw new UnknownFileError(input.fileId);
+      throw error;
+    }
+  }
+
+  /**
+   * One statement: lock the row if its status allows the move, update it, append the event.
+   * The FOR UPDATE lock makes `previous_*` exact even when two writers race for the same job.
+   */
+  private async transition(id: string, spec: TransitionSpec): Promise<Job | null> {
+    const p = new SqlParams();
+    const idParam = p.add(id);
+    const fromParam = p.add(spec.from);
+    const ownerGuard = spec.workerId === undefined ? '' : `AND worker_id = ${p.add(spec.workerId)}`;
+    const assignments = spec.set(p);
+    const event =
+      spec.event === 'stage-change'
+        ? `SELECT id, 'stage', jsonb_build_object('from', previous_stage, 'to', stage) FROM upd
+           WHERE stage IS DISTINCT FROM previous_stage`
+        : `SELECT id, ${p.add(spec.event.kind)}, ${p.add(JSON.stringify(spec.event.data))}::jsonb
+             || jsonb_build_object('from', previous_status, 'attempt', attempts) FROM upd`;
+    return this.one(
+      `WITH cur AS (
+         SELECT id, status, stage FROM transcoding_jobs
+         WHERE id = ${idParam} AND status = ANY(${fromParam}::text[]) ${ownerGuard}
+         FOR UPDATE
+       ), upd AS (
+         UPDATE transcoding_jobs j SET ${assignments}, updated_at = now()
+         FROM cur
+         WHERE j.id = cur.id AND j.status = ANY(${fromParam}::text[])
+         RETURNING j.*, cur.status AS previous_status, cur.stage AS previous_stage
+       ), ev AS (
+         INSERT INTO job_events (job_id, kind, data)
+         ${event}
+       )
+       SELECT * FROM upd`,
+      p.values,
+    );
+  }
+
+  private async one(text: string, values: unknown[]): Promise<Job | null> {
+    const { rows } = await this.query<JobRow>(text, values);
+    return rows[0] ? toJob(rows[0]) : null;
+  }
+}
+
+function isPgError(error: unknown): error is { code?: string; constraint?: string } {
+  return typeof error === 'object' && error !== null && 'code' in error;
+}
+
+function isUniqueViolation(error: unknown, constraint: string): boolean {
+  return isPgError(error) && error.code === '23505' && error.constraint === constraint;
+}

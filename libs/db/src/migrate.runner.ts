@@ -1,0 +1,45 @@
+import { fileURLToPath } from 'node:url';
+import { runner } from 'node-pg-migrate';
+import { buildClientConfig, type ConnectionOptions } from './pool.factory.js';
+import { assertSchemaName } from './schema-name.js';
+
+/** Where the migration files live in the source tree; a production bundle copies this folder and passes its path. */
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta.url));
+
+export interface MigrateOptions extends Pick<ConnectionOptions, 'ssl' | 'caCert'> {
+  databaseUrl: string;
+  /** Target schema, created if missing; the migrations table lives in it too. Default `public`. */
+  schema?: string;
+  direction?: 'up' | 'down';
+  /** How many migrations to apply (default: all pending for up, the last one for down). */
+  count?: number;
+  migrationsDir?: string;
+  log?: (message: string) => void;
+}
+
+/**
+ * Applies migrations with node-pg-migrate. Concurrent callers (several replicas booting at once)
+ * queue on node-pg-migrate's advisory lock instead of failing; whoever comes second finds nothing to do.
+ * Returns the names of the migrations that ran.
+ */
+export async function migrate(options: MigrateOptions): Promise<string[]> {
+  const schema = options.schema === undefined ? undefined : assertSchemaName(options.schema);
+  const log = options.log ?? (() => undefined);
+  const ran = await runner({
+    databaseUrl: buildClientConfig({ connectionString: options.databaseUrl, ssl: options.ssl, caCert: options.caCert }),
+    dir: options.migrationsDir ?? MIGRATIONS_DIR,
+    migrationsTable: 'pgmigrations',
+    schema: schema ?? 'public',
+    migrationsSchema: schema ?? 'public',
+    // CREATE SCHEMA needs the CREATE privilege on the database, so it is only attempted for an explicit schema.
+    createSchema: schema !== undefined,
+    createMigrationsSchema: schema !== undefined,
+    direction: options.direction ?? 'up',
+    count: options.count,
+    singleTransaction: true,
+    checkOrder: true,
+    advisoryLockMode: 'wait',
+    logger: { info: log, warn: log, error: log },
+  });
+  return ran.map((migration) => migration.name);
+}
