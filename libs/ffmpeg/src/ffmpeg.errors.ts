@@ -1,0 +1,108 @@
+import { classifyFfmpegFailure, type FfmpegFailure } from './failure.classifier.js';
+import { summarizeFfmpegStderr } from './stderr.summary.js';
+
+export type FfmpegErrorCode = 'invalid_media' | 'ffmpeg_missing' | 'ffmpeg_failed' | 'cancelled' | 'probe_timeout';
+
+/**
+ * Base of every error this lib throws. `code` is stable (jobs store it); `retryable` tells the worker
+ * whether to let BullMQ retry or to throw an UnrecoverableError.
+ */
+export abstract class FfmpegError extends Error {
+  abstract readonly code: FfmpegErrorCode;
+  abstract readonly retryable: boolean;
+
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** ffprobe could not read the file: missing, empty, not media, or broken beyond probing. */
+export class ProbeFailedError extends FfmpegError {
+  readonly code = 'invalid_media';
+  readonly retryable = false;
+
+  constructor(
+    readonly fileName: string,
+    readonly reason: string,
+    readonly stderrTail: string,
+  ) {
+    super(`ffprobe could not read "${fileName}": ${reason}`);
+  }
+}
+
+/** ffprobe ran longer than allowed and was killed. Retryable: a loaded machine is the usual cause. */
+export class ProbeTimeoutError extends FfmpegError {
+  readonly code = 'probe_timeout';
+  readonly retryable = true;
+
+  constructor(
+    readonly fileName: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`ffprobe did not finish reading "${fileName}" within ${timeoutMs} ms and was killed`);
+  }
+}
+
+/**
+ * The ffmpeg/ffprobe binary (or the setpriv wrapper) is not installed or not executable.
+ * Retryable because it is a fault of this machine, not of the job: another worker may have it.
+ */
+export class FfmpegNotFoundError extends FfmpegError {
+  readonly code = 'ffmpeg_missing';
+  readonly retryable = true;
+
+  constructor(
+    readonly binary: string,
+    detail: string,
+  ) {
+    const install = binary.endsWith('setpriv')
+      ? `Install Debian's "util-linux" package`
+      : `Install Debian's "ffmpeg" package (apt-get install ffmpeg), or pass the binary's path`;
+    super(`${binary} could not be started (${detail}). ${install}.`);
+  }
+}
+
+export interface FfmpegExit {
+  /** `ffmpeg` or `ffprobe`, as named by the caller. */
+  program: string;
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  stderrTail: string;
+}
+
+/** Someone else's signal (the OOM killer, an operator) says nothing about the input: retry. */
+const KILLED_BY_SIGNAL: FfmpegFailure = { kind: 'transient', retryable: true, evidence: null };
+
+/** ffmpeg/ffprobe exited non-zero or was killed by someone else (e.g. the OOM killer). */
+export class FfmpegFailedError extends FfmpegError {
+  readonly code = 'ffmpeg_failed';
+  readonly exitCode: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stderrTail: string;
+  readonly failure: FfmpegFailure;
+
+  constructor(exit: FfmpegExit) {
+    const how = exit.signal === null ? `exited with code ${exit.exitCode}` : `was killed by ${exit.signal}`;
+    const summary = summarizeFfmpegStderr(exit.stderrTail);
+    super(`${exit.program} ${how}${summary === '' ? '' : `: ${summary}`}`);
+    this.exitCode = exit.exitCode;
+    this.signal = exit.signal;
+    this.stderrTail = exit.stderrTail;
+    this.failure = exit.signal === null ? classifyFfmpegFailure(exit.stderrTail) : KILLED_BY_SIGNAL;
+  }
+
+  get retryable(): boolean {
+    return this.failure.retryable;
+  }
+}
+
+/** The caller's AbortSignal fired; the process was stopped (SIGTERM, then SIGKILL after a grace period). */
+export class FfmpegCancelledError extends FfmpegError {
+  readonly code = 'cancelled';
+  readonly retryable = false;
+
+  constructor(binary: string, reason: unknown) {
+    super(`${binary} was cancelled`, { cause: reason });
+  }
+}

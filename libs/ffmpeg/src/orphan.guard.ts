@@ -1,0 +1,38 @@
+/**
+ * How spawned ffmpeg/ffprobe processes are tied to this process's life.
+ * - `pdeathsig`: spawned through `setpriv --pdeathsig SIGKILL --`, which sets PR_SET_PDEATHSIG and
+ *   then execs the binary (same pid). The kernel SIGKILLs the child when the *thread* that forked
+ *   it exits. libuv forks from the thread running the event loop, so this holds for the main
+ *   thread; from a worker_threads Worker the child would die when that Worker ends.
+ * - `none`: plain spawn; a SIGKILLed worker leaves ffmpeg running. `warning` says why.
+ */
+export type OrphanGuard = { kind: 'pdeathsig'; setprivPath: string } | { kind: 'none'; warning: string };
+
+export interface Command {
+  file: string;
+  args: string[];
+}
+
+/** Pure: the command to spawn for `file args` under `guard`. */
+export function guardCommand(guard: OrphanGuard, file: string, args: readonly string[]): Command {
+  switch (guard.kind) {
+    case 'pdeathsig':
+      return { file: guard.setprivPath, args: ['--pdeathsig', 'SIGKILL', '--', file, ...args] };
+    case 'none':
+      return { file, args: [...args] };
+    default: {
+      const unknown: never = guard;
+      throw new Error(`Unknown orphan guard ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+/**
+ * setpriv reports a failed exec itself (exit 127 for ENOENT, 126 otherwise, per util-linux) instead
+ * of the spawn 'error' event a plain spawn gives. Returns the reason when that happened.
+ */
+export function guardExecFailure(guard: OrphanGuard, exitCode: number | null, stderr: string): string | null {
+  if (guard.kind !== 'pdeathsig' || (exitCode !== 126 && exitCode !== 127)) return null;
+  const match = /setpriv: failed to execute [^\n]*?: ([^\n]+)/.exec(stderr);
+  return match === null ? null : (match[1] as string).trim();
+}
