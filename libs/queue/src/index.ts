@@ -19,3 +19,4 @@ export {
   type TranscodeWorkerOptions,
 } from './transcode.queue.js';
 export { freePort, RedisServerMissingError, startEmbeddedRedis, type EmbeddedRedis, type EmbeddedRedisOptions } from './embedded-redis.js';
+export { cancelChannel, publishCancel, subscribeCancel } from './cancel.channel.js';

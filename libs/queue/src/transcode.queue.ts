@@ -5,7 +5,8 @@ import { QueueName, transcodeBullJobId, type TranscodeJobPayload } from './trans
 export interface TranscodeResult {
   outputPrefix: string;
   masterKey: string;
-  renditions: unknown[];
+  /** One record per rendition (name, size, codecs, measured bandwidth, playlist path). */
+  renditions: Record<string, unknown>[];
 }
 
 export type TranscodeQueue = Queue<TranscodeJobPayload, TranscodeResult>;

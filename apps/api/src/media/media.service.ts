@@ -1,0 +1,168 @@
+import { rm } from 'node:fs/promises';
+import { createId } from '@paralleldrive/cuid2';
+import type { FileRecord, FilesRepository, Job, JobsRepository } from '@reelforge/db';
+import { enqueueTranscode, type TranscodeQueue } from '@reelforge/queue';
+import { safeFileName, type StorageDriver } from '@reelforge/storage';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { AppError, ConflictError, NotFoundError, ServiceUnavailableError } from '../http/app.errors.js';
+import type { TranscodeRequest } from './transcode.request.js';
+import type { ReceivedUpload } from './upload.receiver.js';
+
+export interface MediaFacts {
+  durationS: number | null;
+  width: number | null;
+  height: number | null;
+}
+
+export interface MediaServiceDeps {
+  files: FilesRepository;
+  jobs: JobsRepository;
+  storage: StorageDriver;
+  queue: TranscodeQueue;
+  /** The queue's producer connection; its status tells whether Redis is reachable right now. */
+  queueRedis: Redis;
+  /** Probes a local file; rejects with a `code: 'invalid_media'` error for anything that is not media. */
+  sniff: (path: string) => Promise<MediaFacts>;
+  logger: Logger;
+}
+
+export interface TranscodeStatus {
+  fileId: string;
+  jobId: string;
+  status: Job['status'];
+  progress: number;
+  stage: string | null;
+  attempts: number;
+  renditions: Job['renditions'];
+  hlsUrl: string | null;
+  error: { code: string; message: string } | null;
+  queuedAt: Date | null;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  updatedAt: Date;
+}
+
+export class InvalidUploadError extends AppError {
+  constructor(message: string) {
+    super('invalid_media', message);
+  }
+}
+
+export class MediaService {
+  constructor(private readonly deps: MediaServiceDeps) {}
+
+  /**
+   * Sniffs the received file with ffprobe before anything is stored, so a PNG named .mp4 is refused
+   * here rather than failing later in a worker. Nothing is left behind on any failure.
+   */
+  async upload(received: ReceivedUpload, owner: string | null): Promise<FileRecord> {
+    const { files, storage, sniff } = this.deps;
+    try {
+      if (received.bytes === 0) throw new InvalidUploadError('The uploaded file is empty (0 bytes).');
+      const facts = await sniff(received.path);
+      const id = createId();
+      const storageKey = `uploads/${id}/${safeFileName(received.originalName)}`;
+      await storage.putFile(storageKey, received.path, { contentType: received.mime });
+      try {
+        return await files.insert({
+          id,
+          originalName: received.originalName.slice(0, 1000),
+          mime: received.mime,
+          sizeBytes: received.bytes,
+          storageKey,
+          durationS: facts.durationS,
+          width: facts.width,
+          height: facts.height,
+          owner,
+        });
+      } catch (err) {
+        await storage.delete(storageKey).catch((cleanupErr: unknown) =>
+          this.deps.logger.error({ err: cleanupErr, storageKey }, 'could not remove an upload after its row failed'),
+        );
+        throw err;
+      }
+    } finally {
+      await rm(received.dir, { recursive: true, force: true });
+    }
+  }
+
+  async submitTranscode(
+    request: TranscodeRequest,
+    context: { owner: string | null; idempotencyKey: string | undefined },
+  ): Promise<{ job: Job; created: boolean }> {
+    const { files, jobs, queue, queueRedis } = this.deps;
+    if (context.idempotencyKey !== undefined) {
+      const previous = await jobs.findByIdempotencyKey(context.owner, context.idempotencyKey);
+      if (previous) return { job: this.sameRequestOrThrow(previous, request), created: false };
+    }
+    const file = await files.findById(request.fileId);
+    if (!file || (context.owner !== null && file.owner !== null && file.owner !== context.owner)) {
+      throw new NotFoundError('file_not_found', `No uploaded file with id ${request.fileId}.`);
+    }
+    // Refuse before writing anything while Redis is unreachable: the client gets a 503 it can retry.
+    if (queueRedis.status !== 'ready') {
+      throw new ServiceUnavailableError('The job queue (Redis) is unavailable; retry shortly.');
+    }
+    const outcome = await jobs.create({
+      id: createId(),
+      fileId: file.id,
+      ladder: request.ladder ?? null,
+      priority: request.priority ?? null,
+      webhookUrl: request.webhookUrl ?? null,
+      owner: context.owner,
+      idempotencyKey: context.idempotencyKey ?? null,
+    });
+    if (!outcome.created) {
+      if (outcome.reason === 'idempotency_key') return { job: this.sameRequestOrThrow(outcome.job, request), created: false };
+      return { job: outcome.job, created: false };
+    }
+    const { job } = outcome;
+    try {
+      const bullId = await enqueueTranscode(
+        queue,
+        { jobId: job.id, fileId: file.id, attempt: 1, originalName: file.originalName, sourceKey: file.storageKey, ladder: request.ladder },
+        request.priority !== undefined ? { priority: request.priority } : {},
+      );
+      await jobs.setBullmqJobId(job.id, bullId);
+    } catch (err) {
+      // The row is queued in Postgres; the reconciler re-enqueues it once Redis answers again.
+      this.deps.logger.warn({ err, jobId: job.id }, 'enqueue failed; the reconciler will retry it');
+    }
+    return { job, created: true };
+  }
+
+  async status(fileId: string, owner: string | null): Promise<TranscodeStatus> {
+    const { files, jobs, storage } = this.deps;
+    const file = await files.findById(fileId);
+    if (!file || (owner !== null && file.owner !== null && file.owner !== owner)) {
+      throw new NotFoundError('file_not_found', `No uploaded file with id ${fileId}.`);
+    }
+    const job = await jobs.findLatestByFileId(fileId);
+    if (!job) {
+      throw new NotFoundError('job_not_found', `File ${fileId} has no transcode job yet; start one with POST /api/media/transcode.`);
+    }
+    return {
+      fileId,
+      jobId: job.id,
+      status: job.status,
+      progress: job.progress,
+      stage: job.stage,
+      attempts: job.attempts,
+      renditions: job.renditions,
+      hlsUrl: job.status === 'completed' && job.outputPrefix ? storage.publicUrl(`${job.outputPrefix}/master.m3u8`) : null,
+      error: job.errorCode ? { code: job.errorCode, message: job.errorMessage ?? '' } : null,
+      queuedAt: job.queuedAt,
+      startedAt: job.startedAt,
+      finishedAt: job.finishedAt,
+      updatedAt: job.updatedAt,
+    };
+  }
+
+  private sameRequestOrThrow(job: Job, request: TranscodeRequest): Job {
+    if (job.fileId !== request.fileId) {
+      throw new ConflictError('idempotency_key_reused', 'This Idempotency-Key was already used for a different file.');
+    }
+    return job;
+  }
+}

@@ -1,0 +1,49 @@
+import { Router } from 'express';
+import { problemFor, sendProblem } from '../http/problem.middleware.js';
+
+export type DependencyCheck = () => Promise<void>;
+
+/**
+ * /healthz answers while the process serves HTTP (liveness); /readyz checks every dependency a
+ * request needs, with a timeout each, so a load balancer stops sending traffic while one is down.
+ */
+export function healthRoutes(checks: Record<string, DependencyCheck>, timeoutMs = 2_000): Router {
+  const router = Router();
+  router.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  router.get('/readyz', async (_req, res) => {
+    const results = await Promise.all(
+      Object.entries(checks).map(async ([name, check]) => {
+        try {
+          await withTimeout(check(), timeoutMs, `${name} did not answer within ${timeoutMs} ms`);
+          return [name, { ok: true }] as const;
+        } catch (err) {
+          return [name, { ok: false, error: (err as Error).message }] as const;
+        }
+      }),
+    );
+    const dependencies = Object.fromEntries(results);
+    const down = results.filter(([, r]) => !r.ok).map(([name]) => name);
+    if (down.length === 0) {
+      res.json({ status: 'ready', dependencies });
+      return;
+    }
+    sendProblem(res, problemFor('service_unavailable', `Not ready: ${down.join(', ')} unavailable.`, { dependencies }));
+  });
+  return router;
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(message)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,1 @@
+export const BULL_BOARD_PATH = '/admin/queues';

@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '@reelforge/config';
+import { runDemo } from './commands/demo.command.js';
+import { runMigrate } from './commands/migrate.command.js';
+import { runUp } from './commands/up.command.js';
+
+const USAGE = `reelforge <command>
+
+Commands:
+  up                      start Postgres/Redis (embedded unless DATABASE_URL/REDIS_URL), the API and a worker
+  demo [video]            run a video (default: a generated test clip) through the real API and queue
+  migrate [--down]        apply database migrations (DATABASE_URL)
+
+Exit codes: 0 ok, 1 failed, 2 bad usage, 78 bad configuration.`;
+
+const log = (line: string) => process.stderr.write(`[reelforge] ${line}\n`);
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { down: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+  });
+  const [command, ...rest] = positionals;
+  if (values.help || !command) {
+    process.stdout.write(`${USAGE}\n`);
+    return command || values.help ? 0 : 2;
+  }
+  const config = loadConfig();
+  switch (command) {
+    case 'up':
+      return runUp(config, log);
+    case 'demo':
+      return runDemo({ config, input: rest[0], log });
+    case 'migrate':
+      return runMigrate(config, values.down ? 'down' : 'up', log);
+    default:
+      log(`unknown command "${command}"\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    if (err instanceof ConfigError) {
+      log(err.message);
+      process.exit(78);
+    }
+    if ((err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      log(`${(err as Error).message}\n\n${USAGE}`);
+      process.exit(2);
+    }
+    log(`error: ${(err as Error).message}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,173 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { FilesRepository, RenditionRecord } from '@reelforge/db';
+import { probe, runFfmpeg, type OrphanGuard } from '@reelforge/ffmpeg';
+import {
+  buildHlsArgs,
+  buildPosterArgs,
+  buildStoryboardArgs,
+  LadderOptionsSchema,
+  MASTER_PLAYLIST_NAME,
+  measureRendition,
+  mediaPlaylistUri,
+  parseProbe,
+  planLadder,
+  planStoryboard,
+  writeMasterPlaylist,
+  writeStoryboardVtt,
+  type BitrateMeasure,
+  type FfmpegCapabilities,
+  type LadderOptionsInput,
+  type TranscodePlan,
+} from '@reelforge/media';
+import type { TranscodeJobPayload, TranscodeResult } from '@reelforge/queue';
+import { LocalDriver, type StorageDriver } from '@reelforge/storage';
+import HLS from 'hls-parser';
+import { HlsOutputUploader } from './hls-output.uploader.js';
+import type { ProgressReporter } from './progress.reporter.js';
+
+export interface TranscodeServiceDeps {
+  storage: StorageDriver;
+  files: FilesRepository;
+  /** Defaults applied when a job carries no ladder of its own (LADDER_HEIGHTS, HLS_SEGMENT_SECONDS, X264_PRESET). */
+  defaultLadder: LadderOptionsInput;
+  capabilities: FfmpegCapabilities;
+  orphanGuard?: OrphanGuard;
+  /** Parent of the per-job scratch directories. */
+  workDir?: string;
+}
+
+export const hlsPrefix = (fileId: string) => `hls/${fileId}`;
+
+/**
+ * One transcode attempt: probe, plan, encode every rendition in one ffmpeg pass while finished
+ * segments stream to storage, then poster and storyboard, rendition playlists, and the master
+ * playlist last of all, so a reader never sees a playlist naming a segment that is not there.
+ */
+export class TranscodeService {
+  constructor(private readonly deps: TranscodeServiceDeps) {}
+
+  async run(payload: TranscodeJobPayload, progress: ProgressReporter, signal: AbortSignal): Promise<TranscodeResult> {
+    const { storage, files } = this.deps;
+    const scratch = await mkdtemp(path.join(this.deps.workDir ?? os.tmpdir(), 'reelforge-job-'));
+    try {
+      progress.enter('probing');
+      const source = await this.localSource(payload.sourceKey, scratch);
+      const info = parseProbe(await probe(source, { signal, orphanGuard: this.deps.orphanGuard }));
+      await files.updateMediaFacts(payload.fileId, {
+        durationS: info.durationS,
+        width: info.video?.displayWidth ?? null,
+        height: info.video?.displayHeight ?? null,
+      });
+      // A job's own ladder overrides the installation defaults field by field.
+      const options = LadderOptionsSchema.parse({ ...this.deps.defaultLadder, ...(payload.ladder ?? {}) });
+      const plan = planLadder(info, options, this.deps.capabilities);
+
+      const outputDir = path.join(scratch, 'out');
+      await mkdir(outputDir, { recursive: true });
+      const keyPrefix = hlsPrefix(payload.fileId);
+      const uploader = new HlsOutputUploader({ storage, localDir: outputDir, keyPrefix });
+      progress.enter('encoding');
+      uploader.start();
+      try {
+        await runFfmpeg(buildHlsArgs(plan, { input: source, outputDir }), {
+          signal,
+          orphanGuard: this.deps.orphanGuard,
+          onProgress: (p) => progress.encoding(p.outTimeMs, plan.durationS, p.speed),
+        });
+        uploader.throwIfFailed();
+        if (plan.hasVideo) await this.writeImages(plan, source, outputDir, signal);
+      } catch (err) {
+        await uploader.stop();
+        throw err;
+      }
+
+      progress.enter('uploading');
+      await uploader.finish();
+      progress.enter('finalizing');
+      const measurements = await this.measure(plan, outputDir, uploader.sizes());
+      const masterPath = path.join(outputDir, MASTER_PLAYLIST_NAME);
+      await writeFile(masterPath, writeMasterPlaylist({ plan, measurements }));
+      const masterKey = `${keyPrefix}/${MASTER_PLAYLIST_NAME}`;
+      await storage.putFile(masterKey, masterPath);
+      return { outputPrefix: keyPrefix, masterKey, renditions: renditionRecords(plan, measurements) };
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+  }
+
+  /** Removes whatever an interrupted attempt left in storage. */
+  async discardOutput(fileId: string): Promise<void> {
+    await this.deps.storage.deletePrefix(hlsPrefix(fileId));
+  }
+
+  private async localSource(key: string, scratch: string): Promise<string> {
+    const { storage } = this.deps;
+    // The local driver's file can be read in place; anything remote is fetched once to scratch space.
+    if (storage instanceof LocalDriver) return storage.pathFor(key);
+    const target = path.join(scratch, `source${path.extname(key).slice(0, 10)}`);
+    await storage.downloadToFile(key, target);
+    return target;
+  }
+
+  private async writeImages(plan: TranscodePlan & { hasVideo: true }, source: string, outputDir: string, signal: AbortSignal) {
+    const options = { signal, orphanGuard: this.deps.orphanGuard };
+    await runFfmpeg(buildPosterArgs(plan, { input: source, output: path.join(outputDir, 'poster.jpg') }), options);
+    const storyboard = planStoryboard(plan);
+    await runFfmpeg(buildStoryboardArgs(plan, storyboard, { input: source, output: path.join(outputDir, 'storyboard.jpg') }), options);
+    await writeFile(path.join(outputDir, 'storyboard.vtt'), writeStoryboardVtt(storyboard, 'storyboard.jpg'));
+  }
+
+  /** Peak and average bitrates from the real segment sizes and EXTINF durations. */
+  private async measure(
+    plan: TranscodePlan,
+    outputDir: string,
+    sizes: ReadonlyMap<string, number>,
+  ): Promise<Record<string, BitrateMeasure>> {
+    const names = [...plan.renditions.map((r) => r.name), ...(plan.audio ? [plan.audio.name] : [])];
+    const entries = await Promise.all(
+      names.map(async (name) => {
+        const playlistPath = mediaPlaylistUri(name);
+        const parsed = HLS.parse(await readFile(path.join(outputDir, playlistPath), 'utf8'));
+        if (parsed.isMasterPlaylist) throw new Error(`${playlistPath} is not a media playlist`);
+        const segments = parsed.segments.map((segment) => ({
+          durationS: segment.duration,
+          bytes: sizes.get(`${name}/${segment.uri}`) ?? 0,
+        }));
+        return [name, measureRendition(segments, parsed.targetDuration)] as const;
+      }),
+    );
+    return Object.fromEntries(entries);
+  }
+}
+
+function renditionRecords(plan: TranscodePlan, measurements: Record<string, BitrateMeasure>): RenditionRecord[] {
+  const video = plan.renditions.map((r) => ({
+    name: r.name,
+    kind: 'video' as const,
+    width: r.width,
+    height: r.height,
+    fps: r.fps,
+    codecs: r.codecs,
+    bandwidth: measurements[r.name]?.peakBps ?? null,
+    averageBandwidth: measurements[r.name]?.averageBps ?? null,
+    playlist: mediaPlaylistUri(r.name),
+  }));
+  const audio = plan.audio
+    ? [
+        {
+          name: plan.audio.name,
+          kind: 'audio' as const,
+          width: null,
+          height: null,
+          fps: null,
+          codecs: plan.audio.codecs,
+          bandwidth: measurements[plan.audio.name]?.peakBps ?? null,
+          averageBandwidth: measurements[plan.audio.name]?.averageBps ?? null,
+          playlist: mediaPlaylistUri(plan.audio.name),
+        },
+      ]
+    : [];
+  return [...video, ...audio];
+}
