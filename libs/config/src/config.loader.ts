@@ -21,7 +21,7 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   http: { port: number; publicBaseUrl: string | undefined };
   /** `url` undefined means: start the embedded Postgres (development only). */
-  database: { url: string | undefined; caCert: string | undefined; poolMax: number };
+  database: { url: string | undefined; caCert: string | undefined; schema: string | undefined; poolMax: number };
   /** `url` undefined means: spawn a private redis-server (development only). */
   redis: { url: string | undefined };
   queue: { prefix: string; attempts: number };
@@ -61,7 +61,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
     env: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
     http: { port: e.PORT, publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/+$/, '') },
-    database: { url: e.DATABASE_URL, caCert: e.DATABASE_CA_CERT, poolMax: e.DATABASE_POOL_MAX },
+    database: { url: e.DATABASE_URL, caCert: e.DATABASE_CA_CERT, schema: e.DATABASE_SCHEMA, poolMax: e.DATABASE_POOL_MAX },
     redis: { url: e.REDIS_URL },
     queue: { prefix: e.QUEUE_PREFIX, attempts: e.JOB_ATTEMPTS },
     embeddedDir,
@@ -98,4 +98,27 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
     media: { ladderHeights: e.LADDER_HEIGHTS, segmentSeconds: e.HLS_SEGMENT_SECONDS, x264Preset: e.X264_PRESET },
     webhooks: { secret: e.WEBHOOK_SECRET, defaultUrl: e.WEBHOOK_DEFAULT_URL },
   };
+}
+
+/** For process entry points: prints every configuration problem and exits with EX_CONFIG (78). */
+export function loadConfigOrExit(source: NodeJS.ProcessEnv = process.env): Config {
+  try {
+    return loadConfig(source);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(78);
+    }
+    throw err;
+  }
+}
+
+/**
+ * Settings for the storage driver (libs/storage) from the configuration. Local files are served by
+ * the API, so their public URLs default to it; S3 URLs default to the CDN or bucket form.
+ */
+export function storageDriverConfig(config: Config) {
+  return config.storage.driver === 'local'
+    ? { ...config.storage, publicBaseUrl: config.http.publicBaseUrl ?? `http://localhost:${config.http.port}` }
+    : { ...config.storage, publicBaseUrl: config.http.publicBaseUrl };
 }

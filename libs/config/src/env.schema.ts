@@ -29,6 +29,8 @@ export const EnvSchema = z
 
     DATABASE_URL: url(/^postgres(ql)?:$/, 'postgres://user:pass@host:5432/db').optional(),
     DATABASE_CA_CERT: z.string().optional(),
+    /** Postgres schema for Reelforge's tables (default: the server's search_path, usually public). */
+    DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lowercase schema name').optional(),
     DATABASE_POOL_MAX: positiveInt.max(100).default(10),
     REDIS_URL: url(/^rediss?:$/, 'redis://host:6379 or rediss://host:25061').optional(),
     QUEUE_PREFIX: z

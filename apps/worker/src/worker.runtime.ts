@@ -1,0 +1,123 @@
+import { hostname } from 'node:os';
+import { storageDriverConfig, type Config } from '@reelforge/config';
+import { createPool, FilesRepository, JobsRepository } from '@reelforge/db';
+import { checkFfmpeg, detectOrphanGuard } from '@reelforge/ffmpeg';
+import {
+  checkRedisPolicy,
+  createRedisConnection,
+  createTranscodeWorker,
+  parseTranscodeBullJobId,
+  subscribeCancel,
+  type TranscodeJobPayload,
+  type TranscodeResult,
+} from '@reelforge/queue';
+import { createStorageDriver } from '@reelforge/storage';
+import type { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { createTranscodeProcessor, SHUTDOWN_ABORT_REASON } from './transcode/transcode.processor.js';
+import { TranscodeService } from './transcode/transcode.service.js';
+
+export interface WorkerRuntime {
+  worker: Worker<TranscodeJobPayload, TranscodeResult>;
+  connection: Redis;
+  workerId: string;
+  /** Reelforge job ids this worker is running now. */
+  activeJobIds(): string[];
+  /** Stops taking jobs, lets running ones finish for up to `graceMs`, then releases them to the queue. */
+  close(graceMs: number): Promise<void>;
+}
+
+export class MissingEncoderError extends Error {
+  readonly code = 'ffmpeg_missing';
+}
+
+/** Builds a transcode worker from configuration; every dependency is created here and passed down. */
+export async function createWorkerRuntime(config: Config, logger: Logger): Promise<WorkerRuntime> {
+  if (!config.database.url || !config.redis.url) {
+    throw new Error('DATABASE_URL and REDIS_URL must be set; `npm start` starts embedded ones for development');
+  }
+  const workerId = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+  const capabilities = await checkFfmpeg();
+  if (!capabilities.encoders.libx264 || !capabilities.encoders.aac) {
+    throw new MissingEncoderError("this ffmpeg lacks libx264 or aac; install Debian's ffmpeg package");
+  }
+  const orphanGuard = await detectOrphanGuard();
+  if (orphanGuard.kind === 'none') logger.warn(orphanGuard.warning);
+
+  const pool = createPool({
+    connectionString: config.database.url,
+    caCert: config.database.caCert,
+    schema: config.database.schema,
+    max: Math.max(2, config.worker.concurrency * 2),
+    onError: (err) => logger.error({ err }, 'idle Postgres client error'),
+  });
+  const storage = createStorageDriver(storageDriverConfig(config));
+  const connection = createRedisConnection(config.redis.url, 'worker');
+  connection.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
+  for (const warning of (await checkRedisPolicy(connection)).warnings) logger.warn(warning);
+
+  const jobs = new JobsRepository(pool);
+  const service = new TranscodeService({
+    storage,
+    files: new FilesRepository(pool),
+    defaultLadder: {
+      rungs: config.media.ladderHeights.map((height) => ({ height })),
+      segmentSeconds: config.media.segmentSeconds,
+      preset: config.media.x264Preset,
+    },
+    capabilities: { zscale: capabilities.filters.zscale && capabilities.filters.tonemap },
+    orphanGuard,
+  });
+  const worker = createTranscodeWorker(createTranscodeProcessor({ jobs, service, workerId, logger }), {
+    connection,
+    prefix: config.queue.prefix,
+    concurrency: config.worker.concurrency,
+    lockDurationMs: config.worker.lockDurationMs,
+    stalledIntervalMs: config.worker.stalledIntervalMs,
+    maxStalledCount: config.worker.maxStalledCount,
+  });
+  worker.on('error', (err) => logger.error({ err }, 'worker error'));
+
+  // Cancel requests are broadcast; only the worker running the job acts on it.
+  const active = new Map<string, string>();
+  worker.on('active', (job) => {
+    const parsed = parseTranscodeBullJobId(job.id ?? '');
+    if (parsed && job.id) active.set(parsed.jobId, job.id);
+  });
+  const forget = (job: { id?: string } | undefined) => {
+    const parsed = parseTranscodeBullJobId(job?.id ?? '');
+    if (parsed) active.delete(parsed.jobId);
+  };
+  worker.on('completed', forget);
+  worker.on('failed', forget);
+  const subscriber = createRedisConnection(config.redis.url, 'worker');
+  subscriber.on('error', (err) => logger.warn({ err: err.message }, 'redis subscriber error'));
+  await subscribeCancel(subscriber, config.queue.prefix, (jobId) => {
+    const bullId = active.get(jobId);
+    if (bullId && worker.cancelJob(bullId, 'cancelled')) logger.info({ jobId }, 'cancel request: stopping ffmpeg');
+  });
+  logger.info({ workerId, concurrency: config.worker.concurrency, ffmpeg: capabilities.ffmpegVersion }, 'reelforge worker started');
+
+  let closing: Promise<void> | undefined;
+  return {
+    worker,
+    connection,
+    workerId,
+    activeJobIds: () => [...active.keys()],
+    close(graceMs) {
+      closing ??= (async () => {
+        const grace = setTimeout(() => {
+          logger.warn('grace period over: releasing running jobs to the queue');
+          worker.cancelAllJobs(SHUTDOWN_ABORT_REASON);
+        }, graceMs);
+        await worker.close();
+        clearTimeout(grace);
+        subscriber.disconnect();
+        await Promise.allSettled([pool.end(), storage.close()]);
+        connection.disconnect();
+      })();
+      return closing;
+    },
+  };
+}
