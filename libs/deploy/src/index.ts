@@ -1,0 +1,12 @@
+export { validateAppSpec } from './app-spec.validator.js';
+export { runValidateSpec, DEFAULT_SPEC_PATH } from './validate-spec.command.js';
+export type { CommandResult } from './validate-spec.command.js';
+export { formatProblem, formatProblems, hasErrors } from './problem.model.js';
+export type { Problem, Severity } from './problem.model.js';
+export type { RepoView } from './repo-view.port.js';
+export { createFsRepoView } from './fs-repo-view.adapter.js';
+export { COMPONENT_REQUIREMENTS, COMPONENT_ROLES, HEALTH_ROUTES, isSecretEnvName, requirementOf } from './component-requirements.table.js';
+export type { ComponentRequirement, ComponentRole, SpecKind } from './component-requirements.table.js';
+export { parseDockerfile } from './dockerfile.parser.js';
+export type { DockerfileFacts } from './dockerfile.parser.js';
+export { credentialShapeOf } from './secret-value.detector.js';
