@@ -1,7 +1,7 @@
 import { createLogger, loadConfigOrExit } from '@reelforge/config';
 import { createApiRuntime } from './api.runtime.js';
 
-const config = loadConfigOrExit();
+const config = loadConfigOrExit('api');
 const logger = createLogger(config, 'reelforge-api');
 
 try {

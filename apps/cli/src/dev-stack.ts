@@ -52,7 +52,7 @@ export async function startDevStack({ config, port, log, appOutput }: DevStackOp
       stops.push(() => redis.stop());
       redisUrl = redis.url;
     }
-    const applied = await migrate({ databaseUrl, caCert: config.database.caCert });
+    const applied = await migrate({ databaseUrl, caCert: config.database.caCert, schema: config.database.schema });
     if (applied.length > 0) log(`applied migrations: ${applied.join(', ')}`);
 
     const apiToken = config.auth.apiTokens[0] ?? (await devToken(config.embeddedDir));

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '@reelforge/config';
+import { runValidateSpec } from '@reelforge/deploy';
 import { runDemo } from './commands/demo.command.js';
 import { runMigrate } from './commands/migrate.command.js';
 import { runUp } from './commands/up.command.js';
@@ -11,6 +12,7 @@ Commands:
   up                      start Postgres/Redis (embedded unless DATABASE_URL/REDIS_URL), the API and a worker
   demo [video]            run a video (default: a generated test clip) through the real API and queue
   migrate [--down]        apply database migrations (DATABASE_URL)
+  validate-spec [path]    check a DigitalOcean App Platform spec offline (default .do/app.yaml)
 
 Exit codes: 0 ok, 1 failed, 2 bad usage, 78 bad configuration.`;
 
@@ -27,7 +29,12 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return command || values.help ? 0 : 2;
   }
-  const config = loadConfig();
+  if (command === 'validate-spec') {
+    const result = runValidateSpec(rest[0], process.cwd());
+    process.stdout.write(`${result.output}\n`);
+    return result.exitCode;
+  }
+  const config = loadConfig(process.env, { role: command === 'up' || command === 'demo' ? 'api' : 'tool' });
   switch (command) {
     case 'up':
       return runUp(config, log);

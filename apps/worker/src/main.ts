@@ -2,7 +2,7 @@ import { createLogger, loadConfigOrExit } from '@reelforge/config';
 import { startHealthServer } from './health.server.js';
 import { createWorkerRuntime } from './worker.runtime.js';
 
-const config = loadConfigOrExit();
+const config = loadConfigOrExit('worker');
 const logger = createLogger(config, 'reelforge-worker');
 
 try {

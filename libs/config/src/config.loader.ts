@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { ConfigError } from './config.errors.js';
-import { crossVariableProblems, EnvSchema, type Env } from './env.schema.js';
+import { crossVariableProblems, EnvSchema, type Env, type ProcessRole } from './env.schema.js';
 
 export type StorageConfig =
   | { driver: 'local'; rootDir: string }
@@ -43,8 +43,15 @@ export interface Config {
   webhooks: { secret: string | undefined; defaultUrl: string | undefined };
 }
 
+export interface LoadConfigOptions {
+  /** Relative paths (STORAGE_DIR, EMBEDDED_DIR) resolve against this. */
+  cwd?: string;
+  /** Which process is starting; production requirements differ per role. */
+  role?: ProcessRole;
+}
+
 /** Validates the whole environment at once; throws ConfigError naming every bad variable. */
-export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+export function loadConfig(source: NodeJS.ProcessEnv = process.env, { cwd = process.cwd(), role = 'api' }: LoadConfigOptions = {}): Config {
   const present = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = EnvSchema.safeParse(present);
   const problems = [
@@ -52,7 +59,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
       variable: String(issue.path[0] ?? '(environment)'),
       message: issue.message,
     })),
-    ...crossVariableProblems(present),
+    ...crossVariableProblems(present, role),
   ];
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
@@ -101,9 +108,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
 }
 
 /** For process entry points: prints every configuration problem and exits with EX_CONFIG (78). */
-export function loadConfigOrExit(source: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfigOrExit(role: ProcessRole, source: NodeJS.ProcessEnv = process.env): Config {
   try {
-    return loadConfig(source);
+    return loadConfig(source, { role });
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);

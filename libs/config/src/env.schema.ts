@@ -85,7 +85,9 @@ type RawEnv = Record<string, string | undefined>;
  * Rules that tie variables together. They read the raw strings, so they are reported even when
  * another variable failed to parse: the operator sees every problem in one message.
  */
-export function crossVariableProblems(raw: RawEnv): { variable: string; message: string }[] {
+export type ProcessRole = 'api' | 'worker' | 'tool';
+
+export function crossVariableProblems(raw: RawEnv, role: ProcessRole = 'api'): { variable: string; message: string }[] {
   const problems: { variable: string; message: string }[] = [];
   const need = (variable: string, why: string) => {
     if (raw[variable] === undefined) problems.push({ variable, message: `required ${why}` });
@@ -95,10 +97,11 @@ export function crossVariableProblems(raw: RawEnv): { variable: string; message:
       need(v, 'when STORAGE_DRIVER=s3');
     }
   }
+  // Each process needs only what it uses: the migrate job has no Redis, the worker serves no API.
   if (raw.NODE_ENV === 'production') {
     need('DATABASE_URL', 'in production (the embedded Postgres is for development only)');
-    need('REDIS_URL', 'in production (the embedded Redis is for development only)');
-    need('API_TOKENS', 'in production (without tokens every request would be refused)');
+    if (role !== 'tool') need('REDIS_URL', 'in production (the embedded Redis is for development only)');
+    if (role === 'api') need('API_TOKENS', 'in production (without tokens every request would be refused)');
   }
   if ((raw.BULL_BOARD_USER === undefined) !== (raw.BULL_BOARD_PASSWORD === undefined)) {
     need(raw.BULL_BOARD_USER === undefined ? 'BULL_BOARD_USER' : 'BULL_BOARD_PASSWORD', 'together with the other BULL_BOARD_* variable');

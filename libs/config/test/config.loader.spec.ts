@@ -3,7 +3,7 @@ import { ConfigError, loadConfig } from '@reelforge/config';
 
 const problemsOf = (env: NodeJS.ProcessEnv): string[] => {
   try {
-    loadConfig(env, '/srv/app');
+    loadConfig(env, { cwd: '/srv/app' });
   } catch (err) {
     if (err instanceof ConfigError) return err.problems.map((p) => `${p.variable}: ${p.message}`);
     throw err;
@@ -13,7 +13,7 @@ const problemsOf = (env: NodeJS.ProcessEnv): string[] => {
 
 describe('loadConfig', () => {
   it('when nothing is set, then it yields zero-config development defaults', () => {
-    const config = loadConfig({}, '/srv/app');
+    const config = loadConfig({}, { cwd: '/srv/app' });
     expect(config).toMatchObject({
       env: 'development',
       http: { port: 3000, publicBaseUrl: undefined },
@@ -42,7 +42,7 @@ describe('loadConfig', () => {
         API_TOKENS: ' a, b ,,c ',
         LADDER_HEIGHTS: '720,360',
       },
-      '/srv/app',
+      { cwd: '/srv/app' },
     );
     expect(config.storage).toEqual({
       driver: 's3',
@@ -78,6 +78,13 @@ describe('loadConfig', () => {
       'REDIS_URL: required in production (the embedded Redis is for development only)',
       'API_TOKENS: required in production (without tokens every request would be refused)',
     ]);
+  });
+
+  it('when a worker or a tool starts in production, then it needs only what it uses', () => {
+    const base = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/reelforge' };
+    expect(loadConfig({ ...base, REDIS_URL: 'redis://cache:6379' }, { role: 'worker' }).auth.apiTokens).toEqual([]);
+    expect(loadConfig(base, { role: 'tool' }).redis.url).toBeUndefined();
+    expect(() => loadConfig(base, { role: 'worker' })).toThrow(/REDIS_URL: required in production/);
   });
 
   it('when empty strings are set, then they count as unset', () => {

@@ -1,10 +1,17 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runner } from 'node-pg-migrate';
 import { buildClientConfig, type ConnectionOptions } from './pool.factory.js';
 import { assertSchemaName } from './schema-name.js';
 
-/** Where the migration files live in the source tree; a production bundle copies this folder and passes its path. */
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta.url));
+/**
+ * Next to this module in the source tree; bundled apps (apps/<app>/dist) find the folder that the
+ * Docker images copy to libs/db/migrations under the working directory.
+ */
+export const MIGRATIONS_DIR = [fileURLToPath(new URL('../migrations', import.meta.url)), path.resolve('libs', 'db', 'migrations')].find((dir) =>
+  existsSync(dir),
+) ?? fileURLToPath(new URL('../migrations', import.meta.url));
 
 export interface MigrateOptions extends Pick<ConnectionOptions, 'ssl' | 'caCert'> {
   databaseUrl: string;

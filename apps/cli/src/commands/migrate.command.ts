@@ -7,7 +7,13 @@ export async function runMigrate(config: Config, direction: 'up' | 'down', log: 
     log('error: DATABASE_URL is not set; point it at the database to migrate (npm start migrates the embedded one itself)');
     return 78;
   }
-  const applied = await migrate({ databaseUrl: config.database.url, caCert: config.database.caCert, direction, log: () => undefined });
+  const applied = await migrate({
+    databaseUrl: config.database.url,
+    caCert: config.database.caCert,
+    schema: config.database.schema,
+    direction,
+    log: () => undefined,
+  });
   log(applied.length === 0 ? 'database is up to date' : `applied: ${applied.join(', ')}`);
   return 0;
 }
