@@ -1,0 +1,121 @@
+import { AUDIO_GROUP_ID, joinPath, MEDIA_PLAYLIST_NAME, SEGMENT_NAME_PATTERN } from './hls-layout.constants.js';
+import type { AudioPlan, Rendition, TranscodePlan, VideoTranscodePlan } from './transcode-plan.schema.js';
+import { buildFilterComplex, renditionLabel } from './video-filter.builder.js';
+
+export interface HlsIo {
+  input: string;
+  /** Renditions land in <outputDir>/<name>/index.m3u8 + seg_00000.ts...; ffmpeg creates the subdirectories. */
+  outputDir: string;
+}
+
+/**
+ * Quiet except for errors; machine-readable progress (key=value blocks, out_time_us) on stdout every
+ * 0.5 s; never prompt or read stdin (a stray byte on stdin would otherwise be taken as a command).
+ */
+export const COMMON_FFMPEG_ARGS: readonly string[] = ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y'];
+export const PROGRESS_ARGS: readonly string[] = ['-progress', 'pipe:1', '-nostats', '-stats_period', '0.5'];
+
+/**
+ * Arguments for ONE ffmpeg process that decodes the input once and writes every rendition plus a single
+ * audio rendition as HLS (MPEG-TS segments, VOD playlists). The master playlist is not written by ffmpeg
+ * (ffmpeg 5.1 leaves out AVERAGE-BANDWIDTH and FRAME-RATE): see writeMasterPlaylist.
+ */
+export function buildHlsArgs(plan: TranscodePlan, io: HlsIo): string[] {
+  return [
+    ...COMMON_FFMPEG_ARGS,
+    ...PROGRESS_ARGS,
+    '-i',
+    io.input,
+    ...(plan.hasVideo ? videoArgs(plan) : []),
+    ...(plan.audio ? audioArgs(plan.audio) : []),
+    ...hlsMuxerArgs(plan, io),
+  ];
+}
+
+function videoArgs(plan: VideoTranscodePlan): string[] {
+  return [
+    '-filter_complex',
+    buildFilterComplex(plan),
+    ...plan.renditions.flatMap((rendition, i) => x264Args(rendition, i, plan.preset)),
+    // Keyframes exactly on segment boundaries in every rendition, whatever the GOP arithmetic says
+    // (29.97 fps × 4 s is not a whole number of frames), so players can switch at any segment.
+    '-force_key_frames:v',
+    `expr:gte(t,n_forced*${plan.segmentSeconds})`,
+    // Variable-frame-rate input leaves as constant frame rate (the fps filter sets the rate).
+    '-fps_mode:v',
+    'cfr',
+  ];
+}
+
+function x264Args(rendition: Rendition, i: number, preset: string): string[] {
+  const gop = String(rendition.gop);
+  return [
+    '-map',
+    renditionLabel(i),
+    `-c:v:${i}`,
+    'libx264',
+    `-preset:v:${i}`,
+    preset,
+    `-profile:v:${i}`,
+    rendition.profile,
+    `-level:v:${i}`,
+    rendition.level,
+    `-b:v:${i}`,
+    `${rendition.videoBitrateKbps}k`,
+    `-maxrate:v:${i}`,
+    `${rendition.maxrateKbps}k`,
+    `-bufsize:v:${i}`,
+    `${rendition.bufsizeKbps}k`,
+    // Fixed GOP, no scene-cut keyframes: segments start on a keyframe at the same instant everywhere.
+    `-g:v:${i}`,
+    gop,
+    `-keyint_min:v:${i}`,
+    gop,
+    `-sc_threshold:v:${i}`,
+    '0',
+  ];
+}
+
+/** Encoded once, muxed as its own rendition that every video variant references (no copy per variant). */
+function audioArgs(audio: AudioPlan): string[] {
+  return [
+    '-map',
+    `0:${audio.streamIndex}`,
+    '-c:a',
+    'aac',
+    '-b:a',
+    `${audio.bitrateKbps}k`,
+    '-ac',
+    String(audio.channels),
+    '-ar',
+    String(audio.sampleRate),
+  ];
+}
+
+/** "v:0,agroup:aud,name:1080p v:1,agroup:aud,name:720p a:0,agroup:aud,name:audio" */
+export function buildVarStreamMap(plan: TranscodePlan): string {
+  const group = plan.audio && plan.hasVideo ? `,agroup:${AUDIO_GROUP_ID}` : '';
+  const video = plan.renditions.map((rendition, i) => `v:${i}${group},name:${rendition.name}`);
+  const audio = plan.audio ? [`a:0${group},name:${plan.audio.name}`] : [];
+  return [...video, ...audio].join(' ');
+}
+
+function hlsMuxerArgs(plan: TranscodePlan, io: HlsIo): string[] {
+  return [
+    '-f',
+    'hls',
+    '-hls_time',
+    String(plan.segmentSeconds),
+    '-hls_playlist_type',
+    'vod',
+    '-hls_flags',
+    'independent_segments',
+    '-hls_segment_type',
+    'mpegts',
+    '-hls_segment_filename',
+    joinPath(io.outputDir, '%v', SEGMENT_NAME_PATTERN),
+    '-var_stream_map',
+    buildVarStreamMap(plan),
+    joinPath(io.outputDir, '%v', MEDIA_PLAYLIST_NAME),
+  ];
+}

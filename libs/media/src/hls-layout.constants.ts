@@ -1,0 +1,15 @@
+/** Where buildHlsArgs makes ffmpeg write, relative to the output directory; the master playlist refers to the same paths. */
+export const AUDIO_GROUP_ID = 'aud';
+export const MEDIA_PLAYLIST_NAME = 'index.m3u8';
+export const SEGMENT_NAME_PATTERN = 'seg_%05d.ts';
+export const MASTER_PLAYLIST_NAME = 'master.m3u8';
+
+/** "1080p/index.m3u8" for a rendition (or "audio/index.m3u8"). */
+export function mediaPlaylistUri(renditionName: string): string {
+  return `${renditionName}/${MEDIA_PLAYLIST_NAME}`;
+}
+
+/** Joins path segments with "/" without doubling separators (outputDir may end with one). */
+export function joinPath(directory: string, ...rest: string[]): string {
+  return [directory.replace(/\/+$/, ''), ...rest].join('/');
+}

@@ -1,0 +1,72 @@
+// Pure media planning: ffprobe facts + options → plan → ffmpeg argument arrays and playlist texts.
+// No I/O, processes, clocks or randomness here; the ffmpeg runner and storage live in other libs.
+export { InvalidMediaError, MediaError, type MediaErrorCode, UnsupportedInputError } from './media.errors.js';
+export {
+  type AudioStreamInfo,
+  AudioStreamInfoSchema,
+  type HdrTransfer,
+  HdrTransferSchema,
+  type MediaInfo,
+  MediaInfoSchema,
+  type Rational,
+  RationalSchema,
+  type VideoStreamInfo,
+  VideoStreamInfoSchema,
+} from './media-info.schema.js';
+export { parseProbe } from './probe.parser.js';
+export { formatRational, parseRational, rationalToNumber } from './rational.math.js';
+export {
+  DEFAULT_FFMPEG_CAPABILITIES,
+  DEFAULT_LADDER_OPTIONS,
+  DEFAULT_RUNGS,
+  type FfmpegCapabilities,
+  type LadderOptions,
+  type LadderOptionsInput,
+  LadderOptionsSchema,
+  type Rung,
+  RungSchema,
+  X264_PRESETS,
+  type X264Preset,
+  X264PresetSchema,
+} from './ladder.options.js';
+export {
+  type AudioOnlyTranscodePlan,
+  AudioOnlyTranscodePlanSchema,
+  type AudioPlan,
+  AudioPlanSchema,
+  type Rendition,
+  RenditionSchema,
+  type TranscodePlan,
+  TranscodePlanSchema,
+  type VideoSourcePlan,
+  VideoSourcePlanSchema,
+  type VideoTranscodePlan,
+  VideoTranscodePlanSchema,
+} from './transcode-plan.schema.js';
+export { planLadder } from './ladder.planner.js';
+export { cappedVideoKbps, h264EquivalentKbps, MIN_VIDEO_KBPS, rateControl, roundClean, tableVideoKbps } from './bitrate.table.js';
+export { AAC_LC_CODEC_STRING, avc1HighCodecString, type H264Level, type LevelInput, pickH264Level } from './codec-string.js';
+export { baseFrameRate, frameRateCap, gopFrames, renditionFrameRate } from './frame-rate.policy.js';
+export { type RungFrame, type RungSelection, selectRungs } from './rung.selector.js';
+export { buildFilterComplex, renditionFilters, sourceColorFilters } from './video-filter.builder.js';
+export {
+  AUDIO_GROUP_ID,
+  MASTER_PLAYLIST_NAME,
+  MEDIA_PLAYLIST_NAME,
+  mediaPlaylistUri,
+  SEGMENT_NAME_PATTERN,
+} from './hls-layout.constants.js';
+export { buildHlsArgs, buildVarStreamMap, COMMON_FFMPEG_ARGS, type HlsIo, PROGRESS_ARGS } from './hls-args.builder.js';
+export { buildPosterArgs, type ImageIo, posterTimeS } from './poster-args.builder.js';
+export {
+  buildStoryboardArgs,
+  planStoryboard,
+  STORYBOARD_MAX_THUMBS,
+  STORYBOARD_THUMB_WIDTH,
+  storyboardIntervalS,
+  type StoryboardPlan,
+  writeStoryboardVtt,
+} from './storyboard.builder.js';
+export { type BitrateMeasure, measureRendition, type SegmentSize } from './segment-measure.js';
+export { type MasterPlaylistInput, writeMasterPlaylist } from './master-playlist.writer.js';
+export { estimateEta, type EtaInput, MAX_RUNNING_PERCENT, progressPercent } from './progress.math.js';

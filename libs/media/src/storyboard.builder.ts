@@ -1,0 +1,93 @@
+import { COMMON_FFMPEG_ARGS } from './hls-args.builder.js';
+import type { ImageIo } from './poster-args.builder.js';
+import type { VideoTranscodePlan } from './transcode-plan.schema.js';
+import { sourceColorFilters } from './video-filter.builder.js';
+
+/** Geometry of a storyboard sprite sheet: `count` thumbnails, one every `intervalS`, row by row. */
+export interface StoryboardPlan {
+  durationS: number;
+  intervalS: number;
+  count: number;
+  columns: number;
+  rows: number;
+  thumbWidth: number;
+  thumbHeight: number;
+}
+
+export const STORYBOARD_THUMB_WIDTH = 160;
+export const STORYBOARD_MAX_THUMBS = 100;
+const MAX_COLUMNS = 10;
+/** Intervals a viewer can reason about when scrubbing; the first that keeps ≤ 100 thumbnails wins. */
+const ROUND_INTERVALS_S = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600];
+
+export function storyboardIntervalS(durationS: number): number {
+  const fits = (interval: number): boolean => Math.ceil(durationS / interval) <= STORYBOARD_MAX_THUMBS;
+  return ROUND_INTERVALS_S.find(fits) ?? Math.ceil(durationS / STORYBOARD_MAX_THUMBS);
+}
+
+export function planStoryboard(plan: VideoTranscodePlan): StoryboardPlan {
+  const top = plan.renditions[0];
+  if (!top) throw new RangeError('a video plan has at least one rendition');
+  const intervalS = storyboardIntervalS(plan.durationS);
+  const count = Math.max(1, Math.ceil(plan.durationS / intervalS));
+  const columns = Math.min(MAX_COLUMNS, count);
+  return {
+    durationS: plan.durationS,
+    intervalS,
+    count,
+    columns,
+    rows: Math.ceil(count / columns),
+    thumbWidth: STORYBOARD_THUMB_WIDTH,
+    thumbHeight: Math.max(2, Math.round((STORYBOARD_THUMB_WIDTH * top.height) / top.width / 2) * 2),
+  };
+}
+
+/**
+ * One JPEG sprite sheet. `fps=1/N` keeps the frame nearest to each multiple of N seconds, so thumbnail
+ * i shows time i·N; `tile` fills the sheet row by row and flushes a partly filled sheet at the end.
+ */
+export function buildStoryboardArgs(plan: VideoTranscodePlan, storyboard: StoryboardPlan, io: ImageIo): string[] {
+  const filters = [
+    `fps=1/${storyboard.intervalS}`,
+    `scale=${storyboard.thumbWidth}:${storyboard.thumbHeight}:flags=bicubic`,
+    ...sourceColorFilters(plan.video.toneMap),
+    'setsar=1',
+    `tile=${storyboard.columns}x${storyboard.rows}`,
+  ];
+  return [
+    ...COMMON_FFMPEG_ARGS,
+    '-i',
+    io.input,
+    '-map',
+    `0:${plan.video.streamIndex}`,
+    '-vf',
+    filters.join(','),
+    '-frames:v',
+    '1',
+    '-q:v',
+    '4',
+    io.output,
+  ];
+}
+
+function vttTimestamp(seconds: number): string {
+  const totalMs = Math.round(seconds * 1000);
+  const pad = (value: number, width = 2): string => String(value).padStart(width, '0');
+  const hours = Math.floor(totalMs / 3_600_000);
+  const minutes = Math.floor(totalMs / 60_000) % 60;
+  const secs = Math.floor(totalMs / 1000) % 60;
+  return `${pad(hours)}:${pad(minutes)}:${pad(secs)}.${pad(totalMs % 1000, 3)}`;
+}
+
+/** WebVTT thumbnails track: one cue per interval pointing at its tile, `sprite.jpg#xywh=x,y,w,h`. */
+export function writeStoryboardVtt(storyboard: StoryboardPlan, spriteUri = 'sprite.jpg'): string {
+  const cues = Array.from({ length: storyboard.count }, (_, i) => {
+    const start = i * storyboard.intervalS;
+    const end = Math.min((i + 1) * storyboard.intervalS, storyboard.durationS);
+    const x = (i % storyboard.columns) * storyboard.thumbWidth;
+    const y = Math.floor(i / storyboard.columns) * storyboard.thumbHeight;
+    const region = `${x},${y},${storyboard.thumbWidth},${storyboard.thumbHeight}`;
+    return `${vttTimestamp(start)} --> ${vttTimestamp(end)}\n${spriteUri}#xywh=${region}\n`;
+  });
+  return ['WEBVTT\n', ...cues].join('\n');
+}
