@@ -69,48 +69,43 @@ const CHROMIUM = [{ bin: 'chromium', pkg: 'chromium' }];
 const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
 const npx = (bin, binArgs, options) => run(path.join(root, 'node_modules', '.bin', bin), binArgs, options);
 
-switch (command) {
-  case 'start': {
-    ensureNodeModules();
-    ensureSystemPackages([...FFMPEG, ...REDIS]);
-    process.exit(run(tsx, ['apps/cli/src/main.ts', 'up', ...args]));
+function runTests() {
+  ensureNodeModules();
+  // Tests start private redis-servers even when REDIS_URL is set.
+  ensureSystemPackages([...FFMPEG, { bin: 'redis-server', pkg: 'redis-server' }, ...CHROMIUM]);
+  const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' };
+  const steps = [
+    ['typecheck', () => npx('tsc', ['-p', 'tsconfig.json'], { env })],
+    ['lint', () => npx('nx', ['show', 'projects'], { env, stdio: 'ignore' }) || npx('eslint', ['.', '--max-warnings', '0'], { env })],
+    ['secret scan', () => npx('secretlint', ['**/*', '--maskSecrets'], { env })],
+  ];
+  for (const [name, step] of steps) {
+    log(`${name}…`);
+    if (step() !== 0) fail(`${name} failed; see the output above.`);
   }
-  case 'demo': {
-    ensureNodeModules();
-    ensureSystemPackages([...FFMPEG, ...REDIS]);
-    process.exit(run(tsx, ['apps/cli/src/main.ts', 'demo', ...args]));
+  mkdirSync(path.join(root, '.reelforge'), { recursive: true });
+  const results = path.join(root, '.reelforge', 'jest-results.json');
+  const status = npx('jest', ['--json', `--outputFile=${results}`, ...args], {
+    env: { ...env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules --no-warnings=ExperimentalWarning`.trim() },
+  });
+  if (existsSync(results)) {
+    const summary = JSON.parse(readFileSync(results, 'utf8'));
+    process.stdout.write(`\n${summary.numPassedTests} passed, ${summary.numFailedTests} failed\n`);
+  } else {
+    process.stdout.write('\n0 passed, 1 failed\n');
   }
-  case 'bench': {
-    ensureNodeModules();
-    ensureSystemPackages([...FFMPEG, ...REDIS]);
-    process.exit(run(tsx, ['tools/bench/main.ts', ...args]));
-  }
-  case 'test': {
-    ensureNodeModules();
-    ensureSystemPackages([...FFMPEG, ...REDIS, { bin: 'redis-server', pkg: 'redis-server' }, ...CHROMIUM]);
-    const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' };
-    const steps = [
-      ['typecheck', () => npx('tsc', ['-p', 'tsconfig.json'], { env })],
-      ['lint', () => npx('nx', ['show', 'projects'], { env, stdio: 'ignore' }) || npx('eslint', ['.', '--max-warnings', '0'], { env })],
-      ['secret scan', () => npx('secretlint', ['**/*', '--maskSecrets'], { env })],
-    ];
-    for (const [name, step] of steps) {
-      log(`${name}…`);
-      if (step() !== 0) fail(`${name} failed; see the output above.`);
-    }
-    mkdirSync(path.join(root, '.reelforge'), { recursive: true });
-    const results = path.join(root, '.reelforge', 'jest-results.json');
-    const status = npx('jest', ['--json', `--outputFile=${results}`, ...args], {
-      env: { ...env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules --no-warnings=ExperimentalWarning`.trim() },
-    });
-    if (existsSync(results)) {
-      const summary = JSON.parse(readFileSync(results, 'utf8'));
-      process.stdout.write(`\n${summary.numPassedTests} passed, ${summary.numFailedTests} failed\n`);
-    } else {
-      process.stdout.write('\n0 passed, 1 failed\n');
-    }
-    process.exit(status);
-  }
-  default:
-    fail(`unknown command "${command ?? ''}"; use one of: start, demo, test, bench`);
+  return status;
 }
+
+const commands = {
+  start: () => run(tsx, ['apps/cli/src/main.ts', 'up', ...args]),
+  demo: () => run(tsx, ['apps/cli/src/main.ts', 'demo', ...args]),
+  bench: () => run(tsx, ['tools/bench/main.ts', ...args]),
+  test: runTests,
+};
+if (!Object.hasOwn(commands, command ?? '')) fail(`unknown command "${command ?? ''}"; use one of: ${Object.keys(commands).join(', ')}`);
+if (command !== 'test') {
+  ensureNodeModules();
+  ensureSystemPackages([...FFMPEG, ...REDIS]);
+}
+process.exit(commands[command]());

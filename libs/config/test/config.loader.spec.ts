@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ConfigError, loadConfig } from '@reelforge/config';
+import { ConfigError, loadConfig } from '../src/index.js';
 
 const problemsOf = (env: NodeJS.ProcessEnv): string[] => {
   try {

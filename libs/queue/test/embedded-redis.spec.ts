@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { checkRedisPolicy, createRedisConnection, RedisServerMissingError, startEmbeddedRedis, type EmbeddedRedis } from '@reelforge/queue';
+import { checkRedisPolicy, createRedisConnection, RedisServerMissingError, startEmbeddedRedis, type EmbeddedRedis } from '../src/index.js';
 
 describe('startEmbeddedRedis', () => {
   let dir: string;

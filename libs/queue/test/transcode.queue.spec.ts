@@ -10,7 +10,7 @@ import {
   transcodeBullJobId,
   type TranscodeJobPayload,
   type TranscodeQueue,
-} from '@reelforge/queue';
+} from '../src/index.js';
 
 const redisUrl = process.env.REELFORGE_TEST_REDIS_URL!;
 const prefix = `rf-test-${createId()}`;
