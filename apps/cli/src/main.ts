@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '@reelforge/config';
 import { runValidateSpec } from '@reelforge/deploy';
 import { runDemo } from './commands/demo.command.js';
+import { runDoctor } from './commands/doctor.command.js';
 import { runMigrate } from './commands/migrate.command.js';
 import { runUp } from './commands/up.command.js';
 
@@ -13,6 +14,7 @@ Commands:
   demo [video]            run a video (default: a generated test clip) through the real API and queue
   migrate [--down]        apply database migrations (DATABASE_URL)
   validate-spec [path]    check a DigitalOcean App Platform spec offline (default .do/app.yaml)
+  doctor [--json]         check the live configuration: env, Postgres, Redis, storage, ffmpeg
 
 Exit codes: 0 ok, 1 failed, 2 bad usage, 78 bad configuration.`;
 
@@ -22,13 +24,18 @@ async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { down: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+    options: {
+      down: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+      json: { type: 'boolean', default: false },
+    },
   });
   const [command, ...rest] = positionals;
   if (values.help || !command) {
     process.stdout.write(`${USAGE}\n`);
     return command || values.help ? 0 : 2;
   }
+  if (command === 'doctor') return runDoctor(values.json);
   if (command === 'validate-spec') {
     const result = runValidateSpec(rest[0], process.cwd());
     process.stdout.write(`${result.output}\n`);

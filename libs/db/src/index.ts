@@ -1,5 +1,5 @@
 export { createPool, buildClientConfig, type ConnectionOptions, type CreatePoolOptions } from './pool.factory.js';
-export { migrate, MIGRATIONS_DIR, type MigrateOptions } from './migrate.runner.js';
+export { migrate, MIGRATIONS_DIR, pendingMigrations, type MigrateOptions } from './migrate.runner.js';
 export { assertSchemaName } from './schema-name.js';
 export { toQueryFn, type QueryFn, type Queryable } from './queryable.js';
 export {

@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runner } from 'node-pg-migrate';
+import pg from 'pg';
 import { buildClientConfig, type ConnectionOptions } from './pool.factory.js';
 import { assertSchemaName } from './schema-name.js';
 
@@ -49,4 +51,24 @@ export async function migrate(options: MigrateOptions): Promise<string[]> {
     logger: { info: log, warn: log, error: log },
   });
   return ran.map((migration) => migration.name);
+}
+
+/** Migration names present in the folder but not yet applied to the database (for `reelforge doctor`). */
+export async function pendingMigrations(options: Omit<MigrateOptions, 'direction' | 'count' | 'log'>): Promise<string[]> {
+  const schema = options.schema === undefined ? 'public' : assertSchemaName(options.schema);
+  const files = (await readdir(options.migrationsDir ?? MIGRATIONS_DIR))
+    .filter((name) => /\.(c|m)?js$/.test(name))
+    .map((name) => name.replace(/\.(c|m)?js$/, ''))
+    .sort();
+  const client = new pg.Client(buildClientConfig({ connectionString: options.databaseUrl, ssl: options.ssl, caCert: options.caCert }));
+  await client.connect();
+  try {
+    const exists = await client.query<{ present: boolean }>('SELECT to_regclass($1) IS NOT NULL AS present', [`${schema}.pgmigrations`]);
+    if (!exists.rows[0]?.present) return files;
+    const applied = await client.query<{ name: string }>(`SELECT name FROM ${schema}.pgmigrations`);
+    const done = new Set(applied.rows.map((row) => row.name));
+    return files.filter((name) => !done.has(name));
+  } finally {
+    await client.end();
+  }
 }
