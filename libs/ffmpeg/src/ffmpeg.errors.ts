@@ -74,6 +74,23 @@ export interface FfmpegExit {
 /** Someone else's signal (the OOM killer, an operator) says nothing about the input: retry. */
 const KILLED_BY_SIGNAL: FfmpegFailure = { kind: 'transient', retryable: true, evidence: null };
 
+/**
+ * ffmpeg's exit status when the share of packets that failed to decode passed `-max_error_rate`
+ * (fftools exits with 69 for nothing else). The input is damaged; a retry decodes the same bytes.
+ */
+export const DECODE_ERROR_RATE_EXIT_CODE = 69;
+const TOO_MANY_DECODE_ERRORS: FfmpegFailure = {
+  kind: 'invalid_media',
+  retryable: false,
+  evidence: 'too many packets failed to decode (-max_error_rate exceeded)',
+};
+
+function failureOf(exit: FfmpegExit): FfmpegFailure {
+  if (exit.signal !== null) return KILLED_BY_SIGNAL;
+  if (exit.exitCode === DECODE_ERROR_RATE_EXIT_CODE) return TOO_MANY_DECODE_ERRORS;
+  return classifyFfmpegFailure(exit.stderrTail);
+}
+
 /** ffmpeg/ffprobe exited non-zero or was killed by someone else (e.g. the OOM killer). */
 export class FfmpegFailedError extends FfmpegError {
   readonly code = 'ffmpeg_failed';
@@ -83,13 +100,15 @@ export class FfmpegFailedError extends FfmpegError {
   readonly failure: FfmpegFailure;
 
   constructor(exit: FfmpegExit) {
+    const failure = failureOf(exit);
     const how = exit.signal === null ? `exited with code ${exit.exitCode}` : `was killed by ${exit.signal}`;
+    const why = failure === TOO_MANY_DECODE_ERRORS ? ` (${failure.evidence})` : '';
     const summary = summarizeFfmpegStderr(exit.stderrTail);
-    super(`${exit.program} ${how}${summary === '' ? '' : `: ${summary}`}`);
+    super(`${exit.program} ${how}${why}${summary === '' ? '' : `: ${summary}`}`);
     this.exitCode = exit.exitCode;
     this.signal = exit.signal;
     this.stderrTail = exit.stderrTail;
-    this.failure = exit.signal === null ? classifyFfmpegFailure(exit.stderrTail) : KILLED_BY_SIGNAL;
+    this.failure = failure;
   }
 
   get retryable(): boolean {

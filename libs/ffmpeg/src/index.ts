@@ -12,6 +12,7 @@ export {
   FfmpegNotFoundError,
   FfmpegFailedError,
   FfmpegCancelledError,
+  DECODE_ERROR_RATE_EXIT_CODE,
   type FfmpegErrorCode,
   type FfmpegExit,
 } from './ffmpeg.errors.js';

@@ -9,6 +9,8 @@ const NOISE: readonly RegExp[] = [
   /^Press \[q\] to stop/,
   /^Conversion failed!$/,
   /^Exiting normally/,
+  // av_log's repeat counter: says how often the previous line occurred, not what went wrong.
+  /^Last message repeated \d+ times?$/,
   /^(?:ffmpeg|ffprobe) version /,
   /^(?:built with|configuration:|lib(?:avutil|avcodec|avformat|avdevice|avfilter|swscale|swresample|postproc)\s)/,
 ];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { classifyFfmpegFailure, type FfmpegFailureKind } from '../src/index.js';
+import { classifyFfmpegFailure, DECODE_ERROR_RATE_EXIT_CODE, FfmpegFailedError, type FfmpegFailureKind } from '../src/index.js';
 
 // stderr tails captured from ffmpeg 5.1 (Debian 12) unless noted.
 const CASES: ReadonlyArray<[string, string, FfmpegFailureKind, string | null]> = [
@@ -82,5 +82,19 @@ describe('classifyFfmpegFailure', () => {
 
   it('when two lines of the same kind match, then the last one is the evidence', () => {
     expect(classifyFfmpegFailure('Error while decoding stream #0:0: A\nError while decoding stream #0:1: B\n').evidence).toBe('Error while decoding stream #0:1: B');
+  });
+});
+
+describe('FfmpegFailedError', () => {
+  it('when ffmpeg exits 69 (-max_error_rate passed), then the input is invalid media whatever stderr says', () => {
+    // With a disk-full line in the tail the stderr rules alone would call it transient.
+    const error = new FfmpegFailedError({ program: 'ffmpeg', exitCode: DECODE_ERROR_RATE_EXIT_CODE, signal: null, stderrTail: 'No space left on device\n' });
+    expect(error.failure).toEqual({ kind: 'invalid_media', retryable: false, evidence: 'too many packets failed to decode (-max_error_rate exceeded)' });
+    expect(error.retryable).toBe(false);
+    expect(error.message).toBe('ffmpeg exited with code 69 (too many packets failed to decode (-max_error_rate exceeded)): No space left on device');
+  });
+
+  it('when ffmpeg exits with another code, then stderr decides', () => {
+    expect(new FfmpegFailedError({ program: 'ffmpeg', exitCode: 1, signal: null, stderrTail: 'moov atom not found\n' }).failure.kind).toBe('invalid_media');
   });
 });

@@ -3,6 +3,7 @@ import { access, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  DECODE_ERROR_RATE_EXIT_CODE,
   FfmpegCancelledError,
   FfmpegFailedError,
   FfmpegNotFoundError,
@@ -83,6 +84,18 @@ describe('runFfmpeg', () => {
     expect(failed.message).toMatch(/^ffmpeg exited with code 1: .*\S/);
     expect(failed.message).not.toMatch(/@ 0x/);
     expect(failed.stderrTail).toMatch(/error while decoding|Invalid NAL unit size|corrupt/i);
+  });
+
+  it('when more packets fail to decode than -max_error_rate allows, then it fails with code 69 as non-retryable invalid media', async () => {
+    const input = await makeFixture('corrupt');
+    const error = await runFfmpeg([...QUIET, '-max_error_rate', '0.05', '-i', input, '-f', 'null', '-'], { orphanGuard: guard }).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(FfmpegFailedError);
+    const failed = error as FfmpegFailedError;
+    expect(failed.exitCode).toBe(DECODE_ERROR_RATE_EXIT_CODE);
+    expect(failed.failure).toEqual({ kind: 'invalid_media', retryable: false, evidence: 'too many packets failed to decode (-max_error_rate exceeded)' });
+    expect(failed.message).toMatch(/^ffmpeg exited with code 69 \(too many packets failed to decode \(-max_error_rate exceeded\)\): .*Invalid data found/);
+    expect(failed.message).not.toMatch(/Last message repeated/);
   });
 
   it('when an encoder does not exist, then it fails as bad arguments with ffmpeg’s reason', async () => {

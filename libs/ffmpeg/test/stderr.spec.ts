@@ -78,6 +78,11 @@ describe('summarizeFfmpegStderr', () => {
     expect(summarizeFfmpegStderr('y'.repeat(1000)).length).toBe(300);
   });
 
+  it('when av_log folded repeats into a counter line, then the counter is left out', () => {
+    const stderr = 'Error while decoding stream #0:0: Invalid data found when processing input\n    Last message repeated 2 times\n';
+    expect(summarizeFfmpegStderr(stderr)).toBe('Error while decoding stream #0:0: Invalid data found when processing input');
+  });
+
   it('when stderr is empty, then the summary is empty', () => {
     expect(summarizeFfmpegStderr('\n\n')).toBe('');
   });

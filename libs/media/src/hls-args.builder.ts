@@ -1,11 +1,13 @@
-import { AUDIO_GROUP_ID, joinPath, MEDIA_PLAYLIST_NAME, SEGMENT_NAME_PATTERN } from './hls-layout.constants.js';
+import { AUDIO_GROUP_ID, joinPath, MEDIA_PLAYLIST_NAME, segmentNamePattern } from './hls-layout.constants.js';
 import type { AudioPlan, Rendition, TranscodePlan, VideoTranscodePlan } from './transcode-plan.schema.js';
 import { buildFilterComplex, renditionLabel } from './video-filter.builder.js';
 
 export interface HlsIo {
   input: string;
-  /** Renditions land in <outputDir>/<name>/index.m3u8 + seg_00000.ts...; ffmpeg creates the subdirectories. */
+  /** Renditions land in <outputDir>/<name>/index.m3u8 + segments; ffmpeg creates the subdirectories. */
   outputDir: string;
+  /** Names segments `seg_a<attempt>_00000.ts` so no two attempts share a (CDN-cached) segment URL. */
+  attempt?: number;
 }
 
 /**
@@ -16,6 +18,16 @@ export const COMMON_FFMPEG_ARGS: readonly string[] = ['-hide_banner', '-loglevel
 export const PROGRESS_ARGS: readonly string[] = ['-progress', 'pipe:1', '-nostats', '-stats_period', '0.5'];
 
 /**
+ * ffmpeg conceals undecodable packets and exits 0, so a damaged upload would silently become a
+ * glitched ladder. Past this share of failed packets ffmpeg exits with code 69 instead, which the
+ * worker reports as invalid_media. Below it the damage is concealed and the job succeeds: a capture
+ * cut between keyframes or one bad packet should not cost the user the whole video. (`-xerror` would
+ * fail on the first bad packet, and also on a recording whose last packet was cut short.)
+ */
+export const MAX_DECODE_ERROR_RATE = 0.05;
+export const DECODE_ERROR_ARGS: readonly string[] = ['-max_error_rate', String(MAX_DECODE_ERROR_RATE)];
+
+/**
  * Arguments for ONE ffmpeg process that decodes the input once and writes every rendition plus a single
  * audio rendition as HLS (MPEG-TS segments, VOD playlists). The master playlist is not written by ffmpeg
  * (ffmpeg 5.1 leaves out AVERAGE-BANDWIDTH and FRAME-RATE): see writeMasterPlaylist.
@@ -24,6 +36,7 @@ export function buildHlsArgs(plan: TranscodePlan, io: HlsIo): string[] {
   return [
     ...COMMON_FFMPEG_ARGS,
     ...PROGRESS_ARGS,
+    ...DECODE_ERROR_ARGS,
     '-i',
     io.input,
     ...(plan.hasVideo ? videoArgs(plan) : []),
@@ -109,11 +122,12 @@ function hlsMuxerArgs(plan: TranscodePlan, io: HlsIo): string[] {
     '-hls_playlist_type',
     'vod',
     '-hls_flags',
-    'independent_segments',
+    // temp_file: a segment appears under its name only once complete, so it can be uploaded while ffmpeg goes on.
+    'independent_segments+temp_file',
     '-hls_segment_type',
     'mpegts',
     '-hls_segment_filename',
-    joinPath(io.outputDir, '%v', SEGMENT_NAME_PATTERN),
+    joinPath(io.outputDir, '%v', segmentNamePattern(io.attempt)),
     '-var_stream_map',
     buildVarStreamMap(plan),
     joinPath(io.outputDir, '%v', MEDIA_PLAYLIST_NAME),

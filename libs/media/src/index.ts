@@ -23,6 +23,8 @@ export {
   type LadderOptions,
   type LadderOptionsInput,
   LadderOptionsSchema,
+  type LadderOverrides,
+  LadderOverridesSchema,
   type Rung,
   RungSchema,
   X264_PRESETS,
@@ -55,8 +57,18 @@ export {
   MEDIA_PLAYLIST_NAME,
   mediaPlaylistUri,
   SEGMENT_NAME_PATTERN,
+  segmentNamePattern,
 } from './hls-layout.constants.js';
-export { buildHlsArgs, buildVarStreamMap, COMMON_FFMPEG_ARGS, type HlsIo, PROGRESS_ARGS } from './hls-args.builder.js';
+export {
+  buildHlsArgs,
+  buildVarStreamMap,
+  COMMON_FFMPEG_ARGS,
+  DECODE_ERROR_ARGS,
+  type HlsIo,
+  MAX_DECODE_ERROR_RATE,
+  PROGRESS_ARGS,
+} from './hls-args.builder.js';
+export { ALLOWED_INPUT_FORMATS } from './input-formats.constants.js';
 export { buildPosterArgs, type ImageIo, posterTimeS } from './poster-args.builder.js';
 export {
   buildStoryboardArgs,

@@ -9,6 +9,7 @@ import {
   planLadder,
   type TranscodePlan,
   type VideoTranscodePlan,
+  segmentNamePattern,
 } from '../src/index.js';
 import { m4aAudioOnly, multiAudio, noAudio } from './fixtures/ffprobe-audio.fixtures.js';
 import { hdrPq720p } from './fixtures/ffprobe-color.fixtures.js';
@@ -27,7 +28,12 @@ function videoPlan(raw: unknown, options: LadderOptionsInput = {}, zscale = true
   return made;
 }
 
-const HEAD = ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', '-progress', 'pipe:1', '-nostats', '-stats_period', '0.5'];
+// prettier-ignore
+const HEAD = [
+  '-hide_banner', '-loglevel', 'error', '-nostdin', '-y',
+  '-progress', 'pipe:1', '-nostats', '-stats_period', '0.5',
+  '-max_error_rate', '0.05',
+];
 
 function x264(i: number, level: string, kbps: [number, number, number], gop: number, preset = 'veryfast'): string[] {
   return [
@@ -50,7 +56,7 @@ function hlsTail(segmentSeconds: number, varStreamMap: string): string[] {
     '-f', 'hls',
     '-hls_time', String(segmentSeconds),
     '-hls_playlist_type', 'vod',
-    '-hls_flags', 'independent_segments',
+    '-hls_flags', 'independent_segments+temp_file',
     '-hls_segment_type', 'mpegts',
     '-hls_segment_filename', '/tmp/job/hls/%v/seg_%05d.ts',
     '-var_stream_map', varStreamMap,
@@ -168,10 +174,27 @@ describe('buildHlsArgs', () => {
     ]);
   });
 
+  it('names segments per attempt when told the attempt, so no two attempts share a segment URL', () => {
+    const args = buildHlsArgs(plan(landscape1080p30), { ...IO, attempt: 3 });
+    expect(args[args.indexOf('-hls_segment_filename') + 1]).toBe('/tmp/job/hls/%v/seg_a3_%05d.ts');
+    expect(buildHlsArgs(plan(landscape1080p30), IO)).toContain('/tmp/job/hls/%v/seg_%05d.ts');
+    expect(segmentNamePattern(1)).toBe('seg_a1_%05d.ts');
+    expect(() => segmentNamePattern(0)).toThrow(RangeError);
+    expect(() => segmentNamePattern(1.5)).toThrow(RangeError);
+  });
+
   it('keeps every flag and value a separate token', () => {
     const args = buildHlsArgs(plan(landscape1080p30), IO);
     const flagsWithValues = args.filter((token) => /^-[a-z_:0-9]+ /.test(token));
     expect(flagsWithValues).toEqual([]);
+  });
+
+  it('makes ffmpeg fail (exit 69) when more than 5 % of the packets cannot be decoded, for video and audio-only input', () => {
+    for (const made of [plan(landscape1080p30), plan(m4aAudioOnly)]) {
+      const args = buildHlsArgs(made, IO);
+      expect(args.slice(args.indexOf('-max_error_rate'), args.indexOf('-max_error_rate') + 2)).toEqual(['-max_error_rate', '0.05']);
+      expect(args.indexOf('-max_error_rate')).toBeLessThan(args.indexOf('-i'));
+    }
   });
 
   it('lists variants in plan order in the var_stream_map', () => {

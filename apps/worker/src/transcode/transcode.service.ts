@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { FilesRepository, RenditionRecord } from '@reelforge/db';
 import { probe, runFfmpeg, type OrphanGuard } from '@reelforge/ffmpeg';
 import {
+  ALLOWED_INPUT_FORMATS,
   buildHlsArgs,
   buildPosterArgs,
   buildStoryboardArgs,
@@ -22,7 +23,7 @@ import {
   type TranscodePlan,
 } from '@reelforge/media';
 import type { TranscodeJobPayload, TranscodeResult } from '@reelforge/queue';
-import { LocalDriver, type StorageDriver } from '@reelforge/storage';
+import { LocalDriver, StorageNotFoundError, type StorageDriver } from '@reelforge/storage';
 import HLS from 'hls-parser';
 import { HlsOutputUploader } from './hls-output.uploader.js';
 import type { ProgressReporter } from './progress.reporter.js';
@@ -48,13 +49,16 @@ export const hlsPrefix = (fileId: string) => `hls/${fileId}`;
 export class TranscodeService {
   constructor(private readonly deps: TranscodeServiceDeps) {}
 
-  async run(payload: TranscodeJobPayload, progress: ProgressReporter, signal: AbortSignal): Promise<TranscodeResult> {
+  /** `attempt` is the attempt number Postgres counted when this run claimed the job; it names the segments. */
+  async run(payload: TranscodeJobPayload, progress: ProgressReporter, signal: AbortSignal, attempt: number): Promise<TranscodeResult> {
     const { storage, files } = this.deps;
     const scratch = await mkdtemp(path.join(this.deps.workDir ?? os.tmpdir(), 'reelforge-job-'));
     try {
       progress.enter('probing');
       const source = await this.localSource(payload.sourceKey, scratch);
-      const info = parseProbe(await probe(source, { signal, orphanGuard: this.deps.orphanGuard }));
+      // The same demuxer allowlist as the upload sniff: a file that reached storage another way (an
+      // older API, a manual import) must not be read as a playlist, concat list or image here either.
+      const info = parseProbe(await probe(source, { signal, orphanGuard: this.deps.orphanGuard, allowedFormats: ALLOWED_INPUT_FORMATS }));
       await files.updateMediaFacts(payload.fileId, {
         durationS: info.durationS,
         width: info.video?.displayWidth ?? null,
@@ -71,7 +75,7 @@ export class TranscodeService {
       progress.enter('encoding');
       uploader.start();
       try {
-        await runFfmpeg(buildHlsArgs(plan, { input: source, outputDir }), {
+        await runFfmpeg(buildHlsArgs(plan, { input: source, outputDir, attempt }), {
           signal,
           orphanGuard: this.deps.orphanGuard,
           onProgress: (p) => progress.encoding(p.outTimeMs, plan.durationS, p.speed),
@@ -105,7 +109,11 @@ export class TranscodeService {
   private async localSource(key: string, scratch: string): Promise<string> {
     const { storage } = this.deps;
     // The local driver's file can be read in place; anything remote is fetched once to scratch space.
-    if (storage instanceof LocalDriver) return storage.pathFor(key);
+    if (storage instanceof LocalDriver) {
+      // Checked here: ffprobe would report a missing file as unreadable media, a misleading reason.
+      if (!(await storage.stat(key))) throw new StorageNotFoundError(key);
+      return storage.pathFor(key);
+    }
     const target = path.join(scratch, `source${path.extname(key).slice(0, 10)}`);
     await storage.downloadToFile(key, target);
     return target;

@@ -1,0 +1,45 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { probe } from '@reelforge/ffmpeg';
+import { parseProbe } from '@reelforge/media';
+import type { StorageDriver } from '@reelforge/storage';
+import { submitTranscode, uploadFile } from './http.js';
+
+export interface SubmittedMedia {
+  fileId: string;
+  jobId: string;
+  /** What POST /api/media/upload answered (display size after rotation, duration). */
+  upload: { width: number | null; height: number | null; durationS: number | null };
+}
+
+/** Uploads a file through the API and starts its transcode; fails loudly on any non-2xx answer. */
+export async function uploadAndSubmit(baseUrl: string, file: string, body: Record<string, unknown> = {}): Promise<SubmittedMedia> {
+  const upload = await uploadFile(baseUrl, file);
+  if (upload.status !== 201) throw new Error(`upload of ${path.basename(file)}: ${upload.status} ${await upload.text()}`);
+  const uploaded = (await upload.json()) as SubmittedMedia['upload'] & { fileId: string };
+  const submit = await submitTranscode(baseUrl, { fileId: uploaded.fileId, ...body });
+  if (submit.status !== 202) throw new Error(`submit of ${path.basename(file)}: ${submit.status} ${await submit.text()}`);
+  const { jobId } = (await submit.json()) as { jobId: string };
+  return { fileId: uploaded.fileId, jobId, upload: { width: uploaded.width, height: uploaded.height, durationS: uploaded.durationS } };
+}
+
+/** The source's duration as ffprobe reads it, the reference the output is held to. */
+export async function sourceDurationS(file: string): Promise<number> {
+  return parseProbe(await probe(file)).durationS;
+}
+
+/** Copies everything under `hls/<fileId>/` from storage into a new temp directory (caller removes it). */
+export async function downloadHlsOutput(storage: StorageDriver, fileId: string): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'reelforge-hls-'));
+  const prefix = `hls/${fileId}/`;
+  try {
+    const keys: string[] = [];
+    for await (const object of storage.list(prefix)) keys.push(object.key);
+    await Promise.all(keys.map((key) => storage.downloadToFile(key, path.join(dir, ...key.slice(prefix.length).split('/')))));
+    return dir;
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
