@@ -47,3 +47,26 @@ export class EmbeddedPostgresError extends Error {
     this.name = 'EmbeddedPostgresError';
   }
 }
+
+/** No API key has this id or display prefix. */
+export class ApiKeyNotFoundError extends Error {
+  readonly code = 'api_key_not_found';
+
+  constructor(readonly reference: string) {
+    super(`No API key has the id or prefix ${JSON.stringify(reference)}`);
+    this.name = 'ApiKeyNotFoundError';
+  }
+}
+
+/** A display prefix matched several keys; the caller must name one by its id. */
+export class AmbiguousApiKeyError extends Error {
+  readonly code = 'api_key_ambiguous';
+
+  constructor(
+    readonly reference: string,
+    readonly ids: readonly string[],
+  ) {
+    super(`The prefix ${JSON.stringify(reference)} matches ${ids.length} API keys (${ids.join(', ')}); revoke one by its id`);
+    this.name = 'AmbiguousApiKeyError';
+  }
+}

@@ -2,7 +2,7 @@ import { createId } from '@paralleldrive/cuid2';
 import { ActiveJobExistsError, UnknownFileError } from './db.errors.js';
 import { decodeJobCursor, encodeJobCursor } from './job-cursor.codec.js';
 import { toJob, type Job, type JobRow, type RenditionRecord } from './job.record.js';
-import { ACTIVE_JOB_STATUSES, allowedFrom, isTerminalStatus, type JobStatus } from './job-state.machine.js';
+import { ACTIVE_JOB_STATUSES, allowedFrom, isTerminalStatus, JOB_STATUSES, type JobStatus } from './job-state.machine.js';
 import { SqlParams, toQueryFn, type QueryFn, type Queryable } from './queryable.js';
 
 export interface NewJob {
@@ -137,6 +137,14 @@ export class JobsRepository {
       items: page.map(toJob),
       nextCursor: rows.length > limit && last ? encodeJobCursor({ createdAtMicros: last.cursor_micros, id: last.id }) : null,
     };
+  }
+
+  /** Jobs per status, every status present: one GROUP BY, cheap enough for each metrics scrape. */
+  async countByStatus(): Promise<Record<JobStatus, number>> {
+    const { rows } = await this.query<{ status: JobStatus; n: number }>('SELECT status, count(*)::int AS n FROM transcoding_jobs GROUP BY status', []);
+    const counts = Object.fromEntries(JOB_STATUSES.map((status) => [status, 0])) as Record<JobStatus, number>;
+    for (const row of rows) counts[row.status] = row.n;
+    return counts;
   }
 
   /** For the reconciler: oldest queued first. */

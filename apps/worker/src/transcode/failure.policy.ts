@@ -29,6 +29,8 @@ export function decideFailure(err: unknown): FailureDecision {
     return { code: 'source_missing', message: `The uploaded source is gone from storage: ${message}`, retryable: false };
   }
   if (code === 'storage_unavailable') return { code: 'storage_unavailable', message, retryable: true };
+  // A key the storage layer refuses stays refused: the payload is wrong, not the network.
+  if (code === 'invalid_storage_key') return { code: 'invalid_job', message, retryable: false };
   if (err instanceof Error && err.name === 'ZodError') return { code: 'invalid_job', message, retryable: false };
   return { code: 'internal_error', message, retryable: true };
 }

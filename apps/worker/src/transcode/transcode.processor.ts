@@ -1,4 +1,4 @@
-import { createProgressWriter, type JobsRepository } from '@reelforge/db';
+import { createProgressWriter, type Job, type JobsRepository } from '@reelforge/db';
 import { FfmpegCancelledError } from '@reelforge/ffmpeg';
 import { TranscodeJobPayloadSchema, type TranscodeJobPayload, type TranscodeProgress, type TranscodeResult } from '@reelforge/queue';
 import { DelayedError, UnrecoverableError, type Processor } from 'bullmq';
@@ -14,10 +14,21 @@ export interface TranscodeProcessorDeps {
   logger: Logger;
   /** Minimum gap between BullMQ progress events (they feed SSE and Bull Board). */
   progressEventIntervalMs?: number;
+  /** Receives the encoding speed (x realtime) of each completed attempt. */
+  metrics?: { encodeSpeed(ratio: number): void };
+  /** Told about each job this worker moved to completed, failed or cancelled (queues its webhook). */
+  onSettled?: (job: Job) => Promise<void>;
 }
 
 /** Abort reason the worker uses when its shutdown grace period ran out: give the job back, do not cancel it. */
 export const SHUTDOWN_ABORT_REASON = 'worker-shutdown';
+/**
+ * Abort reason when BullMQ could not renew the job's lock: another worker may already run it
+ * (stall recovery) or Redis lost it (the reconciler re-enqueues it). Stop, and do not cancel it.
+ */
+export const LOCK_LOST_ABORT_REASON = 'lock-lost';
+/** Abort reason when Postgres no longer lets this worker write the job (cancelled or taken over). */
+const SUPERSEDED_ABORT_REASON = 'superseded';
 
 export class JobCancelledError extends UnrecoverableError {
   readonly code = 'cancelled';
@@ -42,12 +53,19 @@ export function createTranscodeProcessor(deps: TranscodeProcessorDeps): Processo
     const log = logger.child({ jobId: payload.jobId, fileId: payload.fileId, bullJobId: job.id });
 
     const claimed = await jobs.markProcessing(payload.jobId, { workerId });
-    if (!claimed) return alreadySettled(payload.jobId, jobs, log);
+    if (!claimed) return alreadySettled(payload, deps, log);
     log.info({ attempt: claimed.attempts }, 'transcode started');
 
+    // Ends this attempt when BullMQ aborts it (cancel broadcast, shutdown, lost lock), and also when
+    // Postgres refuses a progress write: the job was cancelled or taken over even if no broadcast came.
+    const attempt = new AbortController();
+    const onAbort = () => attempt.abort(signal?.reason);
+    if (signal?.aborted) onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
     const writer = createProgressWriter({
       write: async (sample) => {
-        await jobs.updateProgress(payload.jobId, { progress: sample.progress, stage: sample.stage, workerId });
+        const row = await jobs.updateProgress(payload.jobId, { progress: sample.progress, stage: sample.stage, workerId });
+        if (!row) attempt.abort(SUPERSEDED_ABORT_REASON);
       },
       onError: (err) => log.warn({ err }, 'progress write failed'),
     });
@@ -63,34 +81,60 @@ export function createTranscodeProcessor(deps: TranscodeProcessorDeps): Processo
       }
     });
 
-    const abort = signal ?? new AbortController().signal;
+    const abort = attempt.signal;
     try {
-      const result = await service.run(payload, reporter, abort);
+      const result = await service.run(payload, reporter, abort, claimed.attempts);
       await writer.flush();
       const completed = await jobs.markCompleted(payload.jobId, { renditions: result.renditions, outputPrefix: result.outputPrefix, workerId });
       if (!completed) {
-        // Cancelled (or taken over after a stall) while we were finishing: our output is not wanted.
-        log.warn('job changed state while finishing; discarding this attempt');
+        // Cancelled, or taken over after a stall, while we were finishing; the catch below tells which.
+        log.warn('job changed state while finishing; abandoning this attempt');
         throw new JobCancelledError();
       }
       await job.updateProgress({ stage: 'done', percent: 100, etaSeconds: 0, speed: null } satisfies TranscodeProgress);
+      const encodeSpeed = reporter.encodeSpeed();
+      if (encodeSpeed !== null) deps.metrics?.encodeSpeed(encodeSpeed);
+      await notifySettled(deps, completed, log);
       log.info({ renditions: result.renditions.length }, 'transcode completed');
       return result;
     } catch (err) {
       await writer.flush();
-      if (abort.aborted && abort.reason === SHUTDOWN_ABORT_REASON) {
-        // Back to the queue without spending an attempt; the next worker starts it afresh.
+      const discardIfOwned = async () => {
+        // Another worker may own the job by now (stall recovery, reconciler); its output must stay.
+        if (!(await ownsJob(jobs, payload.jobId, workerId))) return false;
         await service.discardOutput(payload.fileId).catch((e: unknown) => log.error({ err: e }, 'could not remove partial output'));
-        await jobs.releaseToQueued(payload.jobId, { reason: 'worker shut down before the job finished', workerId });
+        return true;
+      };
+      if (abort.aborted && (abort.reason === SHUTDOWN_ABORT_REASON || abort.reason === LOCK_LOST_ABORT_REASON)) {
+        // Back to the queue without spending an attempt; the next worker starts it afresh.
+        if (await discardIfOwned()) {
+          await jobs.releaseToQueued(payload.jobId, { reason: releaseReason(abort.reason), workerId });
+        }
+        if (abort.reason === LOCK_LOST_ABORT_REASON) {
+          // BullMQ no longer counts this worker as the job's owner, so there is nothing to move.
+          log.warn('lost the queue lock: attempt abandoned, job released');
+          throw new Error('lost the BullMQ lock on this job');
+        }
         await job.moveToDelayed(Date.now(), token);
         log.warn('shutdown grace period over: job released to the queue');
         throw new DelayedError();
       }
       if (err instanceof JobCancelledError || err instanceof FfmpegCancelledError || abort.aborted) {
-        await service.discardOutput(payload.fileId).catch((e: unknown) => log.error({ err: e }, 'could not remove partial output'));
-        await jobs.markCancelled(payload.jobId);
-        log.info('transcode cancelled; partial output removed');
-        throw new JobCancelledError();
+        const current = await jobs.findById(payload.jobId);
+        const ours = current?.status === 'processing' && current.workerId === workerId;
+        if (current?.status === 'cancelled' || ours) {
+          // Output is per file: a job submitted for this file after the cancel may be writing there now.
+          if (ours || !(await jobs.findActiveByFileId(payload.fileId))) {
+            await service.discardOutput(payload.fileId).catch((e: unknown) => log.error({ err: e }, 'could not remove partial output'));
+          }
+          const cancelled = await jobs.markCancelled(payload.jobId);
+          // Null when the API cancelled it: the API made that transition and sends its webhook.
+          if (cancelled) await notifySettled(deps, cancelled, log);
+          log.info('transcode cancelled; partial output removed');
+          throw new JobCancelledError();
+        }
+        log.warn({ status: current?.status ?? 'missing', owner: current?.workerId }, 'this attempt was superseded; leaving the job to its new owner');
+        throw new UnrecoverableError('attempt superseded by another worker');
       }
       const decision = decideFailure(err);
       const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
@@ -99,21 +143,45 @@ export function createTranscodeProcessor(deps: TranscodeProcessorDeps): Processo
         log.warn({ err, code: decision.code, attemptsMade: job.attemptsMade + 1 }, 'transcode failed; BullMQ will retry');
         throw err;
       }
-      await service.discardOutput(payload.fileId).catch((e: unknown) => log.error({ err: e }, 'could not remove partial output'));
-      await jobs.markFailed(payload.jobId, { code: decision.code, message: decision.message, workerId });
+      await discardIfOwned();
+      const failed = await jobs.markFailed(payload.jobId, { code: decision.code, message: decision.message, workerId });
+      if (failed) await notifySettled(deps, failed, log);
       log.error({ err, code: decision.code }, 'transcode failed');
       throw decision.retryable ? err : new UnrecoverableError(`${decision.code}: ${decision.message}`);
     }
   };
 }
 
+/** A webhook that cannot be queued is logged; it never changes the outcome of the transcode. */
+async function notifySettled(deps: TranscodeProcessorDeps, job: Job, log: Logger): Promise<void> {
+  try {
+    await deps.onSettled?.(job);
+  } catch (err) {
+    log.error({ err }, 'could not queue the webhook; the transcode outcome stands');
+  }
+}
+
+async function ownsJob(jobs: JobsRepository, jobId: string, workerId: string): Promise<boolean> {
+  const current = await jobs.findById(jobId);
+  return current?.status === 'processing' && current.workerId === workerId;
+}
+
+function releaseReason(reason: string): string {
+  return reason === SHUTDOWN_ABORT_REASON ? 'worker shut down before the job finished' : 'worker lost the queue lock';
+}
+
 /** The row refused the claim: the job was cancelled, finished or deleted meanwhile. */
-async function alreadySettled(jobId: string, jobs: JobsRepository, log: Logger): Promise<TranscodeResult> {
+async function alreadySettled({ jobId, fileId }: TranscodeJobPayload, deps: TranscodeProcessorDeps, log: Logger): Promise<TranscodeResult> {
+  const { jobs, service } = deps;
   const current = await jobs.findById(jobId);
   log.info({ status: current?.status ?? 'missing' }, 'job is not runnable in Postgres; skipping');
   if (current?.status === 'completed' && current.outputPrefix) {
     return { outputPrefix: current.outputPrefix, masterKey: `${current.outputPrefix}/master.m3u8`, renditions: current.renditions };
   }
-  if (current?.status === 'cancelled') throw new JobCancelledError();
+  if (current?.status === 'cancelled') {
+    // Cancelled while its worker was dead: what that worker wrote is still there.
+    if (!(await jobs.findActiveByFileId(fileId))) await service.discardOutput(fileId).catch((e: unknown) => log.error({ err: e }, 'could not remove partial output'));
+    throw new JobCancelledError();
+  }
   throw new UnrecoverableError(`job ${jobId} is ${current?.status ?? 'missing'} in Postgres`);
 }

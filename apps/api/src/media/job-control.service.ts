@@ -1,0 +1,124 @@
+import { ActiveJobExistsError, type FileRecord, type FilesRepository, type Job, type JobsRepository } from '@reelforge/db';
+import {
+  enqueueTranscode,
+  expectedBullJobId,
+  parseTranscodeBullJobId,
+  publishCancel,
+  transcodeBullJobId,
+  type TranscodeQueue,
+} from '@reelforge/queue';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { ConflictError, NotFoundError, ServiceUnavailableError } from '../http/app.errors.js';
+
+export interface JobControlDeps {
+  files: Pick<FilesRepository, 'findById'>;
+  jobs: Pick<JobsRepository, 'findLatestByFileId' | 'findById' | 'markCancelled' | 'requeue' | 'setBullmqJobId'>;
+  queue: TranscodeQueue;
+  /** The queue's producer connection: tells whether Redis is reachable and carries cancel broadcasts. */
+  queueRedis: Redis;
+  queuePrefix: string;
+  logger: Logger;
+  /** Told about each job this service cancelled (queues its webhook); must not throw. */
+  onCancelled?: (job: Job) => Promise<void>;
+}
+
+export interface CancelOutcome {
+  job: Job;
+  /** False when the job was already cancelled (the request is idempotent). */
+  changed: boolean;
+}
+
+/**
+ * Cancel and retry of a file's latest job. Postgres decides (guarded transitions); Redis is told
+ * afterwards, so a lost Redis message can delay a cancel but never undo it: a worker that picks up a
+ * cancelled job refuses to claim it, and one that finishes it cannot mark it completed.
+ */
+export class JobControlService {
+  constructor(private readonly deps: JobControlDeps) {}
+
+  async cancel(fileId: string, owner: string | null): Promise<CancelOutcome> {
+    const { jobs, queue, logger } = this.deps;
+    const { job } = await this.latestJob(fileId, owner);
+    if (job.status === 'cancelled') return { job, changed: false };
+    if (job.status !== 'queued' && job.status !== 'processing') throw notCancellable(job);
+
+    // Postgres first: from here on no worker can claim or complete this job.
+    const cancelled = await jobs.markCancelled(job.id);
+    if (!cancelled) {
+      const current = await jobs.findById(job.id);
+      if (current?.status === 'cancelled') return { job: current, changed: false };
+      throw notCancellable(current ?? job);
+    }
+    // Remove refuses a job a worker holds (0): then that worker must stop its ffmpeg.
+    const removed = job.status === 'queued' ? await queue.remove(expectedBullJobId(job)).catch(() => 0) : 0;
+    if (removed !== 1) {
+      await publishCancel(this.deps.queueRedis, this.deps.queuePrefix, job.id).catch((err: unknown) =>
+        logger.warn({ err, jobId: job.id }, 'could not broadcast the cancel; the worker stops at its next progress write, which Postgres refuses'),
+      );
+    }
+    // This service made the transition, so it announces it (the worker's own markCancelled then finds nothing to do).
+    await this.deps.onCancelled?.(cancelled);
+    return { job: cancelled, changed: true };
+  }
+
+  /** failed | cancelled → queued, as a new attempt with its own BullMQ id (`<jobId>.<attempts + 1>` as a rule). */
+  async retry(fileId: string, owner: string | null): Promise<Job> {
+    const { jobs, queue, queueRedis, logger } = this.deps;
+    const { file, job } = await this.latestJob(fileId, owner);
+    if (job.status !== 'failed' && job.status !== 'cancelled') throw notRetryable(job.status);
+    // Refuse before writing anything while Redis is unreachable: the client gets a 503 it can retry.
+    if (queueRedis.status !== 'ready') throw new ServiceUnavailableError('The job queue (Redis) is unavailable; retry shortly.');
+
+    let requeued: Job | null;
+    try {
+      requeued = await jobs.requeue(job.id, { reason: 'retry requested' });
+    } catch (err) {
+      if (err instanceof ActiveJobExistsError) throw notRetryable('superseded by another active job for this file');
+      throw err;
+    }
+    if (!requeued) throw notRetryable((await jobs.findById(job.id))?.status ?? 'gone');
+
+    // Above every id this job used, so no old completed/failed BullMQ key can swallow the add (a job
+    // cancelled before it ever started has attempts 0 but may have left `<id>.1` behind).
+    const attempt = Math.max(requeued.attempts, parseTranscodeBullJobId(job.bullmqJobId ?? '')?.attempt ?? 0) + 1;
+    try {
+      // Recorded first: should the add fail, the reconciler adds this very id later.
+      await jobs.setBullmqJobId(requeued.id, transcodeBullJobId(requeued.id, attempt));
+      await enqueueTranscode(
+        queue,
+        {
+          jobId: requeued.id,
+          fileId,
+          attempt,
+          originalName: file.originalName,
+          sourceKey: file.storageKey,
+          ...(requeued.ladder !== null ? { ladder: requeued.ladder } : {}),
+        },
+        requeued.priority !== null ? { priority: requeued.priority } : {},
+      );
+    } catch (err) {
+      // The row is queued in Postgres; the reconciler enqueues it under the same id once Redis answers.
+      logger.warn({ err, jobId: requeued.id }, 'enqueue of a retry failed; the reconciler will retry it');
+    }
+    return requeued;
+  }
+
+  private async latestJob(fileId: string, owner: string | null): Promise<{ file: FileRecord; job: Job }> {
+    const file = await this.deps.files.findById(fileId);
+    if (!file || (owner !== null && file.owner !== null && file.owner !== owner)) {
+      throw new NotFoundError('file_not_found', `No uploaded file with id ${fileId}.`);
+    }
+    const job = await this.deps.jobs.findLatestByFileId(fileId);
+    if (!job) throw new NotFoundError('job_not_found', `File ${fileId} has no transcode job yet; start one with POST /api/media/transcode.`);
+    return { file, job };
+  }
+}
+
+function notCancellable(job: Job): ConflictError {
+  return new ConflictError('job_not_cancellable', `The job is ${job.status}; only queued or processing jobs can be cancelled.`);
+}
+
+function notRetryable(status: string): ConflictError {
+  return new ConflictError('job_not_retryable', `The job is ${status}; only failed or cancelled jobs can be retried.`);
+}

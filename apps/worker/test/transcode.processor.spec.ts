@@ -1,0 +1,203 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createId } from '@paralleldrive/cuid2';
+import { FilesRepository, JobsRepository, type Job } from '@reelforge/db';
+import { createTestDatabase, type TestDatabase } from '@reelforge/db/testing';
+import { detectOrphanGuard } from '@reelforge/ffmpeg';
+import { cleanupFixtures, makeFixture } from '@reelforge/ffmpeg/testing';
+import {
+  createRedisConnection,
+  createTranscodeQueue,
+  createTranscodeWorker,
+  enqueueTranscode,
+  type TranscodeJobPayload,
+  type TranscodeQueue,
+  type TranscodeResult,
+} from '@reelforge/queue';
+import { LocalDriver, StorageError, type StorageDriver } from '@reelforge/storage';
+import type { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { createTranscodeProcessor } from '../src/transcode/transcode.processor.js';
+import { TranscodeService } from '../src/transcode/transcode.service.js';
+
+const redisUrl = process.env.REELFORGE_TEST_REDIS_URL!;
+const ATTEMPTS = 3;
+
+/** The real local driver, except that the next `failures` uploads fail the way a flaky network does. */
+function flakyUploads(storage: LocalDriver): { storage: StorageDriver; failNext(count: number): void } {
+  let failures = 0;
+  const proxy = new Proxy(storage, {
+    get(target, property, receiver) {
+      if (property === 'putFile') {
+        return async (...args: Parameters<StorageDriver['putFile']>) => {
+          if (failures > 0) {
+            failures -= 1;
+            throw new StorageError(`upload of ${args[0]} failed: connect ECONNREFUSED (simulated outage)`);
+          }
+          return target.putFile(...args);
+        };
+      }
+      const value: unknown = Reflect.get(target, property, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  return { storage: proxy, failNext: (count) => (failures = count) };
+}
+
+/**
+ * The transcode processor under BullMQ with real Redis, Postgres and ffmpeg: which failures are
+ * retried (with backoff) and which are final, and the job_events trail each leaves.
+ */
+describe('transcode processor failure policy', () => {
+  let db: TestDatabase;
+  let scratch: string;
+  let connection: Redis;
+  let queue: TranscodeQueue;
+  let worker: Worker<TranscodeJobPayload, TranscodeResult>;
+  let jobs: JobsRepository;
+  let files: FilesRepository;
+  let local: LocalDriver;
+  let failNext: (count: number) => void;
+  let clip: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase({ prefix: 'processor' });
+    scratch = await mkdtemp(path.join(os.tmpdir(), 'reelforge-processor-'));
+    const prefix = `rf-proc-${createId().slice(0, 10)}`;
+    connection = createRedisConnection(redisUrl, 'worker');
+    queue = createTranscodeQueue({ connection, prefix, attempts: ATTEMPTS, backoffDelayMs: 50 });
+    jobs = new JobsRepository(db.pool);
+    files = new FilesRepository(db.pool);
+    local = new LocalDriver({ rootDir: path.join(scratch, 'storage'), publicBaseUrl: 'http://127.0.0.1' });
+    const flaky = flakyUploads(local);
+    failNext = flaky.failNext;
+    const service = new TranscodeService({
+      storage: flaky.storage,
+      files,
+      defaultLadder: { rungs: [{ height: 240 }], segmentSeconds: 1, preset: 'ultrafast' },
+      capabilities: { zscale: false },
+      orphanGuard: await detectOrphanGuard(),
+      workDir: scratch,
+    });
+    const processor = createTranscodeProcessor({ jobs, service, workerId: 'processor-spec', logger: pino({ level: 'silent' }) });
+    worker = createTranscodeWorker(processor, {
+      connection: createRedisConnection(redisUrl, 'worker'),
+      prefix,
+      concurrency: 1,
+      lockDurationMs: 10_000,
+      stalledIntervalMs: 5_000,
+      maxStalledCount: 1,
+    });
+    clip = await makeFixture('small-360p', { durationS: 2 });
+  });
+
+  afterAll(async () => {
+    await worker.close();
+    (worker.opts.connection as Redis).disconnect();
+    await queue.obliterate({ force: true });
+    await queue.close();
+    connection.disconnect();
+    await local.close();
+    await db.drop();
+    await rm(scratch, { recursive: true, force: true });
+    await cleanupFixtures();
+  });
+
+  async function waitForFinished(bullId: string): Promise<{ state: string; failedReason: string | undefined }> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const bull = await queue.getJob(bullId);
+      const state = await bull?.getState();
+      if (state === 'failed' || state === 'completed') return { state, failedReason: bull?.failedReason };
+      if (Date.now() > deadline) throw new Error(`${bullId} still ${state}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  async function submit({ storeSource = true, enqueue = true } = {}): Promise<{ jobId: string; bullId: string }> {
+    const fileId = createId();
+    const storageKey = `uploads/${fileId}/clip.mp4`;
+    if (storeSource) await local.putFile(storageKey, clip);
+    await files.insert({ id: fileId, originalName: 'clip.mp4', sizeBytes: 1, storageKey });
+    const { job } = await jobs.create({ fileId });
+    const bullId = `${job.id}.1`;
+    if (enqueue) await enqueueTranscode(queue, { jobId: job.id, fileId, attempt: 1, originalName: 'clip.mp4', sourceKey: storageKey });
+    await jobs.setBullmqJobId(job.id, bullId);
+    return { jobId: job.id, bullId };
+  }
+
+  async function settled(jobId: string): Promise<Job> {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const job = await jobs.findById(jobId);
+      if (job && ['completed', 'failed', 'cancelled'].includes(job.status)) return job;
+      if (Date.now() > deadline) throw new Error(`job ${jobId} still ${job?.status}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  const events = async (jobId: string) =>
+    (
+      await db.pool.query<{ kind: string; data: Record<string, unknown> }>(
+        "SELECT kind, data FROM job_events WHERE job_id = $1 AND kind <> 'stage' ORDER BY id",
+        [jobId],
+      )
+    ).rows;
+
+  it('when an upload fails once (transient), then BullMQ retries after a backoff and the job completes on attempt 2', async () => {
+    failNext(1);
+    const { jobId, bullId } = await submit();
+    expect(await settled(jobId)).toMatchObject({ status: 'completed', attempts: 2, errorCode: null, errorMessage: null });
+    const trail = await events(jobId);
+    expect(trail.map((e) => e.kind)).toEqual(['queued', 'processing', 'queued', 'processing', 'completed']);
+    expect(trail[2]?.data.reason).toMatch(/^storage_unavailable: upload of hls\/.+ failed: connect ECONNREFUSED/);
+    expect(await waitForFinished(bullId)).toMatchObject({ state: 'completed' });
+    // BullMQ counts the successful attempt too.
+    expect((await queue.getJob(bullId))?.attemptsMade).toBe(2);
+  });
+
+  it('when uploads keep failing, then the job fails after every attempt is spent, with a code and message to act on', async () => {
+    failNext(1_000);
+    const { jobId, bullId } = await submit();
+    const failed = await settled(jobId);
+    failNext(0);
+    expect(failed).toMatchObject({ status: 'failed', attempts: ATTEMPTS, errorCode: 'storage_unavailable' });
+    expect(failed.errorMessage).toMatch(/failed: connect ECONNREFUSED \(simulated outage\)$/);
+    expect((await events(jobId)).map((e) => e.kind)).toEqual(['queued', 'processing', 'queued', 'processing', 'queued', 'processing', 'failed']);
+    expect(await waitForFinished(bullId)).toMatchObject({ state: 'failed' });
+    expect((await queue.getJob(bullId))?.attemptsMade).toBe(ATTEMPTS);
+  });
+
+  it('when a job cancelled while its worker was dead is picked up, then its leftovers go, unless a newer job for the file owns them', async () => {
+    const leftovers = async (fileId: string) => {
+      const keys: string[] = [];
+      for await (const object of local.list(`hls/${fileId}`)) keys.push(object.key);
+      return keys;
+    };
+    const pickUpCancelled = async (withSuccessor: boolean) => {
+      const { jobId, bullId } = await submit({ storeSource: false, enqueue: false });
+      const fileId = (await jobs.findById(jobId))!.fileId;
+      await local.putFile(`hls/${fileId}/240p/seg_00001.ts`, clip);
+      await jobs.markCancelled(jobId);
+      if (withSuccessor) await jobs.create({ fileId });
+      await enqueueTranscode(queue, { jobId, fileId, attempt: 1, originalName: 'clip.mp4', sourceKey: `uploads/${fileId}/clip.mp4` });
+      const bull = await waitForFinished(bullId);
+      expect(bull).toMatchObject({ state: 'failed', failedReason: 'cancelled' });
+      return leftovers(fileId);
+    };
+    expect(await pickUpCancelled(false)).toEqual([]);
+    expect(await pickUpCancelled(true)).toHaveLength(1);
+  });
+
+  it('when the source is gone from storage, then the job fails at once (no retry) as source_missing', async () => {
+    const { jobId, bullId } = await submit({ storeSource: false });
+    const failed = await settled(jobId);
+    expect(failed).toMatchObject({ status: 'failed', attempts: 1, errorCode: 'source_missing' });
+    expect(failed.errorMessage).toMatch(/^The uploaded source is gone from storage/);
+    expect(await waitForFinished(bullId)).toMatchObject({ state: 'failed' });
+    expect((await queue.getJob(bullId))?.attemptsMade).toBe(1);
+  });
+});

@@ -1,0 +1,196 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createId } from '@paralleldrive/cuid2';
+import { FilesRepository, JobEventsRepository, JobsRepository, type Job } from '@reelforge/db';
+import { createTestDatabase, type TestDatabase } from '@reelforge/db/testing';
+import {
+  createRedisConnection,
+  createTranscodeQueue,
+  enqueueTranscode,
+  QueueName,
+  QueueReconciler,
+  reconcileLockKey,
+  startReconcileLoop,
+  type ReconcileReport,
+  type TranscodeQueue,
+} from '../src/index.js';
+import { UnrecoverableError, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+
+const redisUrl = process.env.REELFORGE_TEST_REDIS_URL!;
+
+describe('QueueReconciler against real Postgres and Redis', () => {
+  let db: TestDatabase;
+  let connection: Redis;
+  let queue: TranscodeQueue;
+  let jobs: JobsRepository;
+  let files: FilesRepository;
+  let reconciler: QueueReconciler;
+  const prefix = `rf-rec-${createId().slice(0, 10)}`;
+
+  beforeAll(async () => {
+    db = await createTestDatabase({ prefix: 'reconcile' });
+    connection = createRedisConnection(redisUrl, 'worker');
+    queue = createTranscodeQueue({ connection, prefix, attempts: 3 });
+    jobs = new JobsRepository(db.pool);
+    files = new FilesRepository(db.pool);
+    reconciler = new QueueReconciler({ queue, jobs, files, events: new JobEventsRepository(db.pool) });
+  });
+  afterAll(async () => {
+    await queue.obliterate({ force: true });
+    await queue.close();
+    connection.disconnect();
+    await db.drop();
+  });
+
+  /** A queued job as the API leaves it: row, BullMQ job `<id>.1`, and the id recorded. */
+  async function queuedJob(options: { enqueue?: boolean } = {}): Promise<Job> {
+    const file = await files.insert({ originalName: 'clip.mp4', sizeBytes: 1, storageKey: `uploads/${createId()}/clip.mp4` });
+    const { job } = await jobs.create({ fileId: file.id, ladder: { preset: 'ultrafast' }, priority: 5 });
+    if (options.enqueue !== false) {
+      await enqueueTranscode(queue, { jobId: job.id, fileId: file.id, attempt: 1, originalName: 'clip.mp4', sourceKey: file.storageKey });
+    }
+    return (await jobs.setBullmqJobId(job.id, `${job.id}.1`))!;
+  }
+  const bullJobsOf = async (jobId: string) =>
+    (await queue.getJobs(['waiting', 'prioritized', 'delayed', 'active', 'completed', 'failed']))
+      .filter((j) => j.data.jobId === jobId)
+      .map((j) => j.id)
+      .sort();
+  const bullState = async (bullId: string) => (await (await queue.getJob(bullId))?.getState()) ?? 'missing';
+  const only = (report: ReconcileReport, ids: string[]) => ({
+    requeued: report.requeued.filter((id) => ids.includes(id)),
+    failed: report.failed.filter((id) => ids.includes(id)),
+  });
+
+  /** Takes the job out of the queue as a worker would, without running anything. */
+  async function takeActive(): Promise<{ bullId: string; close: () => Promise<void> }> {
+    const workerConnection = createRedisConnection(redisUrl, 'worker');
+    const worker = new Worker(QueueName.transcode, null, { connection: workerConnection, prefix, autorun: false });
+    const taken = await worker.getNextJob('test-token');
+    if (!taken?.id) throw new Error('nothing to take');
+    return {
+      bullId: taken.id,
+      close: async () => {
+        await worker.close();
+        workerConnection.disconnect();
+      },
+    };
+  }
+
+  it('when BullMQ still has every job, then nothing is touched', async () => {
+    const job = await queuedJob();
+    const report = await reconciler.reconcileOnce();
+    expect(only(report, [job.id])).toEqual({ requeued: [], failed: [] });
+    expect(report.checked).toBeGreaterThanOrEqual(1);
+  });
+
+  it('when Redis lost a queued job, then it is added again under the recorded id, once', async () => {
+    const job = await queuedJob({ enqueue: false });
+    expect(only(await reconciler.reconcileOnce(), [job.id]).requeued).toEqual([job.id]);
+    const bull = await queue.getJob(`${job.id}.1`);
+    expect(bull?.data).toMatchObject({ jobId: job.id, fileId: job.fileId, attempt: 1, ladder: { preset: 'ultrafast' } });
+    expect(bull?.opts.priority).toBe(5);
+    const trail = await new JobEventsRepository(db.pool).listForJob(job.id);
+    expect(trail.map((e) => [e.kind, e.data])).toEqual([
+      ['queued', { reason: 'created', attempt: 0 }],
+      ['reconciled', { bullJobId: `${job.id}.1`, found: { bullJobId: `${job.id}.1`, state: 'missing' } }],
+    ]);
+    // A second run, or the API's late add of the same attempt, does not double it.
+    expect(only(await reconciler.reconcileOnce(), [job.id]).requeued).toEqual([]);
+    await enqueueTranscode(queue, bull!.data);
+    expect(await bullJobsOf(job.id)).toEqual([`${job.id}.1`]);
+  });
+
+  it('when a processing job is missing from BullMQ, then it is released and re-added under a fresh attempt id', async () => {
+    const job = await queuedJob({ enqueue: false });
+    await jobs.markProcessing(job.id, { workerId: 'worker-that-lost-redis' });
+    // `.2` is already taken (say, by an attempt from before a retry): the reconciler must step over it.
+    await enqueueTranscode(queue, { jobId: job.id, fileId: job.fileId, attempt: 2, originalName: 'x', sourceKey: 'y' });
+
+    expect(only(await reconciler.reconcileOnce(), [job.id]).requeued).toEqual([job.id]);
+    expect(await jobs.findById(job.id)).toMatchObject({ status: 'queued', workerId: null, bullmqJobId: `${job.id}.3` });
+    expect(await bullState(`${job.id}.3`)).toBe('prioritized');
+    expect(await bullJobsOf(job.id)).toEqual([`${job.id}.2`, `${job.id}.3`]);
+    const events = await db.pool.query<{ kind: string; data: { reason?: string } }>(
+      "SELECT kind, data FROM job_events WHERE job_id = $1 AND kind = 'queued' ORDER BY id",
+      [job.id],
+    );
+    expect(events.rows.at(-1)?.data.reason).toBe(`reconciler: BullMQ job ${job.id}.1 is missing`);
+  });
+
+  it('when a processing job is active in BullMQ, then it is left to its worker', async () => {
+    await queue.drain(true);
+    const job = await queuedJob();
+    const { bullId, close } = await takeActive();
+    try {
+      expect(bullId).toBe(`${job.id}.1`);
+      await jobs.markProcessing(job.id, { workerId: 'alive' });
+      expect(only(await reconciler.reconcileOnce(), [job.id])).toEqual({ requeued: [], failed: [] });
+      expect(await jobs.findById(job.id)).toMatchObject({ status: 'processing', workerId: 'alive' });
+    } finally {
+      await close();
+    }
+  });
+
+  it('when BullMQ failed a job Postgres still has as processing, then it is marked failed with a reason, not re-run', async () => {
+    await queue.drain(true);
+    const job = await queuedJob();
+    const { bullId, close } = await takeActive();
+    try {
+      await jobs.markProcessing(job.id, { workerId: 'crashed-twice' });
+      await (await queue.getJob(bullId))!.moveToFailed(new UnrecoverableError('job stalled more than allowable limit'), 'test-token', false);
+      expect(only(await reconciler.reconcileOnce(), [job.id])).toEqual({ requeued: [], failed: [job.id] });
+      expect(await jobs.findById(job.id)).toMatchObject({
+        status: 'failed',
+        errorCode: 'attempts_exhausted',
+        errorMessage: expect.stringContaining('job stalled more than allowable limit'),
+      });
+    } finally {
+      await close();
+    }
+  });
+
+  it('when a queued row has no BullMQ id yet, then it is left to the API for the grace period, and enqueued after it', async () => {
+    const file = await files.insert({ originalName: 'clip.mp4', sizeBytes: 1, storageKey: `uploads/${createId()}/clip.mp4` });
+    const { job } = await jobs.create({ fileId: file.id });
+    expect(only(await reconciler.reconcileOnce(), [job.id]).requeued).toEqual([]);
+    const later = new QueueReconciler({ queue, jobs, files, now: () => Date.now() + 31_000 });
+    expect(only(await later.reconcileOnce(), [job.id]).requeued).toEqual([job.id]);
+    expect(await jobs.findById(job.id)).toMatchObject({ bullmqJobId: `${job.id}.1` });
+    expect(await bullState(`${job.id}.1`)).toBe('waiting');
+  });
+});
+
+describe('startReconcileLoop', () => {
+  it('when several workers run the loop, then the Redis lock lets one of them reconcile per interval', async () => {
+    const prefix = `rf-loop-${createId().slice(0, 10)}`;
+    const redis = createRedisConnection(redisUrl, 'worker');
+    const runs: string[] = [];
+    const empty: ReconcileReport = { checked: 0, requeued: [], failed: [] };
+    const loops = ['a', 'b', 'c'].map((owner) =>
+      startReconcileLoop({
+        reconciler: {
+          reconcileOnce: async () => {
+            runs.push(owner);
+            return empty;
+          },
+        },
+        redis,
+        prefix,
+        intervalMs: 60_000,
+        owner,
+      }),
+    );
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      expect(runs).toHaveLength(1);
+      const ttl = await redis.pttl(reconcileLockKey(prefix));
+      expect(ttl).toBeGreaterThan(50_000);
+      expect(await redis.get(reconcileLockKey(prefix))).toBe(runs[0]);
+    } finally {
+      for (const loop of loops) loop.stop();
+      await redis.del(reconcileLockKey(prefix));
+      redis.disconnect();
+    }
+  });
+});

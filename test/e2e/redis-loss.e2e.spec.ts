@@ -1,0 +1,109 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { FilesRepository, JobEventsRepository } from '@reelforge/db';
+import { cleanupFixtures, makeFixture } from '@reelforge/ffmpeg/testing';
+import { parseTranscodeBullJobId, QueueReconciler, startEmbeddedRedis, type EmbeddedRedis } from '@reelforge/queue';
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { createWorkerRuntime } from '../../apps/worker/src/worker.runtime.js';
+import { assertWholeHlsOutput } from '../support/hls-output.js';
+import { getStatus, submitTranscode, uploadFile, waitForSettled } from '../support/http.js';
+import { startTestStack, type TestStack } from '../support/test-stack.js';
+import { waitFor } from '../support/wait.js';
+
+/**
+ * Redis loses everything while jobs are queued and running. A private redis-server (never the
+ * shared one) is flushed and restarted; Postgres still knows every job, and the reconciler puts
+ * back exactly what is missing.
+ */
+describe('Redis losing its data', () => {
+  let dataDir: string;
+  let redis: EmbeddedRedis;
+  let stack: TestStack;
+  let longClip: string;
+  let quickClip: string;
+  const completions: string[] = [];
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'reelforge-redis-loss-'));
+    redis = await startEmbeddedRedis({ dataDir, appendOnly: false });
+    // The reconciler is driven by hand in the first test, by the worker's own loop in the second.
+    stack = await startTestStack({ env: { REDIS_URL: redis.url, RECONCILE_INTERVAL_S: '0', JOB_LOCK_DURATION_MS: '5000' } });
+    stack.worker!.worker.on('completed', (job) => completions.push(job.id!));
+    [longClip, quickClip] = await Promise.all([makeFixture('landscape-720p', { durationS: 12 }), makeFixture('small-360p', { durationS: 2 })]);
+  });
+  afterAll(async () => {
+    await stack.stop();
+    await redis.stop();
+    await rm(dataDir, { recursive: true, force: true });
+    await cleanupFixtures();
+  });
+
+  const upload = async (file: string) => ((await (await uploadFile(stack.baseUrl, file)).json()) as { fileId: string }).fileId;
+  const submit = async (fileId: string) => ((await (await submitTranscode(stack.baseUrl, { fileId })).json()) as { jobId: string }).jobId;
+  const eventCount = async (jobId: string, kind: string) =>
+    (await stack.db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM job_events WHERE job_id = $1 AND kind = $2', [jobId, kind])).rows[0]!.n;
+  const completedEvents = (jobId: string) => eventCount(jobId, 'completed');
+  const completionsOf = (jobId: string) => completions.filter((id) => parseTranscodeBullJobId(id)?.jobId === jobId);
+
+  it('when Redis is flushed while one job runs and two wait, then the reconciler re-enqueues all three and each completes exactly once', async () => {
+    const [longFile, fileA, fileB] = [await upload(longClip), await upload(quickClip), await upload(quickClip)];
+    const running = await submit(longFile);
+    await waitFor('the long job to be encoding', async () => ((await getStatus(stack.baseUrl, longFile)).progress > 5 ? true : undefined));
+    const waiting = [await submit(fileA), await submit(fileB)];
+    expect(await (await stack.queue.getJob(`${waiting[0]}.1`))?.getState()).toBe('waiting');
+
+    const admin = new Redis(redis.url);
+    await admin.flushall();
+    admin.disconnect();
+    expect(await stack.queue.getJob(`${waiting[0]}.1`)).toBeUndefined();
+
+    const reconciler = new QueueReconciler({
+      queue: stack.queue,
+      jobs: stack.jobs,
+      files: new FilesRepository(stack.db.pool),
+      events: new JobEventsRepository(stack.db.pool),
+    });
+    const report = await reconciler.reconcileOnce();
+    expect(report).toEqual({ checked: 3, requeued: [running, ...waiting], failed: [] });
+
+    for (const fileId of [longFile, fileA, fileB]) expect(await waitForSettled(stack.baseUrl, fileId)).toMatchObject({ status: 'completed' });
+    for (const jobId of [running, ...waiting]) {
+      expect(await completedEvents(jobId)).toBe(1);
+      expect(await eventCount(jobId, 'reconciled')).toBe(1);
+      // The worker's 'completed' event comes just after the Postgres row.
+      await waitFor('BullMQ to report the completion', async () => (completionsOf(jobId).length > 0 ? true : undefined));
+      expect(completionsOf(jobId)).toHaveLength(1);
+    }
+    // Nothing else is left in the queue that could run any of them a second time.
+    expect(await stack.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized')).toEqual({ waiting: 0, active: 0, delayed: 0, prioritized: 0 });
+    // The interrupted job ran again from the start; the two that waited ran once.
+    expect(await stack.jobs.findById(running)).toMatchObject({ attempts: 2 });
+    for (const jobId of waiting) expect(await stack.jobs.findById(jobId)).toMatchObject({ attempts: 1 });
+    await assertWholeHlsOutput(stack.storage, longFile);
+    // Nothing is left to repair, and nothing is doubled by running it again.
+    expect(await reconciler.reconcileOnce()).toEqual({ checked: 0, requeued: [], failed: [] });
+  });
+
+  it('when Redis restarts empty while jobs wait, then a worker’s reconcile loop (RECONCILE_INTERVAL_S) restores them by itself', async () => {
+    await stack.worker!.close(0);
+    const files = [await upload(quickClip), await upload(quickClip)];
+    const jobIds = [await submit(files[0]!), await submit(files[1]!)];
+    expect(await (await stack.queue.getJob(`${jobIds[0]}.1`))?.getState()).toBe('waiting');
+
+    const port = Number(new URL(redis.url).port);
+    await redis.stop();
+    redis = await startEmbeddedRedis({ dataDir, port, appendOnly: false });
+    await waitFor('the test queue to reconnect', async () => ((await stack.queue.getJob(`${jobIds[0]}.1`).catch(() => 'down')) === undefined ? true : undefined));
+
+    const worker = await createWorkerRuntime({ ...stack.config, reconcile: { intervalMs: 1_000 } }, pino({ level: 'silent' }));
+    try {
+      for (const fileId of files) expect(await waitForSettled(stack.baseUrl, fileId)).toMatchObject({ status: 'completed', attempts: 1 });
+      for (const jobId of jobIds) expect(await completedEvents(jobId)).toBe(1);
+    } finally {
+      await worker.close(0);
+    }
+  });
+});

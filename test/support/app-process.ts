@@ -1,0 +1,77 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { detectOrphanGuard } from '@reelforge/ffmpeg';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const OUTPUT_TAIL_CHARS = 16_000;
+
+export interface AppExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface AppProcess {
+  readonly pid: number;
+  readonly exited: Promise<AppExit>;
+  /** The last few KiB of what the process printed (stdout and stderr), for failure messages. */
+  output(): string;
+  kill(signal: NodeJS.Signals): void;
+  /** SIGKILLs the process if it still runs and waits for it to be gone. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `apps/<app>/src/main.ts` as a real child process (as `npm start` and the Dockerfiles do),
+ * with only PATH/HOME from this process plus `env`. It gets a parent-death signal, so a crashed
+ * test run never leaves it behind.
+ */
+export async function spawnApp(app: 'api' | 'worker', env: Record<string, string>): Promise<AppProcess> {
+  const entry = path.join(ROOT, 'apps', app, 'src', 'main.ts');
+  const args = ['--import', 'tsx', entry];
+  const guard = await detectOrphanGuard();
+  const childEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env };
+  const options = { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'] };
+  const child =
+    guard.kind === 'pdeathsig'
+      ? spawn(guard.setprivPath, ['--pdeathsig', 'KILL', '--', process.execPath, ...args], options)
+      : spawn(process.execPath, args, options);
+  let tail = '';
+  const keep = (chunk: Buffer) => {
+    tail = (tail + chunk.toString()).slice(-OUTPUT_TAIL_CHARS);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const exited = new Promise<AppExit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  return {
+    pid: child.pid!,
+    exited,
+    output: () => tail,
+    kill: (signal) => {
+      child.kill(signal);
+    },
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+/** Resolves when `url` answers 2xx; rejects if the process exits first or time runs out. */
+export async function waitForHttpOk(url: string, app: AppProcess, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let exit: AppExit | undefined;
+  void app.exited.then((e) => {
+    exit = e;
+  });
+  for (;;) {
+    if (exit) throw new Error(`process ${app.pid} exited (${exit.code ?? exit.signal}) before ${url} answered:\n${app.output()}`);
+    const ok = await fetch(url).then(
+      (res) => res.ok,
+      () => false,
+    );
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms:\n${app.output()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
