@@ -42,3 +42,21 @@ export class ServiceUnavailableError extends AppError {
     super('service_unavailable', message);
   }
 }
+
+export class PayloadTooLargeError extends AppError {
+  constructor(what: string, limitBytes: number) {
+    super('payload_too_large', `${what} exceeds the limit of ${limitBytes} bytes.`, { limitBytes });
+  }
+}
+
+export class UnsupportedMediaTypeError extends AppError {
+  constructor(expected: string, got: string | undefined) {
+    super('unsupported_media_type', `Send the request body as ${expected} (got ${got ? JSON.stringify(got.slice(0, 100)) : 'no content type'}).`);
+  }
+}
+
+export class MethodNotAllowedError extends AppError {
+  constructor(method: string, path: string, allowed: readonly string[]) {
+    super('method_not_allowed', `${method} is not allowed on ${path}; use ${allowed.join(' or ')}.`, { allowed });
+  }
+}

@@ -1,5 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
+import { AppError } from './app.errors.js';
+import { asServiceUnavailable } from './dependency-failure.mapper.js';
 
 /** HTTP status for every stable error code the API can answer with. Unknown codes are 500. */
 export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
@@ -7,13 +9,19 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   invalid_json: 400,
   invalid_cursor: 400,
   invalid_storage_key: 400,
+  invalid_multipart: 400,
+  invalid_http: 400,
   missing_file: 400,
+  request_aborted: 400,
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
   file_not_found: 404,
   job_not_found: 404,
   route_not_found: 404,
+  method_not_allowed: 405,
+  request_timeout: 408,
+  header_fields_too_large: 431,
   job_not_retryable: 409,
   job_not_cancellable: 409,
   idempotency_key_reused: 422,
@@ -40,10 +48,13 @@ const TITLES: Record<number, string> = {
   401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',
+  405: 'Method Not Allowed',
+  408: 'Request Timeout',
   409: 'Conflict',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
@@ -79,9 +90,22 @@ export function sendProblem(res: Parameters<RequestHandler>[1], problem: Problem
   res.status(problem.status).type('application/problem+json').json(problem);
 }
 
+/**
+ * True while part of the request body is still unread (an upload refused early). Answering such a
+ * request on a kept-alive connection would make Node read and discard the rest of the body first,
+ * however large; closing the connection after the answer stops that.
+ */
+function bodyLeftUnread(req: Parameters<RequestHandler>[0]): boolean {
+  const declared = Number(req.get('content-length') ?? 0);
+  return !req.complete && (declared > 0 || req.get('transfer-encoding') !== undefined);
+}
+
 export function problemMiddleware(logger: Logger): ErrorRequestHandler {
   return (err, req, res, next) => {
     if (res.headersSent) return next(err);
+    if (bodyLeftUnread(req)) res.set('Connection', 'close');
+    // A Postgres or Redis outage surfaces as the driver's own error: answer it with a retryable 503.
+    if (codeOf(err) === undefined) err = asServiceUnavailable(err) ?? err;
     const code = codeOf(err) ?? clientErrorCode(err);
     if (code === undefined) {
       (req.log ?? logger).error({ err }, 'unhandled error');
@@ -95,6 +119,6 @@ export function problemMiddleware(logger: Logger): ErrorRequestHandler {
   };
 }
 
-export const notFoundHandler: RequestHandler = (req, res) => {
-  sendProblem(res, problemFor('route_not_found', `No route for ${req.method} ${req.path}.`));
+export const notFoundHandler: RequestHandler = (req, _res, next) => {
+  next(new AppError('route_not_found', `No route for ${req.method} ${req.path}.`));
 };

@@ -1,12 +1,21 @@
-import { LadderOptionsSchema } from '@reelforge/media';
+import { LadderOverridesSchema } from '@reelforge/media';
 import { z } from 'zod';
+
+/** Ids are cuid2 strings; anything else cannot name a file, so it is refused before a query is made. */
+export const FileIdSchema = z.string().regex(/^[a-z0-9]{1,64}$/, 'a file id as returned by POST /api/media/upload');
 
 /** The body of POST /api/media/transcode. Unknown fields are refused so typos do not pass silently. */
 export const TranscodeRequestSchema = z.strictObject({
-  fileId: z.string().regex(/^[a-z0-9]{1,64}$/, 'a file id as returned by POST /api/media/upload'),
-  ladder: LadderOptionsSchema.optional(),
+  fileId: FileIdSchema,
+  // Only the fields the client set: the worker fills the rest from the installation's env defaults.
+  ladder: LadderOverridesSchema.optional(),
   priority: z.number().int().min(1).max(1000).optional(),
-  webhookUrl: z.url({ protocol: /^https?$/ }).optional(),
+  webhookUrl: z
+    .url({ protocol: /^https?$/ })
+    .max(2048)
+    // WHATWG URL parsing tolerates (and would store) raw control characters; a webhook URL never needs one.
+    .regex(/^[^\p{Cc}\s]+$/u, 'must not contain spaces or control characters')
+    .optional(),
 });
 export type TranscodeRequest = z.infer<typeof TranscodeRequestSchema>;
 

@@ -1,93 +1,146 @@
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
+import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
 import type { Request } from 'express';
-import { AppError, RequestValidationError } from '../http/app.errors.js';
+import { AppError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../http/app.errors.js';
+import { cleanMimeType, cleanOriginalName } from './original-name.sanitizer.js';
 
 export interface ReceivedUpload {
   /** Local temporary copy; the caller removes `dir` when done. */
   dir: string;
   path: string;
+  /** The client's name, cleaned for display (see `cleanOriginalName`). */
   originalName: string;
   mime: string;
   bytes: number;
 }
 
-export class PayloadTooLargeError extends AppError {
-  constructor(limit: number) {
-    super('payload_too_large', `The upload exceeds the limit of ${limit} bytes (MAX_UPLOAD_BYTES).`, { limitBytes: limit });
-  }
+export interface ReceiveUploadOptions {
+  maxBytes: number;
+  /** Parent of the per-upload temporary directory. */
+  tmpDir: string;
+  /** A body that sends nothing for this long is abandoned (408), so a stalled client cannot hold a temp file. */
+  idleTimeoutMs?: number;
 }
 
-export class UnsupportedMediaTypeError extends AppError {
-  constructor(got: string | undefined) {
-    super('unsupported_media_type', `Send the video as multipart/form-data with a field named "file" (got ${got ?? 'no content type'}).`);
-  }
+const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
+/** Boundaries and part headers around the file; a declared length beyond the limit plus this cannot fit. */
+const FRAMING_SLACK_BYTES = 64 * 1024;
+const MULTIPART_TYPE = /^multipart\/form-data\s*(;|$)/i;
+
+const missingFile = () => new AppError('missing_file', 'The multipart request has no file in a field named "file".');
+const malformed = (why: string) => new AppError('invalid_multipart', `The multipart/form-data body is malformed: ${why}.`);
+
+/** busboy's messages, in words a client can act on. */
+function describeParserError(message: string): string {
+  if (/part header/i.test(message)) return 'a part header has control characters or exceeds 16 KiB (a very long file name?)';
+  if (/unexpected end of form/i.test(message)) return 'it ends before the closing boundary';
+  return message.replace(/^Multipart: /, '').toLowerCase();
 }
 
 /**
- * Streams the multipart field `file` to a private temporary file, stopping as soon as the size
- * limit is crossed, so memory stays flat whatever the upload size. Other parts are drained.
+ * Streams the multipart field `file` to a private temporary file with backpressure, so memory stays
+ * flat whatever the upload size. On any failure (over the size limit, malformed body, client gone,
+ * stalled) it stops reading the request at once, closes and removes the temporary file, and
+ * rejects with a coded error; the error middleware then answers and closes the connection.
  */
-export async function receiveUpload(req: Request, maxBytes: number): Promise<ReceivedUpload> {
-  if (!req.is('multipart/form-data')) throw new UnsupportedMediaTypeError(req.get('content-type'));
-  const declared = Number(req.get('content-length'));
-  // A multipart body carries a little framing besides the file; reject only what cannot fit.
-  if (Number.isFinite(declared) && declared > maxBytes + 64 * 1024) throw new PayloadTooLargeError(maxBytes);
+export async function receiveUpload(req: Request, options: ReceiveUploadOptions): Promise<ReceivedUpload> {
+  const type = req.get('content-type');
+  if (!type || !MULTIPART_TYPE.test(type)) throw new UnsupportedMediaTypeError('multipart/form-data with a field named "file"', type);
+  const declared = Number(req.get('content-length') ?? Number.NaN);
+  if (declared === 0) throw missingFile();
+  if (declared > options.maxBytes + FRAMING_SLACK_BYTES) throw new PayloadTooLargeError('The upload', options.maxBytes);
 
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'reelforge-upload-'));
+  let parser: busboy.Busboy;
   try {
-    return await new Promise<ReceivedUpload>((resolve, reject) => {
-      let parser: busboy.Busboy;
-      try {
-        parser = busboy({ headers: req.headers, limits: { files: 1, fileSize: maxBytes, fields: 20, parts: 30 } });
-      } catch (err) {
-        reject(new RequestValidationError(`Malformed multipart request: ${(err as Error).message}`));
-        return;
-      }
-      let received: Promise<ReceivedUpload> | undefined;
-      const abort = (err: Error) => {
-        req.unpipe(parser);
-        req.resume();
-        reject(err);
-      };
-      parser.on('file', (field, stream, info) => {
-        if (field !== 'file' || received) {
-          stream.resume();
-          return;
-        }
-        const target = path.join(dir, 'upload.bin');
-        let tooLarge = false;
-        let bytes = 0;
-        stream.on('data', (chunk: Buffer) => {
-          bytes += chunk.length;
-        });
-        stream.on('limit', () => {
-          tooLarge = true;
-          abort(new PayloadTooLargeError(maxBytes));
-        });
-        received = pipeline(stream, createWriteStream(target)).then(() => {
-          if (tooLarge) throw new PayloadTooLargeError(maxBytes);
-          return { dir, path: target, originalName: info.filename ?? '', mime: info.mimeType, bytes };
-        });
-        received.catch(() => undefined);
-      });
-      parser.on('error', (err: Error) => abort(new RequestValidationError(`Malformed multipart request: ${err.message}`)));
-      parser.on('close', () => {
-        if (!received) {
-          reject(new AppError('missing_file', 'The multipart request has no field named "file".'));
-          return;
-        }
-        received.then(resolve, reject);
-      });
-      req.on('aborted', () => abort(new RequestValidationError('The client aborted the upload.')));
-      req.pipe(parser);
+    parser = busboy({
+      headers: req.headers,
+      // Browsers and fetch send UTF-8 file names; busboy's default would read them as latin1.
+      defParamCharset: 'utf8',
+      // busboy reports 'limit' on reaching the size, so one byte more lets a file of exactly maxBytes through.
+      limits: { files: 1, fileSize: options.maxBytes + 1, fields: 20, parts: 30 },
     });
+  } catch (err) {
+    throw malformed(describeParserError((err as Error).message));
+  }
+  const dir = await mkdtemp(path.join(options.tmpDir, 'reelforge-upload-'));
+  try {
+    return await streamFilePart(req, parser, dir, options);
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
     throw err;
   }
+}
+
+function streamFilePart(req: Request, parser: busboy.Busboy, dir: string, options: ReceiveUploadOptions): Promise<ReceivedUpload> {
+  return new Promise<ReceivedUpload>((resolve, reject) => {
+    const idleMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    let settled = false;
+    let file: { stream: Readable; out: Writable; written: Promise<ReceivedUpload>; closed: Promise<void> } | undefined;
+
+    const settle = () => {
+      settled = true;
+      req.setTimeout(0);
+      req.off('timeout', onStalled).off('close', onClose).off('error', onClose);
+    };
+    const fail = (err: Error) => {
+      if (settled) return;
+      settle();
+      // Unpiping pauses the request: nothing more is read, and the client is held back by TCP.
+      req.unpipe(parser);
+      // busboy emits 'limit' and 'error' from inside its own write; destroying it there makes it throw.
+      process.nextTick(() => {
+        parser.destroy();
+        // Destroy both ends: a source that already pushed EOF but never emitted 'end' leaves pipeline
+        // waiting forever, with the file still open.
+        file?.stream.destroy();
+        file?.out.destroy();
+        // Reject once the temporary file is closed, so the caller can remove its directory.
+        void (file?.closed ?? Promise.resolve()).then(() => reject(err));
+      });
+    };
+    const onStalled = () => fail(new AppError('request_timeout', `The upload sent nothing for ${idleMs / 1000} s and was abandoned.`));
+    const onClose = () => {
+      if (!req.complete) fail(new AppError('request_aborted', 'The client closed the connection before the upload finished.'));
+    };
+
+    parser.on('file', (field, stream, info) => {
+      if (field !== 'file' || file || settled) {
+        stream.resume();
+        return;
+      }
+      stream.on('limit', () => fail(new PayloadTooLargeError('The upload', options.maxBytes)));
+      const target = path.join(dir, 'upload.bin');
+      const out = createWriteStream(target, { flags: 'wx' });
+      const closed = new Promise<void>((done) => out.once('close', () => done()));
+      const written = pipeline(stream, out).then(() => {
+        // A browser's empty file input sends a nameless part without bytes: no file was chosen.
+        if (!info.filename && out.bytesWritten === 0) throw missingFile();
+        return { dir, path: target, originalName: cleanOriginalName(info.filename), mime: cleanMimeType(info.mimeType), bytes: out.bytesWritten };
+      });
+      // Disk errors stay uncoded (a 500 that gets logged); anything else is the body's fault.
+      written.catch((err: Error) => fail(err instanceof AppError || 'syscall' in err ? err : malformed(describeParserError(err.message))));
+      file = { stream, out, written, closed };
+    });
+    parser.on('error', (err: Error) => fail(malformed(describeParserError(err.message))));
+    parser.on('close', () => {
+      if (settled) return;
+      if (!file) {
+        fail(missingFile());
+        return;
+      }
+      file.written.then((upload) => {
+        if (settled) return;
+        settle();
+        resolve(upload);
+      }, () => undefined);
+    });
+
+    req.setTimeout(idleMs);
+    req.on('timeout', onStalled).on('close', onClose).on('error', onClose);
+    req.pipe(parser);
+  });
 }

@@ -1,0 +1,134 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { pino } from 'pino';
+import { JobEventStream } from '../src/events/job-event.stream.js';
+import type { JobQueueEvent } from '../src/events/transcode-events.hub.js';
+import type { TranscodeStatus } from '../src/media/media.service.js';
+
+const baseState: TranscodeStatus = {
+  fileId: 'file1',
+  jobId: 'job1',
+  status: 'queued',
+  progress: 0,
+  stage: 'queued',
+  attempts: 0,
+  renditions: [],
+  hlsUrl: null,
+  error: null,
+  queuedAt: new Date(0),
+  startedAt: null,
+  finishedAt: null,
+  updatedAt: new Date(0),
+};
+
+const opened: JobEventStream[] = [];
+afterEach(() => {
+  for (const stream of opened.splice(0)) stream.close();
+});
+
+/** A stream whose Postgres state the test sets, recording what it writes. */
+function harness(initial: Partial<TranscodeStatus> = {}) {
+  let state: TranscodeStatus = { ...baseState, ...initial };
+  const chunks: string[] = [];
+  let ended = false;
+  const stream = new JobEventStream({
+    sink: { write: (chunk) => chunks.push(chunk), end: () => (ended = true) },
+    loadState: async () => state,
+    heartbeatMs: 60_000,
+    log: pino({ level: 'silent' }),
+    onClose: () => undefined,
+  });
+  opened.push(stream);
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+  return {
+    stream,
+    setState: (patch: Partial<TranscodeStatus>) => {
+      state = { ...state, ...patch };
+    },
+    begin: (position: string) => stream.begin(state, position),
+    /** Hands the event over and lets the stream finish handling it. */
+    push: async (event: JobQueueEvent) => {
+      stream.push(event);
+      await settle();
+    },
+    events: () =>
+      chunks.map((c) => {
+        const [, id, event, data] = /^id: (.*)\nevent: (.*)\ndata: (.*)\n\n$/.exec(c)!;
+        const body = JSON.parse(data!) as { progress?: number; percent?: number; status?: string };
+        return `${id} ${event} ${body.status ?? ''}${body.progress ?? body.percent}`;
+      }),
+    ended: () => ended,
+  };
+}
+
+const progress = (id: string, percent: number, stage: 'probing' | 'encoding' = 'encoding'): JobQueueEvent => ({
+  kind: 'progress',
+  id,
+  progress: { stage, percent, etaSeconds: null, speed: null },
+});
+
+describe('JobEventStream', () => {
+  it('when queue events older than the first state arrive, then they are skipped', async () => {
+    const h = harness({ status: 'processing', attempts: 1, progress: 40 });
+    await h.push(progress('5-0', 30));
+    h.begin('9-0');
+    await h.push(progress('8-0', 35));
+    await h.push(progress('10-0', 45));
+    expect(h.events()).toEqual(['9-0 state processing40', '10-0 progress 45']);
+  });
+
+  it('when an attempt fails and is retried, then a state event announces the restart and percent starts over', async () => {
+    const h = harness({ status: 'processing', attempts: 1, progress: 10 });
+    h.begin('1-0');
+    await h.push(progress('2-0', 60));
+    h.setState({ status: 'queued', progress: 0, stage: 'queued' });
+    await h.push({ kind: 'lifecycle', id: '3-0', name: 'delayed' });
+    h.setState({ status: 'processing', attempts: 2, progress: 0, stage: 'probing' });
+    await h.push(progress('4-0', 0, 'probing'));
+    await h.push(progress('5-0', 20));
+    expect(h.events()).toEqual([
+      '1-0 state processing10',
+      '2-0 progress 60',
+      '3-0 state queued0',
+      '4-0 state processing0',
+      '4-0 progress 0',
+      '5-0 progress 20',
+    ]);
+  });
+
+  it('when a stalled job is re-run by another worker, then the lower percent is checked against Postgres first', async () => {
+    const h = harness({ status: 'processing', attempts: 1, progress: 50 });
+    h.begin('1-0');
+    // A late sample of the same attempt: Postgres says nothing changed, so it is dropped.
+    await h.push(progress('2-0', 45));
+    h.setState({ attempts: 2, progress: 0 });
+    await h.push(progress('3-0', 1));
+    expect(h.events()).toEqual(['1-0 state processing50', '3-0 state processing0', '3-0 progress 1']);
+  });
+
+  it('when Postgres is ahead of the queued progress events, then none of them is skipped', async () => {
+    const h = harness();
+    h.begin('1-0');
+    h.setState({ status: 'processing', attempts: 1, progress: 30, stage: 'encoding' });
+    await h.push({ kind: 'lifecycle', id: '2-0', name: 'active' });
+    await h.push(progress('3-0', 0, 'probing'));
+    await h.push(progress('4-0', 2));
+    expect(h.events()).toEqual(['1-0 state queued0', '2-0 state processing0', '3-0 progress 0', '4-0 progress 2']);
+  });
+
+  it('when the job completes, then the final event carries the status body and the stream ends', async () => {
+    const h = harness({ status: 'processing', attempts: 1, progress: 90 });
+    h.begin('1-0');
+    h.setState({ status: 'completed', progress: 100, stage: 'done' });
+    await h.push({ kind: 'lifecycle', id: '2-0', name: 'completed' });
+    await h.push(progress('3-0', 100));
+    expect(h.events()).toEqual(['1-0 state processing90', '2-0 completed completed100']);
+    expect(h.ended()).toBe(true);
+  });
+
+  it('when the job is already over at the start, then only the final event is sent', async () => {
+    const h = harness({ status: 'failed', attempts: 3, progress: 12 });
+    h.begin('7-0');
+    expect(h.events()).toEqual(['7-0 failed failed12']);
+    expect(h.ended()).toBe(true);
+  });
+});

@@ -1,0 +1,89 @@
+import { EventEmitter, once } from 'node:events';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import { connect, type Socket } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import express from 'express';
+import { pino } from 'pino';
+import { problemMiddleware } from '../src/http/problem.middleware.js';
+import { receiveUpload } from '../src/media/upload.receiver.js';
+import { buildMultipart } from './support/multipart.builder.js';
+
+const IDLE_TIMEOUT_MS = 300;
+
+/**
+ * The receiver behind a bare Express app over real HTTP, for what the full stack cannot stage
+ * quickly: a client that stalls (the production idle timeout is a minute) or vanishes mid-upload.
+ */
+describe('receiveUpload with stalled and vanishing clients', () => {
+  let server: Server;
+  let port: number;
+  let spool: string;
+  const outcomes = new EventEmitter();
+
+  beforeAll(async () => {
+    spool = await mkdtemp(path.join(os.tmpdir(), 'reelforge-spool-'));
+    const app = express();
+    app.post('/upload', async (req, res) => {
+      try {
+        const received = await receiveUpload(req, { maxBytes: 1024 * 1024, tmpDir: spool, idleTimeoutMs: IDLE_TIMEOUT_MS });
+        await rm(received.dir, { recursive: true, force: true });
+        outcomes.emit('settled', 'received');
+        res.status(201).json({ bytes: received.bytes, originalName: received.originalName });
+      } catch (err) {
+        outcomes.emit('settled', (err as { code?: string }).code);
+        throw err;
+      }
+    });
+    app.use(problemMiddleware(pino({ level: 'silent' })));
+    server = await new Promise<Server>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    port = (server.address() as { port: number }).port;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    await rm(spool, { recursive: true, force: true });
+  });
+
+  /** Opens a connection and sends the request head plus the first part of a multipart body. */
+  async function startUpload(): Promise<Socket> {
+    const { body, contentType } = buildMultipart([{ field: 'file', filename: 'clip.mp4', content: Buffer.alloc(64 * 1024, 1) }]);
+    const socket = connect(port, '127.0.0.1');
+    await once(socket, 'connect');
+    socket.write(`POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: ${contentType}\r\nContent-Length: ${body.length}\r\n\r\n`);
+    socket.write(body.subarray(0, body.length / 2));
+    return socket;
+  }
+
+  it('when the client stops sending mid-upload, then it gets 408 request_timeout and the spooled part is removed', async () => {
+    const socket = await startUpload();
+    const chunks: Buffer[] = [];
+    socket.on('data', (c: Buffer) => chunks.push(c));
+    const [outcome] = await once(outcomes, 'settled');
+    await once(socket, 'close');
+    expect(outcome).toBe('request_timeout');
+    const answer = Buffer.concat(chunks).toString('utf8');
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+    expect(answer).toMatch(/connection: close/i);
+    expect(answer).toContain('"code":"request_timeout"');
+    expect(await readdir(spool)).toEqual([]);
+  });
+
+  it('when the client disconnects mid-upload, then the spooled part is removed and the server keeps serving', async () => {
+    const socket = await startUpload();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    socket.destroy();
+    const [outcome] = await once(outcomes, 'settled');
+    expect(outcome).toBe('request_aborted');
+    expect(await readdir(spool)).toEqual([]);
+
+    const { body, contentType } = buildMultipart([{ field: 'file', filename: 'after.mp4', content: 'still here' }]);
+    const res = await fetch(`http://127.0.0.1:${port}/upload`, { method: 'POST', headers: { 'content-type': contentType }, body });
+    expect(res.status).toBe(201);
+    expect(await res.json()).toEqual({ bytes: 10, originalName: 'after.mp4' });
+  });
+});
