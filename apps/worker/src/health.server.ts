@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { serveMetrics, type MetricsEndpoint } from './metrics/metrics.endpoint.js';
 
 export interface HealthState {
   /** True while the worker takes jobs (false once shutdown began). */
@@ -8,9 +9,13 @@ export interface HealthState {
   activeJobs: () => number;
 }
 
-/** Liveness for orchestrators (Docker HEALTHCHECK, App Platform): the worker has no other HTTP surface. */
-export function startHealthServer(port: number, state: HealthState): Promise<http.Server> {
+/** Liveness for orchestrators (Docker HEALTHCHECK, App Platform) and, given `metrics`, GET /metrics for Prometheus. */
+export function startHealthServer(port: number, state: HealthState, metrics?: MetricsEndpoint): Promise<http.Server> {
   const server = http.createServer((req, res) => {
+    if (metrics && req.url === '/metrics' && req.method === 'GET') {
+      void serveMetrics(req, res, metrics);
+      return;
+    }
     if (req.url !== '/healthz') {
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"status":"not_found"}');
       return;

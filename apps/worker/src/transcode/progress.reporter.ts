@@ -24,6 +24,9 @@ export class ProgressReporter {
   private stage: Stage = 'queued';
   private percent = 0;
   private readonly startedAt: number;
+  private encodingFrom: number | undefined;
+  private encodingTo: number | undefined;
+  private mediaDurationS = 0;
 
   constructor(
     private readonly sink: ProgressSink,
@@ -33,12 +36,15 @@ export class ProgressReporter {
   }
 
   enter(stage: Exclude<Stage, 'queued' | 'done'>): void {
+    if (stage === 'encoding') this.encodingFrom = this.now();
+    else if (this.stage === 'encoding') this.encodingTo = this.now();
     this.stage = stage;
     this.emit(STAGE_SPAN[stage][0], null);
   }
 
   /** ffmpeg's position in the output against the probed duration. */
   encoding(outTimeMs: number | null, durationS: number, speed: number | null): void {
+    this.mediaDurationS = durationS;
     if (outTimeMs === null) return;
     const [from, to] = STAGE_SPAN.encoding;
     const stagePercent = progressPercent(outTimeMs * 1000, durationS);
@@ -54,6 +60,13 @@ export class ProgressReporter {
 
   current(): TranscodeProgress {
     return this.sample(null);
+  }
+
+  /** Media seconds per wall-clock second of the whole encoding stage (x realtime); null until it is over. */
+  encodeSpeed(): number | null {
+    if (this.encodingFrom === undefined || this.encodingTo === undefined || !(this.mediaDurationS > 0)) return null;
+    const wallS = (this.encodingTo - this.encodingFrom) / 1000;
+    return wallS > 0 ? this.mediaDurationS / wallS : null;
   }
 
   private emit(percent: number, speed: number | null): void {

@@ -1,0 +1,143 @@
+import type { Logger } from 'pino';
+import type { TranscodeStatus } from '../media/media.service.js';
+import { formatSseComment, formatSseEvent } from './sse.format.js';
+import { compareStreamIds, STREAM_START } from './stream-id.js';
+import type { JobQueueEvent } from './transcode-events.hub.js';
+
+type JobStatus = TranscodeStatus['status'];
+
+export const FINAL_STATUSES: readonly JobStatus[] = ['completed', 'failed', 'cancelled'];
+const isFinal = (status: JobStatus) => FINAL_STATUSES.includes(status);
+
+export interface SseSink {
+  write(chunk: string): void;
+  end(): void;
+}
+
+export interface JobEventStreamDeps {
+  sink: SseSink;
+  /** The job's state from Postgres, in the shape of GET /api/media/transcode/:fileId. */
+  loadState: () => Promise<TranscodeStatus>;
+  heartbeatMs: number;
+  log: Logger;
+  onClose: () => void;
+}
+
+/**
+ * One client's live view of one job. Queue events are handled strictly in arrival order (one chain
+ * of promises), and only after the first state has been sent. Postgres decides the state: queue
+ * events only say when to look again. Percent never goes backwards within an attempt; when the job
+ * is handed back to the queue or re-run after a stall, a `state` event announces the restart.
+ */
+export class JobEventStream {
+  /** Newest stream id the client's view already reflects; older queue events are skipped. */
+  private position = STREAM_START;
+  private floor = 0;
+  private status: JobStatus = 'queued';
+  private attempts = 0;
+  private closed = false;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private chain: Promise<void>;
+  private release: () => void = () => undefined;
+
+  constructor(private readonly deps: JobEventStreamDeps) {
+    this.chain = new Promise((resolve) => {
+      this.release = resolve;
+    });
+  }
+
+  /** Hand every queue event of the job here, from the moment of subscribing. */
+  readonly push = (event: JobQueueEvent): void => {
+    this.enqueue(() => this.onQueueEvent(event));
+  };
+
+  /** Sends the first event: the final one if the job is already over, else its current state. */
+  begin(state: TranscodeStatus, position: string): void {
+    this.position = position;
+    if (isFinal(state.status)) {
+      this.finish(state, position);
+    } else {
+      this.adopt(state, state.progress);
+      this.send('state', state, position);
+      this.heartbeat = setInterval(() => this.beat(), this.deps.heartbeatMs);
+      this.heartbeat.unref();
+    }
+    this.release();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.heartbeat);
+    this.deps.sink.end();
+    this.deps.onClose();
+  }
+
+  private beat(): void {
+    this.deps.sink.write(formatSseComment('heartbeat'));
+    // A few changes reach Postgres without a queue event (a queued job cancelled, Redis lost): look now and then.
+    this.enqueue(() => this.recheck(undefined));
+  }
+
+  private enqueue(task: () => Promise<void>): void {
+    this.chain = this.chain.then(async () => {
+      if (this.closed) return;
+      try {
+        await task();
+      } catch (err) {
+        this.deps.log.warn({ err }, 'live progress update failed; the next event or heartbeat tries again');
+      }
+    });
+  }
+
+  private async onQueueEvent(event: JobQueueEvent): Promise<void> {
+    if (compareStreamIds(event.id, this.position) <= 0) return;
+    this.position = event.id;
+    if (event.kind === 'lifecycle') {
+      await this.recheck(event.id);
+      return;
+    }
+    // The first progress of an attempt comes after the worker claimed the job: announce 'processing'.
+    if (this.status === 'queued') await this.recheck(event.id);
+    // Lower than before means a new attempt started over; only Postgres can confirm that.
+    if (event.progress.percent < this.floor) await this.recheck(event.id);
+    if (this.closed || event.progress.percent < this.floor) return;
+    this.floor = event.progress.percent;
+    const { stage, percent, etaSeconds, speed } = event.progress;
+    this.send('progress', { stage, percent, etaSeconds, speed }, event.id);
+  }
+
+  private async recheck(id: string | undefined): Promise<void> {
+    const state = await this.deps.loadState();
+    if (this.closed) return;
+    // A change no queue event announced is labelled with the newest event already handled.
+    const eventId = id ?? this.position;
+    if (isFinal(state.status)) {
+      this.finish(state, eventId);
+      return;
+    }
+    if (state.status === this.status && state.attempts === this.attempts) return;
+    const restarted =
+      (state.status === 'queued' && this.status !== 'queued') ||
+      (state.status === 'processing' && this.status === 'processing' && state.attempts > this.attempts);
+    // Percent comes from the ordered queue events; a state change carries the percent the stream has
+    // reached, so a Postgres row that is ahead of the queued events does not make the stream skip them.
+    this.adopt(state, restarted ? state.progress : this.floor);
+    this.send('state', { ...state, progress: this.floor }, eventId);
+  }
+
+  private adopt(state: TranscodeStatus, floor: number): void {
+    this.status = state.status;
+    this.attempts = state.attempts;
+    this.floor = floor;
+  }
+
+  private finish(state: TranscodeStatus, id: string): void {
+    this.send(state.status, state, id);
+    this.close();
+  }
+
+  private send(event: string, data: unknown, id: string): void {
+    if (!this.closed) this.deps.sink.write(formatSseEvent({ id, event, data }));
+  }
+}

@@ -1,0 +1,57 @@
+import type { JobsRepository } from '@reelforge/db';
+import { createRedisConnection, QueueName, TranscodeProgressSchema, type TranscodeQueue } from '@reelforge/queue';
+import { QueueEvents } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { TranscodeStatus } from '../media/media.service.js';
+import { TranscodeEventsHub } from './transcode-events.hub.js';
+import { TranscodeEventsService } from './transcode-events.service.js';
+
+export interface LiveEventsOptions {
+  redisUrl: string;
+  prefix: string;
+  /** The API's producer connection (fails fast), used for short reads. */
+  queueRedis: Redis;
+  queue: TranscodeQueue;
+  jobs: JobsRepository;
+  status: (fileId: string, owner: string | null) => Promise<TranscodeStatus>;
+  heartbeatMs: number;
+  logger: Logger;
+}
+
+export interface LiveEvents {
+  hub: TranscodeEventsHub;
+  service: TranscodeEventsService;
+  /** Ends open streams, then stops reading queue events. */
+  close(): Promise<void>;
+}
+
+/** One QueueEvents reader per API process, on a connection of its own (it blocks on XREAD). */
+export function createLiveEvents(options: LiveEventsOptions): LiveEvents {
+  const { logger } = options;
+  const connection = createRedisConnection(options.redisUrl, 'worker');
+  connection.on('error', (err) => logger.warn({ err: err.message }, 'redis (queue events) connection error'));
+  const queueEvents = new QueueEvents(QueueName.transcode, { connection, prefix: options.prefix });
+  queueEvents.on('error', (err) => logger.warn({ err: err.message }, 'queue events error'));
+  const hub = new TranscodeEventsHub({ queueEvents, redis: options.queueRedis, logger });
+  const service = new TranscodeEventsService({
+    hub,
+    status: options.status,
+    liveProgress: async (jobId) => {
+      const job = await options.jobs.findById(jobId);
+      const bull = job?.bullmqJobId ? await options.queue.getJob(job.bullmqJobId) : undefined;
+      const progress = TranscodeProgressSchema.safeParse(bull?.progress);
+      return progress.success ? progress.data : null;
+    },
+    heartbeatMs: options.heartbeatMs,
+  });
+  return {
+    hub,
+    service,
+    async close() {
+      service.closeAll();
+      await queueEvents.close().catch((err: unknown) => logger.warn({ err }, 'closing queue events failed'));
+      connection.disconnect();
+    },
+  };
+}

@@ -1,0 +1,81 @@
+import { parseTranscodeBullJobId, TranscodeProgressSchema, type TranscodeProgress } from '@reelforge/queue';
+import type { QueueEvents } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { STREAM_START } from './stream-id.js';
+
+/** BullMQ events after which the job's row in Postgres may have changed state. */
+export const LIFECYCLE_EVENTS = ['active', 'waiting', 'delayed', 'stalled', 'completed', 'failed', 'removed'] as const;
+export type LifecycleEvent = (typeof LIFECYCLE_EVENTS)[number];
+
+/** One queue event concerning a Reelforge job; `id` is its Redis stream id. */
+export type JobQueueEvent =
+  | { kind: 'progress'; id: string; progress: TranscodeProgress }
+  | { kind: 'lifecycle'; id: string; name: LifecycleEvent };
+
+export type JobQueueEventListener = (event: JobQueueEvent) => void;
+
+export interface TranscodeEventsHubDeps {
+  /** The one QueueEvents of this process; it needs a Redis connection of its own (blocking reads). */
+  queueEvents: QueueEvents;
+  /** A non-blocking connection for reading the stream position. */
+  redis: Redis;
+  logger: Logger;
+}
+
+/**
+ * Fans BullMQ's queue events out to the live streams that follow a job. Every API replica reads
+ * the same Redis stream, so any replica can serve any client. BullMQ ids carry the attempt
+ * (`<jobId>.<attempt>`); listeners are keyed by the Reelforge job id.
+ */
+export class TranscodeEventsHub {
+  private readonly listeners = new Map<string, Set<JobQueueEventListener>>();
+
+  constructor(private readonly deps: TranscodeEventsHubDeps) {
+    const { queueEvents, logger } = deps;
+    queueEvents.on('progress', ({ jobId, data }, id) => {
+      const progress = TranscodeProgressSchema.safeParse(data);
+      if (!progress.success) {
+        logger.debug({ bullJobId: jobId }, 'ignoring a progress event of unknown shape');
+        return;
+      }
+      this.dispatch(jobId, { kind: 'progress', id, progress: progress.data });
+    });
+    for (const name of LIFECYCLE_EVENTS) {
+      queueEvents.on(name, (args: { jobId: string }, id: string) => this.dispatch(args.jobId, { kind: 'lifecycle', id, name }));
+    }
+  }
+
+  /** Returns the unsubscribe function; call it when the stream ends. */
+  subscribe(jobId: string, listener: JobQueueEventListener): () => void {
+    let set = this.listeners.get(jobId);
+    if (!set) {
+      set = new Set();
+      this.listeners.set(jobId, set);
+    }
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0 && this.listeners.get(jobId) === set) this.listeners.delete(jobId);
+    };
+  }
+
+  subscriberCount(): number {
+    let count = 0;
+    for (const set of this.listeners.values()) count += set.size;
+    return count;
+  }
+
+  /** Id of the newest entry in the queue's event stream: everything up to it has already happened. */
+  async streamPosition(): Promise<string> {
+    const entries = (await this.deps.redis.xrevrange(this.deps.queueEvents.toKey('events'), '+', '-', 'COUNT', 1)) as [string, string[]][];
+    return entries[0]?.[0] ?? STREAM_START;
+  }
+
+  private dispatch(bullJobId: string, event: JobQueueEvent): void {
+    const parsed = parseTranscodeBullJobId(bullJobId);
+    const set = parsed && this.listeners.get(parsed.jobId);
+    if (!set) return;
+    for (const listener of [...set]) listener(event);
+  }
+}

@@ -1,0 +1,113 @@
+import { STATUS_CODES } from 'node:http';
+import { z } from 'zod';
+import { API_OPERATIONS, NAMED_SCHEMAS, type ApiOperation, type OperationResponse } from './api.operations.js';
+
+/** Version of the HTTP contract described here (not of the implementation). */
+export const API_CONTRACT_VERSION = '1.0.0';
+
+type JsonSchema = Record<string, unknown>;
+
+export interface OpenApiDocument {
+  openapi: '3.1.0';
+  info: { title: string; version: string; description: string; license: { name: string; identifier: string } };
+  jsonSchemaDialect: string;
+  tags: { name: string; description: string }[];
+  paths: Record<string, Record<string, JsonSchema>>;
+  components: { schemas: Record<string, JsonSchema>; securitySchemes: Record<string, JsonSchema> };
+}
+
+/** `/api/media/transcode/:fileId` → `/api/media/transcode/{fileId}` (Express 5 wildcards `*name` too). */
+export function openApiPath(expressPath: string): string {
+  return expressPath.replace(/[:*](\w+)/g, '{$1}');
+}
+
+const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
+
+/**
+ * Builds the OpenAPI 3.1 document from the zod schemas that validate requests (z.toJSONSchema emits
+ * JSON Schema 2020-12, the dialect of OpenAPI 3.1), so the document cannot disagree with validation.
+ */
+export function buildOpenApiDocument(operations: readonly ApiOperation[] = API_OPERATIONS): OpenApiDocument {
+  const registry = z.registry<{ id: string }>();
+  const idOf = new Map<z.ZodType, string>();
+  for (const [id, schema] of Object.entries(NAMED_SCHEMAS)) {
+    registry.add(schema, { id });
+    idOf.set(schema, id);
+  }
+  // Request schemas are described as clients send them: fields with defaults are optional.
+  const named = z.toJSONSchema(registry, { io: 'input', uri: (id) => ref(id).$ref }).schemas;
+  const schemas = Object.fromEntries(Object.entries(named).map(([id, schema]) => [id, withoutSchemaKeywords(schema as JsonSchema)]));
+  const schemaOf = (schema: z.ZodType | JsonSchema): JsonSchema => {
+    if (!(schema instanceof z.ZodType)) return schema;
+    const id = idOf.get(schema);
+    return id ? ref(id) : withoutSchemaKeywords(z.toJSONSchema(schema, { io: 'input' }) as JsonSchema);
+  };
+
+  const paths: OpenApiDocument['paths'] = {};
+  for (const op of operations) {
+    const responses: Record<string, JsonSchema> = {};
+    for (const [status, response] of Object.entries(op.responses)) responses[status] = responseObject(response, schemaOf);
+    const problems = new Set([...(op.security === 'bearer' ? [401] : []), ...(op.problems ?? [])]);
+    for (const status of [...problems].sort((a, b) => a - b)) responses[String(status)] = problemResponse(STATUS_CODES[status] ?? 'Error');
+    responses.default = problemResponse('Unexpected error');
+    (paths[openApiPath(op.path)] ??= {})[op.method] = {
+      operationId: op.operationId,
+      summary: op.summary,
+      ...(op.description ? { description: op.description } : {}),
+      tags: [op.tag],
+      security: SECURITY[op.security],
+      ...(op.parameters?.length
+        ? { parameters: op.parameters.map((p) => ({ name: p.name, in: p.in, required: p.required, description: p.description, schema: schemaOf(p.schema) })) }
+        : {}),
+      ...(op.requestBody ? { requestBody: { required: true, content: { [op.requestBody.contentType]: { schema: schemaOf(op.requestBody.schema) } } } } : {}),
+      responses,
+    };
+  }
+
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Reelforge',
+      version: API_CONTRACT_VERSION,
+      description: 'Upload a video, get adaptive HLS back, follow it live. Errors are application/problem+json with a stable `code`.',
+      license: { name: 'MIT', identifier: 'MIT' },
+    },
+    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
+    tags: [
+      { name: 'media', description: 'Upload, transcode, status and live progress' },
+      { name: 'jobs', description: 'Listing, cancel and retry' },
+      { name: 'player', description: 'The public watch page and its assets' },
+      { name: 'operations', description: 'Health, metrics and this document' },
+    ],
+    paths,
+    components: {
+      schemas,
+      securitySchemes: {
+        bearerAuth: { type: 'http', scheme: 'bearer', description: 'One of API_TOKENS' },
+        metricsToken: { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN, when set' },
+      },
+    },
+  };
+}
+
+const SECURITY: Record<ApiOperation['security'], JsonSchema[]> = {
+  bearer: [{ bearerAuth: [] }],
+  // Either open (no METRICS_TOKEN) or the metrics token.
+  metrics: [{}, { metricsToken: [] }],
+  none: [],
+};
+
+function responseObject(response: OperationResponse, schemaOf: (s: NonNullable<OperationResponse['schema']>) => JsonSchema): JsonSchema {
+  if (!response.schema) return { description: response.description };
+  return { description: response.description, content: { [response.contentType ?? 'application/json']: { schema: schemaOf(response.schema) } } };
+}
+
+function problemResponse(description: string): JsonSchema {
+  return { description, content: { 'application/problem+json': { schema: ref('Problem') } } };
+}
+
+/** Component schemas live inside the document: their own $schema and $id would only mislead resolvers. */
+function withoutSchemaKeywords(schema: JsonSchema): JsonSchema {
+  const { $schema: _schema, $id: _id, ...rest } = schema;
+  return rest;
+}
