@@ -1,24 +1,47 @@
 import { openAsBlob } from 'node:fs';
 import path from 'node:path';
 
+export type JobStatus = 'queued' | 'processing' | 'completed' | 'failed' | 'cancelled';
+
 export interface TranscodeStatusBody {
   fileId: string;
   jobId: string;
-  status: 'queued' | 'processing' | 'completed' | 'failed' | 'cancelled';
+  status: JobStatus;
   progress: number;
   stage: string | null;
+  attempts?: number;
   renditions: Record<string, unknown>[];
   hlsUrl: string | null;
   error: { code: string; message: string } | null;
 }
 
+export interface JobSummaryBody {
+  jobId: string;
+  fileId: string;
+  status: JobStatus;
+  progress: number;
+  stage: string | null;
+  attempts: number;
+  hlsUrl: string | null;
+  error: { code: string; message: string } | null;
+  createdAt: string;
+}
+
+export interface JobsPageBody {
+  items: JobSummaryBody[];
+  nextCursor: string | null;
+}
+
+export const FINAL_STATUSES: readonly JobStatus[] = ['completed', 'failed', 'cancelled'];
+
+/** `status` 0 means no HTTP answer at all (connection refused, DNS, TLS). */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     detail: string,
   ) {
-    super(`${detail} (HTTP ${status}, ${code})`);
+    super(status === 0 ? detail : `${detail} (HTTP ${status}, ${code})`);
     this.name = 'ApiError';
   }
 }
@@ -26,7 +49,7 @@ export class ApiError extends Error {
 /** A thin client for the Reelforge HTTP API, used by the CLI and the demo. */
 export class ReelforgeClient {
   constructor(
-    private readonly baseUrl: string,
+    readonly baseUrl: string,
     private readonly token: string,
   ) {}
 
@@ -45,16 +68,49 @@ export class ReelforgeClient {
     return this.request('GET', `/api/media/transcode/${encodeURIComponent(fileId)}`);
   }
 
+  async listJobs(query: { status?: string; limit?: number; cursor?: string } = {}): Promise<JobsPageBody> {
+    const params = new URLSearchParams();
+    for (const [name, value] of Object.entries(query)) if (value !== undefined) params.set(name, String(value));
+    const search = params.size > 0 ? `?${params}` : '';
+    return this.request('GET', `/api/media/jobs${search}`);
+  }
+
+  /** Opens the live progress stream (Server-Sent Events) of a file's job. */
+  async events(fileId: string, signal?: AbortSignal): Promise<ReadableStream<Uint8Array>> {
+    const res = await this.send('GET', `/api/media/transcode/${encodeURIComponent(fileId)}/events`, undefined, { accept: 'text/event-stream' }, signal);
+    if (!res.ok || !res.body) throw await this.errorOf(res);
+    return res.body;
+  }
+
   private async request<T>(method: string, route: string, body?: RequestInit['body'], headers: Record<string, string> = {}): Promise<T> {
-    let res: Response;
-    try {
-      res = await fetch(new URL(route, this.baseUrl), { method, body, headers: { authorization: `Bearer ${this.token}`, ...headers } });
-    } catch (err) {
-      throw new ApiError(0, 'unreachable', `Cannot reach ${this.baseUrl}: ${(err as Error).message}`);
-    }
+    const res = await this.send(method, route, body, headers);
+    if (!res.ok) throw await this.errorOf(res);
     const text = await res.text();
-    const json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-    if (!res.ok) throw new ApiError(res.status, String(json.code ?? 'unknown'), String(json.detail ?? res.statusText));
-    return json as T;
+    try {
+      return (text ? JSON.parse(text) : {}) as T;
+    } catch {
+      throw new ApiError(res.status, 'invalid_response', `${this.baseUrl} answered ${method} ${route} with something other than JSON`);
+    }
+  }
+
+  private async send(method: string, route: string, body: RequestInit['body'], headers: Record<string, string>, signal?: AbortSignal): Promise<Response> {
+    try {
+      // Appended, not resolved: a server behind a path prefix (https://host/reelforge) keeps its prefix.
+      return await fetch(`${this.baseUrl.replace(/\/+$/, '')}${route}`, { method, body, signal, headers: { authorization: `Bearer ${this.token}`, ...headers } });
+    } catch (err) {
+      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+      throw new ApiError(0, 'unreachable', `Cannot reach ${this.baseUrl}: ${cause?.message ?? (err as Error).message}`);
+    }
+  }
+
+  private async errorOf(res: Response): Promise<ApiError> {
+    const text = await res.text().catch(() => '');
+    let problem: { code?: unknown; detail?: unknown } = {};
+    try {
+      problem = JSON.parse(text) as typeof problem;
+    } catch {
+      // Not problem+json (a proxy's error page, say): fall back to the status line.
+    }
+    return new ApiError(res.status, String(problem.code ?? 'http_error'), String(problem.detail ?? (res.statusText || `HTTP ${res.status}`)));
   }
 }

@@ -2,9 +2,12 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '@reelforge/config';
 import { runValidateSpec } from '@reelforge/deploy';
+import { processIo } from './cli.io.js';
+import { CLIENT_USAGE, clientCommand } from './commands/client.commands.js';
 import { runDemo } from './commands/demo.command.js';
 import { runDoctor } from './commands/doctor.command.js';
 import { runMigrate } from './commands/migrate.command.js';
+import { runReconcile } from './commands/reconcile.command.js';
 import { runUp } from './commands/up.command.js';
 
 const USAGE = `reelforge <command>
@@ -13,14 +16,22 @@ Commands:
   up                      start Postgres/Redis (embedded unless DATABASE_URL/REDIS_URL), the API and a worker
   demo [video]            run a video (default: a generated test clip) through the real API and queue
   migrate [--down]        apply database migrations (DATABASE_URL)
+  reconcile               re-enqueue jobs Postgres has as queued/processing that Redis lost
   validate-spec [path]    check a DigitalOcean App Platform spec offline (default .do/app.yaml)
   doctor [--json]         check the live configuration: env, Postgres, Redis, storage, ffmpeg
+${CLIENT_USAGE}
 
-Exit codes: 0 ok, 1 failed, 2 bad usage, 78 bad configuration.`;
+Client commands talk to --server (REELFORGE_SERVER, default http://localhost:3000) with --token
+(REELFORGE_TOKEN, default .reelforge/dev-token); \`reelforge <command> --help\` shows their options.
+
+Exit codes: 0 ok (transcode: completed), 1 failed (transcode: failed or cancelled), 2 bad usage,
+3 server or database unreachable or credentials refused, 78 bad or missing configuration.`;
 
 const log = (line: string) => process.stderr.write(`[reelforge] ${line}\n`);
 
 async function main(argv: string[]): Promise<number> {
+  const client = clientCommand(argv[0]);
+  if (client) return client(argv.slice(1), processIo());
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -49,6 +60,8 @@ async function main(argv: string[]): Promise<number> {
       return runDemo({ config, input: rest[0], log });
     case 'migrate':
       return runMigrate(config, values.down ? 'down' : 'up', log);
+    case 'reconcile':
+      return runReconcile(config, log);
     default:
       log(`unknown command "${command}"\n\n${USAGE}`);
       return 2;

@@ -28,7 +28,8 @@ export class ProgressPrinter {
 
   update(line: ProgressLine): void {
     if (this.out.isTTY) {
-      this.out.write(`\r${renderProgressLine(line)}`);
+      // Clear to the end of the line: a shorter line (the ETA gone) leaves no stale characters.
+      this.out.write(`\r${renderProgressLine(line)}\x1b[K`);
       return;
     }
     const key = `${line.stage}:${Math.floor(line.percent / 10)}`;

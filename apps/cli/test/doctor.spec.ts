@@ -23,6 +23,7 @@ describe('doctor report formatting', () => {
   });
 
   it('when a URL carries a password, then it is masked', () => {
+    // secretlint-disable-next-line -- a made-up password: the point is that it gets masked
     expect(redactUrl('postgres://app:s3cret@db:5432/x')).toBe('postgres://app:***@db:5432/x');
     expect(redactUrl('not a url')).toBe('(unparseable URL)');
   });
@@ -84,6 +85,7 @@ describe('reelforge doctor against real services', () => {
     const unmigrated = `doctor_empty_${Date.now()}`;
     const checks = byName(
       await runDoctorChecks({
+        // secretlint-disable-next-line -- a made-up password for a closed port; the test checks it never appears
         env: { ...env, DATABASE_URL: `postgres://app:hunter22@127.0.0.1:${closed}/x`, REDIS_URL: evictingRedis.url, SPACES_BUCKET: 'no-such-bucket' },
         ffmpegPath: '/nonexistent/ffmpeg',
         timeoutMs: 2_000,

@@ -1,11 +1,18 @@
 import { randomBytes } from 'node:crypto';
+import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import { InvalidSchemaNameError, migrate } from '../src/index.js';
+import { InvalidSchemaNameError, migrate, MIGRATIONS_DIR } from '../src/index.js';
 
 const databaseUrl = process.env.REELFORGE_TEST_DATABASE_URL!;
 const schemas: string[] = [];
 const admin = new pg.Client({ connectionString: databaseUrl });
+/** Every migration in the folder, in the order they run. */
+const ALL_MIGRATIONS = readdirSync(MIGRATIONS_DIR)
+  .filter((name) => name.endsWith('.js'))
+  .map((name) => name.replace(/\.js$/, ''))
+  .sort();
+const ALL_TABLES = ['api_keys', 'files', 'job_events', 'pgmigrations', 'transcoding_jobs', 'webhook_deliveries'];
 
 const newSchema = (): string => {
   const schema = `test_migrate_${randomBytes(5).toString('hex')}`;
@@ -34,8 +41,9 @@ describe('migrate', () => {
   it('when run on a new schema, then it creates the schema, the tables and its migrations table there', async () => {
     const schema = newSchema();
     const ran = await migrate({ databaseUrl, schema });
-    expect(ran).toEqual(['1764100000000_initial-schema']);
-    expect(await tablesIn(schema)).toEqual(['files', 'job_events', 'pgmigrations', 'transcoding_jobs']);
+    expect(ran).toEqual(ALL_MIGRATIONS);
+    expect(ran[0]).toBe('1764100000000_initial-schema');
+    expect(await tablesIn(schema)).toEqual(ALL_TABLES);
   });
 
   it('when run twice, then the second run is a no-op', async () => {
@@ -43,23 +51,23 @@ describe('migrate', () => {
     await migrate({ databaseUrl, schema });
     expect(await migrate({ databaseUrl, schema })).toEqual([]);
     const { rows } = await admin.query(`SELECT name FROM ${schema}.pgmigrations`);
-    expect(rows).toHaveLength(1);
+    expect(rows).toHaveLength(ALL_MIGRATIONS.length);
   });
 
   it('when two processes migrate the same schema at once, then both succeed and it is migrated once', async () => {
     const schema = newSchema();
     const results = await Promise.all([migrate({ databaseUrl, schema }), migrate({ databaseUrl, schema })]);
-    expect(results.map((r) => r.length).sort()).toEqual([0, 1]);
-    expect(await tablesIn(schema)).toEqual(['files', 'job_events', 'pgmigrations', 'transcoding_jobs']);
+    expect(results.map((r) => r.length).sort()).toEqual([0, ALL_MIGRATIONS.length]);
+    expect(await tablesIn(schema)).toEqual(ALL_TABLES);
   });
 
   it('when migrated down and up again, then the tables are dropped and recreated', async () => {
     const schema = newSchema();
     await migrate({ databaseUrl, schema });
-    expect(await migrate({ databaseUrl, schema, direction: 'down' })).toEqual(['1764100000000_initial-schema']);
+    expect(await migrate({ databaseUrl, schema, direction: 'down', count: Infinity })).toEqual([...ALL_MIGRATIONS].reverse());
     expect(await tablesIn(schema)).toEqual(['pgmigrations']);
-    expect(await migrate({ databaseUrl, schema, direction: 'up' })).toHaveLength(1);
-    expect(await tablesIn(schema)).toEqual(['files', 'job_events', 'pgmigrations', 'transcoding_jobs']);
+    expect(await migrate({ databaseUrl, schema, direction: 'up' })).toHaveLength(ALL_MIGRATIONS.length);
+    expect(await tablesIn(schema)).toEqual(ALL_TABLES);
   });
 
   it('when a log function is given, then it receives the runner messages', async () => {

@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { API_KEY_TOKEN_PREFIX } from '@reelforge/db';
 import type { RequestHandler, Response } from 'express';
 import { UnauthorizedError } from './app.errors.js';
 
@@ -16,22 +17,51 @@ export function tokenMatches(presented: string, configured: readonly Buffer[]): 
 }
 
 /**
- * The owner jobs and files are scoped to; tokens from API_TOKENS act for the whole installation (null).
+ * The owner jobs and files are scoped to: an API key's owner, or null for tokens from API_TOKENS,
+ * which act for the whole installation.
  */
 export function ownerOf(res: Response): string | null {
   return (res.locals.owner as string | undefined) ?? null;
 }
 
-export function bearerAuth(tokens: readonly string[]): RequestHandler {
+/** What the middleware needs from `ApiKeysRepository`. */
+export interface ApiKeyLookup {
+  findActiveByToken(token: string): Promise<{ id: string; owner: string; lastUsedAt: Date | null } | null>;
+  touch(id: string): Promise<void>;
+}
+
+/** `last_used_at` is a hint for operators, not an audit log: refreshing it once a minute is plenty. */
+const TOUCH_AFTER_MS = 60_000;
+
+/**
+ * Accepts a token from API_TOKENS (constant-time compare; acts for the whole installation, owner null)
+ * or a non-revoked API key from the database (found by the SHA-256 of the token; owner = the key's).
+ * An index lookup by hash is not constant-time, but what it could leak is where the *hash* of a
+ * guess lands in the index, which says nothing usable about any real token.
+ */
+export function bearerAuth(tokens: readonly string[], apiKeys?: ApiKeyLookup): RequestHandler {
   const configured = tokens.map(digest);
-  return (req, res, next) => {
+  return async (req, res, next) => {
     const header = req.get('authorization') ?? '';
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!match || configured.length === 0 || !tokenMatches(match[1]!, configured)) {
-      next(new UnauthorizedError());
+    const token = match?.[1];
+    if (token !== undefined && configured.length > 0 && tokenMatches(token, configured)) {
+      res.locals.owner = null;
+      next();
       return;
     }
-    res.locals.owner = null;
-    next();
+    // Only tokens shaped like API keys cost a database query.
+    const key = token !== undefined && apiKeys && token.startsWith(API_KEY_TOKEN_PREFIX) ? await apiKeys.findActiveByToken(token) : null;
+    if (key) {
+      res.locals.owner = key.owner;
+      if (!key.lastUsedAt || Date.now() - key.lastUsedAt.getTime() > TOUCH_AFTER_MS) {
+        apiKeys!.touch(key.id).catch((err: unknown) => req.log?.warn({ err }, 'could not record API key use'));
+      }
+      next();
+      return;
+    }
+    // RFC 6750: tell the client which scheme to use; `error` only when a token was presented.
+    res.set('WWW-Authenticate', match ? 'Bearer realm="reelforge", error="invalid_token"' : 'Bearer realm="reelforge"');
+    next(new UnauthorizedError());
   };
 }

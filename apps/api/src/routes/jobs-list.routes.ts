@@ -1,0 +1,52 @@
+import type { Job, JobsRepository } from '@reelforge/db';
+import { Router } from 'express';
+import { ownerOf } from '../http/bearer-auth.middleware.js';
+import { parseOrThrow } from '../http/validate.js';
+import { JobsListQuerySchema, type JobsPage } from '../media/jobs-list.schema.js';
+
+export const JOBS_LIST_PATH = '/api/media/jobs';
+
+export interface JobsListRoutesDeps {
+  jobs: Pick<JobsRepository, 'list'>;
+  /** Public URL of a storage key (the storage driver's `publicUrl`). */
+  publicUrl: (key: string) => string;
+}
+
+/**
+ * The caller's jobs, newest first, keyset-paginated. An API key sees its owner's jobs only; an
+ * installation token (API_TOKENS) sees every job. A cursor this API did not issue is a 400 invalid_cursor.
+ */
+export function jobsListRoutes({ jobs, publicUrl }: JobsListRoutesDeps): Router {
+  const router = Router();
+  router.get(JOBS_LIST_PATH, async (req, res) => {
+    const query = parseOrThrow(JobsListQuerySchema, req.query, 'query');
+    const owner = ownerOf(res);
+    const page = await jobs.list({
+      limit: query.limit,
+      ...(query.status !== undefined ? { status: query.status } : {}),
+      ...(query.cursor !== undefined ? { cursor: query.cursor } : {}),
+      ...(owner !== null ? { owner } : {}),
+    });
+    const body: JobsPage = { items: page.items.map((job) => summarize(job, publicUrl)), nextCursor: page.nextCursor };
+    res.json(body);
+  });
+  return router;
+}
+
+function summarize(job: Job, publicUrl: (key: string) => string): JobsPage['items'][number] {
+  return {
+    jobId: job.id,
+    fileId: job.fileId,
+    status: job.status,
+    progress: job.progress,
+    stage: job.stage,
+    attempts: job.attempts,
+    hlsUrl: job.status === 'completed' && job.outputPrefix ? publicUrl(`${job.outputPrefix}/master.m3u8`) : null,
+    error: job.errorCode ? { code: job.errorCode, message: job.errorMessage ?? '' } : null,
+    createdAt: job.createdAt.toISOString(),
+    queuedAt: job.queuedAt.toISOString(),
+    startedAt: job.startedAt?.toISOString() ?? null,
+    finishedAt: job.finishedAt?.toISOString() ?? null,
+    updatedAt: job.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+
+export const WEBHOOK_EVENT_TYPES = ['transcode.completed', 'transcode.failed', 'transcode.cancelled'] as const;
+export const WebhookEventTypeSchema = z.enum(WEBHOOK_EVENT_TYPES);
+export type WebhookEventType = z.infer<typeof WebhookEventTypeSchema>;
+
+export const WEBHOOK_DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
+export const WebhookDeliveryStatusSchema = z.enum(WEBHOOK_DELIVERY_STATUSES);
+export type WebhookDeliveryStatus = z.infer<typeof WebhookDeliveryStatusSchema>;
+
+export const WebhookDeliverySchema = z.object({
+  id: z.string(),
+  jobId: z.string(),
+  url: z.string(),
+  eventType: WebhookEventTypeSchema,
+  eventId: z.string(),
+  /** The event body exactly as it is sent. */
+  payload: z.record(z.string(), z.unknown()),
+  /** Attempts made so far (0 until the first one finished). */
+  attempt: z.number().int().nonnegative(),
+  status: WebhookDeliveryStatusSchema,
+  /** HTTP status of the last attempt; null when it got no response (refused, timed out). */
+  responseStatus: z.number().int().nullable(),
+  /** Why the last attempt failed; null once delivered. */
+  error: z.string().nullable(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+  deliveredAt: z.date().nullable(),
+});
+export type WebhookDelivery = z.infer<typeof WebhookDeliverySchema>;
+
+export interface WebhookDeliveryRow {
+  id: string;
+  job_id: string;
+  url: string;
+  event_type: WebhookEventType;
+  event_id: string;
+  payload: Record<string, unknown>;
+  attempt: number;
+  status: WebhookDeliveryStatus;
+  response_status: number | null;
+  error: string | null;
+  created_at: Date;
+  updated_at: Date;
+  delivered_at: Date | null;
+}
+
+export function toWebhookDelivery(row: WebhookDeliveryRow): WebhookDelivery {
+  return {
+    id: row.id,
+    jobId: row.job_id,
+    url: row.url,
+    eventType: row.event_type,
+    eventId: row.event_id,
+    payload: row.payload,
+    attempt: row.attempt,
+    status: row.status,
+    responseStatus: row.response_status,
+    error: row.error,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    deliveredAt: row.delivered_at,
+  };
+}

@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { FilesRepository, JobsRepository, WebhookDeliveriesRepository, type NewWebhookDelivery } from '../src/index.js';
+import { createTestDatabase, type TestDatabase } from '../src/testing/index.js';
+
+let db: TestDatabase;
+let deliveries: WebhookDeliveriesRepository;
+let jobId: string;
+let counter = 0;
+
+beforeAll(async () => {
+  db = await createTestDatabase({ prefix: 'test_deliveries' });
+  deliveries = new WebhookDeliveriesRepository(db.pool);
+  const file = await new FilesRepository(db.pool).insert({ originalName: 'a.mp4', sizeBytes: 1, storageKey: 'uploads/d/a.mp4' });
+  jobId = (await new JobsRepository(db.pool).create({ fileId: file.id })).job.id;
+});
+
+afterAll(async () => {
+  await db.drop();
+});
+
+const newDelivery = (): NewWebhookDelivery => {
+  counter += 1;
+  return { jobId, url: 'https://hooks.example.com/x', eventType: 'transcode.failed', eventId: `evt_${counter}`, payload: { id: `evt_${counter}` } };
+};
+
+describe('WebhookDeliveriesRepository', () => {
+  it('when the same event is created twice, then the second call returns the first row', async () => {
+    const input = newDelivery();
+    const first = await deliveries.createPending(input);
+    const second = await deliveries.createPending({ ...input, url: 'https://other.example.com' });
+    expect(first).toMatchObject({ created: true, delivery: { status: 'pending', attempt: 0, payload: input.payload } });
+    expect(second).toEqual({ created: false, delivery: first.delivery });
+  });
+
+  it('when attempts are recorded, then the row follows them and a delivered row stays delivered', async () => {
+    const { delivery } = await deliveries.createPending(newDelivery());
+    expect(await deliveries.recordAttempt(delivery.id, { attempt: 1, outcome: 'retrying', responseStatus: 503, error: 'HTTP 503' })).toMatchObject({
+      status: 'pending',
+      attempt: 1,
+      responseStatus: 503,
+      error: 'HTTP 503',
+      deliveredAt: null,
+    });
+    const delivered = await deliveries.recordAttempt(delivery.id, { attempt: 2, outcome: 'delivered', responseStatus: 200, error: null });
+    expect(delivered).toMatchObject({ status: 'delivered', attempt: 2, responseStatus: 200, error: null });
+    expect(delivered!.deliveredAt).toBeInstanceOf(Date);
+    // A stalled worker reporting its older attempt late cannot undo the delivery.
+    expect(await deliveries.recordAttempt(delivery.id, { attempt: 1, outcome: 'failed', responseStatus: null, error: 'late' })).toBeNull();
+    expect(await deliveries.findById(delivery.id)).toMatchObject({ status: 'delivered', attempt: 2 });
+    expect(await deliveries.markFailed(delivery.id, 'too late')).toBeNull();
+  });
+
+  it('when a pending delivery could not be queued, then markFailed records why', async () => {
+    const { delivery } = await deliveries.createPending(newDelivery());
+    expect(await deliveries.markFailed(delivery.id, 'could not be queued: Redis down')).toMatchObject({
+      status: 'failed',
+      error: 'could not be queued: Redis down',
+    });
+  });
+
+  it('when the job is deleted, then its deliveries go with it', async () => {
+    const file = await new FilesRepository(db.pool).insert({ originalName: 'b.mp4', sizeBytes: 1, storageKey: 'uploads/e/b.mp4' });
+    const job = (await new JobsRepository(db.pool).create({ fileId: file.id })).job;
+    await deliveries.createPending({ ...newDelivery(), jobId: job.id });
+    await new FilesRepository(db.pool).delete(file.id);
+    expect(await deliveries.listForJob(job.id)).toEqual([]);
+  });
+});

@@ -1,0 +1,22 @@
+export { WebhookDeliveryError, WebhookSecretMissingError, WebhookUrlNotAllowedError } from './webhooks.errors.js';
+export { DEFAULT_SIGNATURE_TOLERANCE_S, SIGNATURE_HEADER, signWebhook, verifyWebhookSignature, type VerifyWebhookInput } from './webhook.signature.js';
+export {
+  buildWebhookEvent,
+  eventTypeFor,
+  webhookEventId,
+  WebhookEventSchema,
+  type BuildWebhookEventOptions,
+  type WebhookEvent,
+} from './webhook.event.js';
+export { WebhookJobPayloadSchema, type WebhookDeliveryResult, type WebhookJobPayload } from './webhook-job.payload.js';
+export {
+  createWebhookQueue,
+  createWebhookWorker,
+  WEBHOOK_DEFAULTS,
+  type WebhookQueue,
+  type WebhookQueueOptions,
+  type WebhookWorkerOptions,
+} from './webhook.queue.js';
+export { assertDeliverableUrl, postWebhook, type WebhookRequest, type WebhookResponse } from './webhook.sender.js';
+export { createWebhookProcessor, WEBHOOK_USER_AGENT, type WebhookProcessorDeps } from './webhook.processor.js';
+export { createWebhookNotifier, enqueueWebhookFor, type WebhookEnqueueDeps } from './webhook.enqueue.js';

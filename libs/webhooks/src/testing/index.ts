@@ -1,0 +1,6 @@
+export {
+  startWebhookReceiver,
+  type ReceivedRequest,
+  type WebhookReceiver,
+  type WebhookReceiverHandler,
+} from './webhook.receiver.js';

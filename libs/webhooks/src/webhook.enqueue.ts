@@ -1,0 +1,64 @@
+import type { Job, WebhookDeliveriesRepository, WebhookDelivery } from '@reelforge/db';
+import type { Logger } from 'pino';
+import { buildWebhookEvent } from './webhook.event.js';
+import type { WebhookJobPayload } from './webhook-job.payload.js';
+import type { WebhookQueue } from './webhook.queue.js';
+import { assertDeliverableUrl } from './webhook.sender.js';
+
+export interface WebhookEnqueueDeps {
+  queue: WebhookQueue;
+  deliveries: Pick<WebhookDeliveriesRepository, 'createPending' | 'markFailed'>;
+  /** WEBHOOK_DEFAULT_URL: the receiver for jobs that named none. */
+  defaultUrl: string | undefined;
+  /** Public URL of a storage key, for the event's hlsUrl. */
+  publicUrl: (key: string) => string;
+  now?: () => Date;
+}
+
+/**
+ * Records a pending delivery for a job that just reached completed, failed or cancelled, and queues
+ * it on the `webhooks` queue. Returns null when there is nothing to send (no receiver URL, or the job
+ * is still active). Call it after the guarded transition succeeded, from whoever made it: the
+ * delivery is keyed by a deterministic event id, so calling it twice sends once.
+ */
+export async function enqueueWebhookFor(job: Job, deps: WebhookEnqueueDeps): Promise<WebhookDelivery | null> {
+  const url = job.webhookUrl ?? deps.defaultUrl;
+  if (!url) return null;
+  const event = buildWebhookEvent(job, { publicUrl: deps.publicUrl, now: deps.now?.() ?? new Date() });
+  if (!event) return null;
+  assertDeliverableUrl(url);
+
+  const { delivery } = await deps.deliveries.createPending({ jobId: job.id, url, eventType: event.type, eventId: event.id, payload: event });
+  if (delivery.status !== 'pending') return delivery;
+  // The stored payload wins, so a repeated call sends the bytes recorded the first time.
+  const data: WebhookJobPayload = {
+    deliveryId: delivery.id,
+    url: delivery.url,
+    eventId: delivery.eventId,
+    eventType: delivery.eventType,
+    body: JSON.stringify(delivery.payload),
+  };
+  try {
+    // The delivery id is the BullMQ id: a second add of the same delivery is ignored by BullMQ.
+    await deps.queue.add(delivery.eventType, data, { jobId: delivery.id });
+  } catch (err) {
+    await deps.deliveries.markFailed(delivery.id, `could not be queued: ${(err as Error).message}`).catch(() => undefined);
+    throw err;
+  }
+  return delivery;
+}
+
+/**
+ * `enqueueWebhookFor` for callers whose own work must not fail because of a webhook (the transcode
+ * processor, the cancel route): errors are logged, never thrown.
+ */
+export function createWebhookNotifier(deps: WebhookEnqueueDeps & { logger: Logger }): (job: Job) => Promise<void> {
+  return async (job) => {
+    try {
+      const delivery = await enqueueWebhookFor(job, deps);
+      if (delivery) deps.logger.debug({ jobId: job.id, deliveryId: delivery.id, eventType: delivery.eventType }, 'webhook queued');
+    } catch (err) {
+      deps.logger.error({ err, jobId: job.id }, 'could not queue the webhook for this job; the transcode outcome stands');
+    }
+  };
+}

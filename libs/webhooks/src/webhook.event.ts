@@ -1,0 +1,69 @@
+import { createHash } from 'node:crypto';
+import { JobStatusSchema, RenditionRecordSchema, WebhookEventTypeSchema, type Job, type JobStatus, type WebhookEventType } from '@reelforge/db';
+import { z } from 'zod';
+
+/** The JSON body Reelforge POSTs to a receiver. */
+export const WebhookEventSchema = z.object({
+  /** Stable per event: receivers deduplicate on it (delivery is at least once). */
+  id: z.string(),
+  type: WebhookEventTypeSchema,
+  /** ISO 8601, when the event was created (not when this attempt was sent). */
+  createdAt: z.string(),
+  data: z.object({
+    jobId: z.string(),
+    fileId: z.string(),
+    status: JobStatusSchema,
+    renditions: z.array(RenditionRecordSchema),
+    /** The master playlist; null unless completed. */
+    hlsUrl: z.string().nullable(),
+    error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  }),
+});
+export type WebhookEvent = z.infer<typeof WebhookEventSchema>;
+
+const EVENT_TYPE_BY_STATUS: Record<JobStatus, WebhookEventType | null> = {
+  queued: null,
+  processing: null,
+  completed: 'transcode.completed',
+  failed: 'transcode.failed',
+  cancelled: 'transcode.cancelled',
+};
+
+/** The event a job in this status announces; null while it is still active. */
+export function eventTypeFor(status: JobStatus): WebhookEventType | null {
+  return EVENT_TYPE_BY_STATUS[status];
+}
+
+/**
+ * Derived from the job, its outcome and when it finished, so enqueueing the same outcome twice
+ * yields the same id (and one delivery), while a retried job that finishes again gets a new one.
+ */
+export function webhookEventId(job: Pick<Job, 'id' | 'status' | 'finishedAt' | 'updatedAt'>): string {
+  const finished = (job.finishedAt ?? job.updatedAt).toISOString();
+  return `evt_${createHash('sha256').update(`${job.id}|${job.status}|${finished}`).digest('hex').slice(0, 32)}`;
+}
+
+export interface BuildWebhookEventOptions {
+  /** Public URL of a storage key (the storage driver's `publicUrl`). */
+  publicUrl: (key: string) => string;
+  now: Date;
+}
+
+/** Pure: the event for a job that reached completed, failed or cancelled; null for an active job. */
+export function buildWebhookEvent(job: Job, { publicUrl, now }: BuildWebhookEventOptions): WebhookEvent | null {
+  const type = eventTypeFor(job.status);
+  if (type === null) return null;
+  return {
+    id: webhookEventId(job),
+    type,
+    createdAt: now.toISOString(),
+    data: {
+      jobId: job.id,
+      fileId: job.fileId,
+      status: job.status,
+      renditions: job.status === 'completed' ? job.renditions : [],
+      hlsUrl: job.status === 'completed' && job.outputPrefix ? publicUrl(`${job.outputPrefix}/master.m3u8`) : null,
+      error: job.errorCode ? { code: job.errorCode, message: job.errorMessage ?? '' } : null,
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import type { WebhookDeliveriesRepository } from '@reelforge/db';
+import { UnrecoverableError, type Processor } from 'bullmq';
+import type { Logger } from 'pino';
+import { WebhookJobPayloadSchema, type WebhookDeliveryResult, type WebhookJobPayload } from './webhook-job.payload.js';
+import { postWebhook, type WebhookResponse } from './webhook.sender.js';
+import { SIGNATURE_HEADER, signWebhook } from './webhook.signature.js';
+import { WebhookDeliveryError, WebhookSecretMissingError } from './webhooks.errors.js';
+
+export interface WebhookProcessorDeps {
+  deliveries: Pick<WebhookDeliveriesRepository, 'recordAttempt'>;
+  /** WEBHOOK_SECRET; without it every delivery fails at once, visibly, instead of going out unsigned. */
+  secret: string | undefined;
+  /** Per-request limit (connect, send, answer). */
+  timeoutMs: number;
+  logger: Logger;
+  now?: () => number;
+}
+
+export const WEBHOOK_USER_AGENT = 'Reelforge-Webhooks/1';
+
+/**
+ * One delivery attempt: sign, POST, record the outcome in Postgres. A non-2xx answer throws, so BullMQ
+ * retries with exponential backoff; on the last attempt the delivery is recorded as failed.
+ */
+export function createWebhookProcessor(deps: WebhookProcessorDeps): Processor<WebhookJobPayload, WebhookDeliveryResult> {
+  const now = deps.now ?? Date.now;
+  return async (job) => {
+    const parsed = WebhookJobPayloadSchema.safeParse(job.data);
+    if (!parsed.success) throw new UnrecoverableError(`invalid webhook job payload: ${parsed.error.message}`);
+    const payload = parsed.data;
+    const attempt = job.attemptsMade + 1;
+    const lastAttempt = attempt >= (job.opts.attempts ?? 1);
+    const log = deps.logger.child({ deliveryId: payload.deliveryId, eventId: payload.eventId, attempt });
+
+    const giveUp = async (err: Error): Promise<never> => {
+      await deps.deliveries.recordAttempt(payload.deliveryId, { attempt, outcome: 'failed', responseStatus: null, error: err.message });
+      log.error({ err: err.message }, 'webhook not sent');
+      throw new UnrecoverableError(err.message);
+    };
+    if (!deps.secret) return giveUp(new WebhookSecretMissingError());
+
+    let response: WebhookResponse;
+    try {
+      response = await postWebhook(
+        {
+          url: payload.url,
+          body: payload.body,
+          headers: {
+            'content-type': 'application/json',
+            'user-agent': WEBHOOK_USER_AGENT,
+            [SIGNATURE_HEADER]: signWebhook(deps.secret, payload.body, Math.floor(now() / 1000)),
+            'Reelforge-Event-Id': payload.eventId,
+            'Reelforge-Event-Type': payload.eventType,
+            'Reelforge-Delivery-Attempt': String(attempt),
+          },
+        },
+        { timeoutMs: deps.timeoutMs },
+      );
+    } catch (err) {
+      // Only an unusable URL throws; every network outcome comes back as a response.
+      return giveUp(err as Error);
+    }
+
+    if (response.ok) {
+      await deps.deliveries.recordAttempt(payload.deliveryId, { attempt, outcome: 'delivered', responseStatus: response.status, error: null });
+      log.info({ status: response.status }, 'webhook delivered');
+      return { responseStatus: response.status!, attempt };
+    }
+    await deps.deliveries.recordAttempt(payload.deliveryId, {
+      attempt,
+      outcome: lastAttempt ? 'failed' : 'retrying',
+      responseStatus: response.status,
+      error: response.error,
+    });
+    log.warn({ status: response.status, error: response.error, lastAttempt }, lastAttempt ? 'webhook delivery failed for good' : 'webhook attempt failed; will retry');
+    throw new WebhookDeliveryError(response.status, response.error ?? 'delivery failed');
+  };
+}

@@ -1,0 +1,213 @@
+import { createId } from '@paralleldrive/cuid2';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { FilesRepository, JobsRepository, WebhookDeliveriesRepository, type Job, type WebhookDelivery } from '@reelforge/db';
+import { createTestDatabase, type TestDatabase } from '@reelforge/db/testing';
+import { createRedisConnection, freePort } from '@reelforge/queue';
+import type { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { pino } from 'pino';
+import {
+  createWebhookProcessor,
+  createWebhookQueue,
+  createWebhookWorker,
+  enqueueWebhookFor,
+  SIGNATURE_HEADER,
+  verifyWebhookSignature,
+  WEBHOOK_USER_AGENT,
+  WebhookEventSchema,
+  type WebhookDeliveryResult,
+  type WebhookJobPayload,
+  type WebhookQueue,
+} from '../src/index.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../src/testing/index.js';
+
+const SECRET = 'whsec-delivery-test-0123456789';
+const ATTEMPTS = 3;
+const BACKOFF_MS = 250;
+const TIMEOUT_MS = 400;
+
+let db: TestDatabase;
+let redis: Redis;
+let queue: WebhookQueue;
+let worker: Worker<WebhookJobPayload, WebhookDeliveryResult>;
+let files: FilesRepository;
+let jobs: JobsRepository;
+let deliveries: WebhookDeliveriesRepository;
+const receivers: WebhookReceiver[] = [];
+
+beforeAll(async () => {
+  db = await createTestDatabase({ prefix: 'test_webhooks' });
+  files = new FilesRepository(db.pool);
+  jobs = new JobsRepository(db.pool);
+  deliveries = new WebhookDeliveriesRepository(db.pool);
+  redis = createRedisConnection(process.env.REELFORGE_TEST_REDIS_URL!, 'worker');
+  const prefix = `rf-wh-${createId().slice(0, 10)}`;
+  queue = createWebhookQueue({ connection: redis, prefix, attempts: ATTEMPTS, backoffDelayMs: BACKOFF_MS });
+  const logger = pino({ level: 'silent' });
+  worker = createWebhookWorker(createWebhookProcessor({ deliveries, secret: SECRET, timeoutMs: TIMEOUT_MS, logger }), {
+    connection: redis,
+    prefix,
+    concurrency: 4,
+  });
+});
+
+afterAll(async () => {
+  await worker.close();
+  await queue.obliterate({ force: true });
+  await queue.close();
+  redis.disconnect();
+  await Promise.all(receivers.map((r) => r.close()));
+  await db.drop();
+});
+
+async function receiver(handler: Parameters<typeof startWebhookReceiver>[0], port?: number): Promise<WebhookReceiver> {
+  const started = await startWebhookReceiver(handler, port);
+  receivers.push(started);
+  return started;
+}
+
+/** A job that went through the real state machine to `completed`, with a receiver URL. */
+async function completedJob(webhookUrl: string): Promise<Job> {
+  const file = await files.insert({ originalName: 'clip.mp4', sizeBytes: 1, storageKey: `uploads/${createId()}/clip.mp4` });
+  const { job } = await jobs.create({ fileId: file.id, webhookUrl });
+  await jobs.markProcessing(job.id, { workerId: 'w' });
+  return (await jobs.markCompleted(job.id, { renditions: [{ name: '360p' }], outputPrefix: `hls/${file.id}`, workerId: 'w' }))!;
+}
+
+const enqueue = (job: Job) =>
+  enqueueWebhookFor(job, { queue, deliveries, defaultUrl: undefined, publicUrl: (key) => `https://cdn.example.com/${key}` });
+
+/** Resolves once BullMQ is done with the delivery: delivered, or failed on its last attempt. */
+function settled(deliveryId: string): Promise<WebhookDelivery> {
+  return new Promise((resolve, reject) => {
+    const finish = () => {
+      worker.off('completed', onCompleted);
+      worker.off('failed', onFailed);
+      deliveries.findById(deliveryId).then((d) => (d ? resolve(d) : reject(new Error('delivery row vanished'))), reject);
+    };
+    const onCompleted = (job: { id?: string }) => {
+      if (job.id === deliveryId) finish();
+    };
+    const onFailed = (job: { id?: string; attemptsMade: number } | undefined, err: Error) => {
+      if (job?.id === deliveryId && (job.attemptsMade >= ATTEMPTS || err.name === 'UnrecoverableError')) finish();
+    };
+    worker.on('completed', onCompleted);
+    worker.on('failed', onFailed);
+  });
+}
+
+describe('webhook delivery through the webhooks queue', () => {
+  it('when a job completes, then the receiver gets a signed event it can verify, and the delivery is recorded', async () => {
+    const hook = await receiver((_req, res) => res.writeHead(204).end());
+    const job = await completedJob(hook.url());
+    const arrived = hook.next('/hook');
+    const delivery = (await enqueue(job))!;
+    expect(delivery).toMatchObject({ status: 'pending', attempt: 0, url: hook.url(), eventType: 'transcode.completed' });
+
+    const request = await arrived;
+    expect(request.method).toBe('POST');
+    expect(request.headers['content-type']).toBe('application/json');
+    expect(request.headers['user-agent']).toBe(WEBHOOK_USER_AGENT);
+    expect(verifyWebhookSignature({ secret: SECRET, rawBody: request.body, header: request.headers['reelforge-signature'] as string })).toBe(true);
+    expect(request.headers[SIGNATURE_HEADER.toLowerCase()]).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
+    const event = WebhookEventSchema.parse(JSON.parse(request.body));
+    expect(event).toMatchObject({
+      id: delivery.eventId,
+      type: 'transcode.completed',
+      data: { jobId: job.id, fileId: job.fileId, status: 'completed', hlsUrl: `https://cdn.example.com/hls/${job.fileId}/master.m3u8`, error: null },
+    });
+    expect(request.headers['reelforge-event-id']).toBe(event.id);
+
+    const final = await settled(delivery.id);
+    expect(final).toMatchObject({ status: 'delivered', attempt: 1, responseStatus: 204, error: null });
+    expect(final.deliveredAt).toBeInstanceOf(Date);
+  });
+
+  it('when the same outcome is enqueued twice, then one delivery is recorded and sent once', async () => {
+    const hook = await receiver((_req, res) => res.writeHead(200).end('ok'));
+    const job = await completedJob(hook.url());
+    const first = (await enqueue(job))!;
+    const second = (await enqueue(job))!;
+    expect(second.id).toBe(first.id);
+    await settled(first.id);
+    expect(await deliveries.listForJob(job.id)).toHaveLength(1);
+    expect(hook.requests).toHaveLength(1);
+  });
+
+  it('when the receiver is down at first and comes up later, then a later attempt delivers it', async () => {
+    const port = await freePort();
+    const job = await completedJob(`http://127.0.0.1:${port}/hook`);
+    // Listen before enqueueing: a refused connection fails within milliseconds.
+    const watched: { id?: string } = {};
+    const firstFailure = new Promise<void>((resolve) => {
+      const onFailed = (failed: { id?: string } | undefined) => {
+        if (watched.id === undefined || failed?.id !== watched.id) return;
+        worker.off('failed', onFailed);
+        resolve();
+      };
+      worker.on('failed', onFailed);
+    });
+    const delivery = (await enqueue(job))!;
+    watched.id = delivery.id;
+    const done = settled(delivery.id);
+    await firstFailure;
+    const afterFirst = await deliveries.findById(delivery.id);
+    expect(afterFirst).toMatchObject({ status: 'pending', attempt: 1, responseStatus: null });
+    expect(afterFirst!.error).toMatch(/ECONNREFUSED/);
+
+    const hook = await receiver((_req, res) => res.writeHead(200).end(), port);
+    const final = await done;
+    expect(final).toMatchObject({ status: 'delivered', responseStatus: 200, error: null });
+    expect(final.attempt).toBeGreaterThanOrEqual(2);
+    expect(hook.requests).toHaveLength(1);
+    expect(Number(hook.requests[0]!.headers['reelforge-delivery-attempt'])).toBe(final.attempt);
+  });
+
+  it('when the receiver answers 500 every time, then the delivery ends failed with the last status recorded', async () => {
+    const hook = await receiver((_req, res) => res.writeHead(500, { 'content-type': 'text/plain' }).end('database is on fire'));
+    const job = await completedJob(hook.url());
+    const delivery = (await enqueue(job))!;
+    const final = await settled(delivery.id);
+    expect(final).toMatchObject({ status: 'failed', attempt: ATTEMPTS, responseStatus: 500, error: 'HTTP 500: database is on fire', deliveredAt: null });
+    expect(hook.requests).toHaveLength(ATTEMPTS);
+    // Every attempt is signed afresh over the same bytes.
+    expect(new Set(hook.requests.map((r) => r.body)).size).toBe(1);
+  });
+
+  it('when the receiver redirects, then the redirect is not followed and the attempt counts as failed', async () => {
+    const hook = await receiver((req, res) => {
+      if (req.url === '/hook') res.writeHead(307, { location: '/elsewhere' }).end();
+      else res.writeHead(200).end();
+    });
+    const job = await completedJob(hook.url());
+    const final = await settled((await enqueue(job))!.id);
+    expect(final).toMatchObject({ status: 'failed', responseStatus: 307, error: 'HTTP 307: redirect to /elsewhere not followed' });
+    expect(hook.requests.map((r) => r.url)).toEqual(Array(ATTEMPTS).fill('/hook'));
+  });
+
+  it('when the receiver never answers, then each attempt times out and the delivery fails', async () => {
+    const hook = await receiver(() => undefined);
+    const job = await completedJob(hook.url());
+    const started = Date.now();
+    const final = await settled((await enqueue(job))!.id);
+    expect(final).toMatchObject({ status: 'failed', attempt: ATTEMPTS, responseStatus: null, error: `no answer within ${TIMEOUT_MS} ms` });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(ATTEMPTS * TIMEOUT_MS);
+  });
+
+  it('when the job named no receiver and there is no default, then nothing is queued', async () => {
+    const file = await files.insert({ originalName: 'a.mp4', sizeBytes: 1, storageKey: `uploads/${createId()}/a.mp4` });
+    const { job } = await jobs.create({ fileId: file.id });
+    const cancelled = (await jobs.markCancelled(job.id))!;
+    expect(await enqueue(cancelled)).toBeNull();
+  });
+
+  it('when a job has no URL of its own, then WEBHOOK_DEFAULT_URL receives its event', async () => {
+    const hook = await receiver((_req, res) => res.writeHead(202).end());
+    const file = await files.insert({ originalName: 'a.mp4', sizeBytes: 1, storageKey: `uploads/${createId()}/a.mp4` });
+    const { job } = await jobs.create({ fileId: file.id });
+    const cancelled = (await jobs.markCancelled(job.id))!;
+    const delivery = (await enqueueWebhookFor(cancelled, { queue, deliveries, defaultUrl: hook.url('/default'), publicUrl: (k) => k }))!;
+    expect(await settled(delivery.id)).toMatchObject({ status: 'delivered', url: hook.url('/default'), eventType: 'transcode.cancelled' });
+    expect(JSON.parse(hook.requests[0]!.body)).toMatchObject({ type: 'transcode.cancelled', data: { status: 'cancelled', hlsUrl: null } });
+  });
+});

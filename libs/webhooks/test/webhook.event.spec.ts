@@ -1,0 +1,78 @@
+import { describe, expect, it } from '@jest/globals';
+import type { Job } from '@reelforge/db';
+import { buildWebhookEvent, eventTypeFor, WebhookEventSchema, webhookEventId } from '../src/index.js';
+
+const finishedAt = new Date('2026-01-02T03:04:05.678Z');
+const baseJob: Job = {
+  id: 'job1',
+  fileId: 'file1',
+  status: 'completed',
+  progress: 100,
+  stage: 'done',
+  attempts: 1,
+  errorCode: null,
+  errorMessage: null,
+  outputPrefix: 'hls/file1',
+  renditions: [{ name: '360p', width: 640, height: 360 }],
+  ladder: null,
+  priority: null,
+  webhookUrl: 'https://hooks.example.com/x',
+  owner: null,
+  idempotencyKey: null,
+  bullmqJobId: 'job1.1',
+  workerId: 'w1',
+  queuedAt: finishedAt,
+  startedAt: finishedAt,
+  finishedAt,
+  updatedAt: finishedAt,
+  createdAt: finishedAt,
+};
+const options = { publicUrl: (key: string) => `https://cdn.example.com/${key}`, now: new Date('2026-01-02T03:04:06.000Z') };
+
+describe('buildWebhookEvent', () => {
+  it('when the job completed, then the event carries the renditions and the master playlist URL', () => {
+    const event = buildWebhookEvent(baseJob, options);
+    expect(event).toEqual({
+      id: webhookEventId(baseJob),
+      type: 'transcode.completed',
+      createdAt: '2026-01-02T03:04:06.000Z',
+      data: {
+        jobId: 'job1',
+        fileId: 'file1',
+        status: 'completed',
+        renditions: [{ name: '360p', width: 640, height: 360 }],
+        hlsUrl: 'https://cdn.example.com/hls/file1/master.m3u8',
+        error: null,
+      },
+    });
+    expect(WebhookEventSchema.parse(event)).toEqual(event);
+  });
+
+  it('when the job failed, then the event carries the error and no playlist', () => {
+    const failed: Job = { ...baseJob, status: 'failed', errorCode: 'invalid_media', errorMessage: 'no video stream', outputPrefix: null };
+    expect(buildWebhookEvent(failed, options)).toMatchObject({
+      type: 'transcode.failed',
+      data: { status: 'failed', renditions: [], hlsUrl: null, error: { code: 'invalid_media', message: 'no video stream' } },
+    });
+  });
+
+  it('when the job was cancelled, then the event says so', () => {
+    expect(buildWebhookEvent({ ...baseJob, status: 'cancelled', outputPrefix: null }, options)).toMatchObject({
+      type: 'transcode.cancelled',
+      data: { status: 'cancelled', hlsUrl: null, error: null },
+    });
+  });
+
+  it('when the job is still active, then there is no event', () => {
+    expect(buildWebhookEvent({ ...baseJob, status: 'processing' }, options)).toBeNull();
+    expect(eventTypeFor('queued')).toBeNull();
+  });
+
+  it('when the same outcome is built twice, then the event id is the same; another outcome or finish time gets another id', () => {
+    const id = webhookEventId(baseJob);
+    expect(id).toMatch(/^evt_[0-9a-f]{32}$/);
+    expect(webhookEventId({ ...baseJob })).toBe(id);
+    expect(webhookEventId({ ...baseJob, status: 'failed' })).not.toBe(id);
+    expect(webhookEventId({ ...baseJob, finishedAt: new Date(finishedAt.getTime() + 1) })).not.toBe(id);
+  });
+});
