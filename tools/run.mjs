@@ -66,13 +66,15 @@ const FFMPEG = [
 ];
 const REDIS = process.env.REDIS_URL ? [] : [{ bin: 'redis-server', pkg: 'redis-server' }];
 const CHROMIUM = [{ bin: 'chromium', pkg: 'chromium' }];
+// The CLI's progress bar is tested in a real terminal (a tmux pane).
+const TMUX = [{ bin: 'tmux', pkg: 'tmux' }];
 const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
 const npx = (bin, binArgs, options) => run(path.join(root, 'node_modules', '.bin', bin), binArgs, options);
 
 function runTests() {
   ensureNodeModules();
   // Tests start private redis-servers even when REDIS_URL is set.
-  ensureSystemPackages([...FFMPEG, { bin: 'redis-server', pkg: 'redis-server' }, ...CHROMIUM]);
+  ensureSystemPackages([...FFMPEG, { bin: 'redis-server', pkg: 'redis-server' }, ...CHROMIUM, ...TMUX]);
   const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' };
   const steps = [
     ['typecheck', () => npx('tsc', ['-p', 'tsconfig.json'], { env })],

@@ -10,7 +10,7 @@ import { createRedisConnection, createTranscodeQueue, type TranscodeQueue } from
 import { createStorageDriver, type StorageDriver } from '@reelforge/storage';
 import { startS3rver, type S3rverHandle } from '@reelforge/storage/testing';
 import type { Redis } from 'ioredis';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { createApiRuntime, type ApiRuntime } from '../../apps/api/src/api.runtime.js';
 import { createWorkerRuntime, type WorkerRuntime } from '../../apps/worker/src/worker.runtime.js';
 
@@ -21,6 +21,8 @@ export interface TestStackOptions {
   /** Start an in-process worker (default true). */
   worker?: boolean;
   env?: Record<string, string>;
+  /** Receives the API's and the worker's logs (default: silent, or REELFORGE_TEST_LOG's level). */
+  logger?: Logger;
 }
 
 export interface TestStack {
@@ -75,7 +77,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     ...options.env,
   };
   const config = loadConfig(env);
-  const logger = pino({ level: process.env.REELFORGE_TEST_LOG ?? 'silent' });
+  const logger = options.logger ?? pino({ level: process.env.REELFORGE_TEST_LOG ?? 'silent' });
   const api = createApiRuntime(config, logger);
   const server: Server = await new Promise((resolve) => {
     const s = api.app.listen(0, '127.0.0.1', () => resolve(s));

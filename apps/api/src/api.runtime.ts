@@ -1,24 +1,34 @@
 import path from 'node:path';
 import { storageDriverConfig, type Config } from '@reelforge/config';
-import { createPool, FilesRepository, JobsRepository } from '@reelforge/db';
+import { ApiKeysRepository, createPool, FilesRepository, JobsRepository, WebhookDeliveriesRepository } from '@reelforge/db';
 import { probe } from '@reelforge/ffmpeg';
-import { parseProbe } from '@reelforge/media';
+import { ALLOWED_INPUT_FORMATS, parseProbe } from '@reelforge/media';
 import { createRedisConnection, createTranscodeQueue } from '@reelforge/queue';
 import { createStorageDriver, LocalDriver, type StorageDriver } from '@reelforge/storage';
+import { createWebhookNotifier, createWebhookQueue } from '@reelforge/webhooks';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
+import { createLiveEvents } from './events/live-events.factory.js';
 import { bullBoardRouter } from './http/bull-board.mount.js';
+import { JobControlService } from './media/job-control.service.js';
 import { MediaService } from './media/media.service.js';
+import { createApiMetrics, QUEUE_STATES } from './metrics/api.metrics.js';
+import { createPlayerDeps } from './player/player.factory.js';
+import { buildOpenApiDocument } from './openapi/openapi.document.js';
+import { eventsRoutes } from './routes/events.routes.js';
+import { jobsListRoutes } from './routes/jobs-list.routes.js';
+import { metricsRoutes } from './routes/metrics.routes.js';
+import { openApiRoutes } from './routes/openapi.routes.js';
+import { playerRoutes } from './routes/player.routes.js';
 
 export interface ApiRuntime {
   app: Express;
   storage: StorageDriver;
+  /** Ends open live progress streams, so the HTTP server can close; clients reconnect to another replica. */
+  endStreams(): void;
   close(): Promise<void>;
 }
-
-/** Demuxers an upload may be read with; anything else (HLS playlists, concat lists, images) is refused. */
-export const ALLOWED_INPUT_FORMATS = ['mov', 'mp4', 'matroska', 'webm', 'avi', 'mpegts', 'flv', 'mpeg', 'ogg', 'wav', 'mp3', 'aac', 'flac', 'asf'] as const;
 
 /** Builds the API from configuration: every dependency is created here and passed down explicitly. */
 export function createApiRuntime(config: Config, logger: Logger): ApiRuntime {
@@ -36,11 +46,21 @@ export function createApiRuntime(config: Config, logger: Logger): ApiRuntime {
   queueRedis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
   const queue = createTranscodeQueue({ connection: queueRedis, prefix: config.queue.prefix, attempts: config.queue.attempts });
   queue.on('error', (err) => logger.warn({ err: err.message }, 'transcode queue error'));
+  // Deliveries run in the workers; the API adds cancel events to it and shows it in Bull Board.
+  const webhookQueue = createWebhookQueue({
+    connection: queueRedis,
+    prefix: config.queue.prefix,
+    attempts: config.webhooks.attempts,
+    backoffDelayMs: config.webhooks.backoffMs,
+  });
+  webhookQueue.on('error', (err) => logger.warn({ err: err.message }, 'webhook queue error'));
   const storage = createStorageDriver(storageDriverConfig(config));
 
+  const files = new FilesRepository(pool);
+  const jobs = new JobsRepository(pool);
   const media = new MediaService({
-    files: new FilesRepository(pool),
-    jobs: new JobsRepository(pool),
+    files,
+    jobs,
     storage,
     queue,
     queueRedis,
@@ -51,11 +71,47 @@ export function createApiRuntime(config: Config, logger: Logger): ApiRuntime {
     },
   });
 
+  const jobControl = new JobControlService({
+    files,
+    jobs,
+    queue,
+    queueRedis,
+    queuePrefix: config.queue.prefix,
+    logger,
+    onCancelled: createWebhookNotifier({
+      queue: webhookQueue,
+      deliveries: new WebhookDeliveriesRepository(pool),
+      defaultUrl: config.webhooks.defaultUrl,
+      publicUrl: (key) => storage.publicUrl(key),
+      logger,
+    }),
+  });
+
+  const live = createLiveEvents({
+    redisUrl: config.redis.url,
+    prefix: config.queue.prefix,
+    queueRedis,
+    queue,
+    jobs,
+    status: (fileId, owner) => media.status(fileId, owner),
+    heartbeatMs: config.events.heartbeatMs,
+    logger,
+  });
+  const metrics = createApiMetrics({
+    jobsByStatus: () => jobs.countByStatus(),
+    queueCounts: () => queue.getJobCounts(...QUEUE_STATES),
+    openStreams: () => live.service.openStreams(),
+    logger,
+  });
+
   const app = createApp({
     logger,
     media,
+    jobControl,
     apiTokens: config.auth.apiTokens,
+    apiKeys: new ApiKeysRepository(pool),
     maxUploadBytes: config.uploads.maxBytes,
+    uploadTmpDir: config.uploads.tmpDir,
     readiness: {
       postgres: async () => {
         await pool.query('SELECT 1');
@@ -66,15 +122,24 @@ export function createApiRuntime(config: Config, logger: Logger): ApiRuntime {
       storage: () => storage.checkHealth(),
     },
     localHlsDir: storage instanceof LocalDriver ? path.join(storage.rootDir, 'hls') : undefined,
-    bullBoard: bullBoardRouter({ queues: [queue], credentials: config.bullBoard, production: config.env === 'production', logger }),
+    bullBoard: bullBoardRouter({ queues: [queue, webhookQueue], credentials: config.bullBoard, production: config.env === 'production', logger }),
+    httpMetrics: metrics.httpMetrics,
+    publicRoutes: [
+      metricsRoutes({ registry: metrics.registry, token: config.metrics.token }),
+      openApiRoutes(buildOpenApiDocument()),
+      playerRoutes(createPlayerDeps({ storage, files, jobs })),
+    ],
+    apiRoutes: [eventsRoutes({ events: live.service }), jobsListRoutes({ jobs, publicUrl: (key) => storage.publicUrl(key) })],
   });
-  if (config.auth.apiTokens.length === 0) logger.warn('API_TOKENS is empty: every /api request will be refused with 401');
+  if (config.auth.apiTokens.length === 0) logger.warn('API_TOKENS is empty: only API keys from the database (reelforge keys create) are accepted');
 
   return {
     app,
     storage,
+    endStreams: () => live.service.closeAll(),
     async close() {
-      await Promise.allSettled([queue.close(), pool.end(), storage.close()]);
+      await live.close();
+      await Promise.allSettled([queue.close(), webhookQueue.close(), pool.end(), storage.close()]);
       queueRedis.disconnect();
     },
   };

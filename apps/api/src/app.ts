@@ -1,22 +1,35 @@
 import { randomUUID } from 'node:crypto';
-import express, { type RequestHandler } from 'express';
+import express, { type RequestHandler, type Router } from 'express';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
-import { bearerAuth } from './http/bearer-auth.middleware.js';
+import { bearerAuth, type ApiKeyLookup } from './http/bearer-auth.middleware.js';
 import { notFoundHandler, problemMiddleware } from './http/problem.middleware.js';
 import { healthRoutes, type DependencyCheck } from './routes/health.routes.js';
+import { jobsRoutes } from './routes/jobs.routes.js';
 import { mediaRoutes } from './routes/media.routes.js';
+import type { JobControlService } from './media/job-control.service.js';
 import type { MediaService } from './media/media.service.js';
 
 export interface AppDeps {
   logger: Logger;
   media: MediaService;
+  jobControl: JobControlService;
   apiTokens: string[];
+  /** API keys from the database (owner-scoped), accepted besides API_TOKENS. */
+  apiKeys?: ApiKeyLookup;
   maxUploadBytes: number;
+  /** Parent directory for each upload's temporary spool directory. */
+  uploadTmpDir: string;
   readiness: Record<string, DependencyCheck>;
   /** Directory served read-only under /media/hls when storage is local. */
   localHlsDir: string | undefined;
   bullBoard: { path: string; handlers: RequestHandler[] } | undefined;
+  /** Observes every request for /metrics. */
+  httpMetrics?: RequestHandler;
+  /** Routers outside /api, without the bearer token (/metrics guards itself, /openapi.json). */
+  publicRoutes?: Router[];
+  /** Further routers under /api, behind the bearer token (live progress). */
+  apiRoutes?: Router[];
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -32,11 +45,13 @@ export function createApp(deps: AppDeps): express.Express {
         res.setHeader('x-request-id', id);
         return id;
       },
-      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
     }),
   );
+  if (deps.httpMetrics) app.use(deps.httpMetrics);
 
   app.use(healthRoutes(deps.readiness));
+  for (const router of deps.publicRoutes ?? []) app.use(router);
   if (deps.bullBoard) app.use(deps.bullBoard.path, ...deps.bullBoard.handlers);
   if (deps.localHlsDir) {
     // Only the HLS output is public; uploaded originals stay private.
@@ -49,8 +64,10 @@ export function createApp(deps: AppDeps): express.Express {
       express.static(deps.localHlsDir, { index: false, dotfiles: 'deny', fallthrough: true, immutable: false }),
     );
   }
-  app.use('/api', bearerAuth(deps.apiTokens));
-  app.use(mediaRoutes({ media: deps.media, maxUploadBytes: deps.maxUploadBytes }));
+  app.use('/api', bearerAuth(deps.apiTokens, deps.apiKeys));
+  app.use(mediaRoutes({ media: deps.media, maxUploadBytes: deps.maxUploadBytes, uploadTmpDir: deps.uploadTmpDir }));
+  app.use(jobsRoutes({ jobControl: deps.jobControl }));
+  for (const router of deps.apiRoutes ?? []) app.use(router);
   app.use(notFoundHandler);
   app.use(problemMiddleware(deps.logger));
   return app;

@@ -1,5 +1,6 @@
 import { createLogger, loadConfigOrExit } from '@reelforge/config';
 import { createApiRuntime } from './api.runtime.js';
+import { clientErrorHandler } from './http/client-error.handler.js';
 
 const config = loadConfigOrExit('api');
 const logger = createLogger(config, 'reelforge-api');
@@ -11,13 +12,17 @@ try {
   server.requestTimeout = 0;
   server.headersTimeout = 60_000;
   server.keepAliveTimeout = 65_000;
+  server.on('clientError', clientErrorHandler);
 
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // Event streams never finish by themselves; their clients reconnect to another replica.
+    runtime.endStreams();
+    await closed;
     await runtime.close();
     logger.info('api stopped');
     process.exit(0);

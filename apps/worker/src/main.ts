@@ -8,11 +8,15 @@ const logger = createLogger(config, 'reelforge-worker');
 try {
   const runtime = await createWorkerRuntime(config, logger);
   let running = true;
-  const health = await startHealthServer(config.worker.healthPort, {
-    running: () => running && runtime.worker.isRunning(),
-    redisStatus: () => runtime.connection.status,
-    activeJobs: () => runtime.activeJobIds().length,
-  });
+  const health = await startHealthServer(
+    config.worker.healthPort,
+    {
+      running: () => running && runtime.worker.isRunning(),
+      redisStatus: () => runtime.connection.status,
+      activeJobs: () => runtime.activeJobIds().length,
+    },
+    { registry: runtime.metrics.registry, token: config.metrics.token },
+  );
   const shutdown = async (signal: string) => {
     if (!running) return;
     running = false;

@@ -1,12 +1,15 @@
 import { hostname } from 'node:os';
 import { storageDriverConfig, type Config } from '@reelforge/config';
-import { createPool, FilesRepository, JobsRepository } from '@reelforge/db';
+import { createPool, FilesRepository, JobEventsRepository, JobsRepository } from '@reelforge/db';
 import { checkFfmpeg, detectOrphanGuard } from '@reelforge/ffmpeg';
 import {
   checkRedisPolicy,
   createRedisConnection,
+  createTranscodeQueue,
   createTranscodeWorker,
   parseTranscodeBullJobId,
+  QueueReconciler,
+  startReconcileLoop,
   subscribeCancel,
   type TranscodeJobPayload,
   type TranscodeResult,
@@ -15,13 +18,18 @@ import { createStorageDriver } from '@reelforge/storage';
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { createTranscodeProcessor, SHUTDOWN_ABORT_REASON } from './transcode/transcode.processor.js';
+import { instrumentProcessor } from './metrics/processor.instrument.js';
+import { createWorkerMetrics, type WorkerMetrics } from './metrics/worker.metrics.js';
+import { createTranscodeProcessor, LOCK_LOST_ABORT_REASON, SHUTDOWN_ABORT_REASON } from './transcode/transcode.processor.js';
 import { TranscodeService } from './transcode/transcode.service.js';
+import { createWebhookRuntime } from './webhooks/webhook.runtime.js';
 
 export interface WorkerRuntime {
   worker: Worker<TranscodeJobPayload, TranscodeResult>;
   connection: Redis;
   workerId: string;
+  /** Prometheus metrics, served on the health port. */
+  metrics: WorkerMetrics;
   /** Reelforge job ids this worker is running now. */
   activeJobIds(): string[];
   /** Stops taking jobs, lets running ones finish for up to `graceMs`, then releases them to the queue. */
@@ -58,9 +66,10 @@ export async function createWorkerRuntime(config: Config, logger: Logger): Promi
   for (const warning of (await checkRedisPolicy(connection)).warnings) logger.warn(warning);
 
   const jobs = new JobsRepository(pool);
+  const files = new FilesRepository(pool);
   const service = new TranscodeService({
     storage,
-    files: new FilesRepository(pool),
+    files,
     defaultLadder: {
       rungs: config.media.ladderHeights.map((height) => ({ height })),
       segmentSeconds: config.media.segmentSeconds,
@@ -69,7 +78,10 @@ export async function createWorkerRuntime(config: Config, logger: Logger): Promi
     capabilities: { zscale: capabilities.filters.zscale && capabilities.filters.tonemap },
     orphanGuard,
   });
-  const worker = createTranscodeWorker(createTranscodeProcessor({ jobs, service, workerId, logger }), {
+  const metrics = createWorkerMetrics({ concurrency: config.worker.concurrency, activeJobs: () => active.size });
+  const webhooks = createWebhookRuntime(config, { db: pool, storage, connection, logger });
+  const processor = createTranscodeProcessor({ jobs, service, workerId, logger, metrics, onSettled: webhooks.notify });
+  const worker = createTranscodeWorker(instrumentProcessor(processor, metrics), {
     connection,
     prefix: config.queue.prefix,
     concurrency: config.worker.concurrency,
@@ -78,6 +90,12 @@ export async function createWorkerRuntime(config: Config, logger: Logger): Promi
     maxStalledCount: config.worker.maxStalledCount,
   });
   worker.on('error', (err) => logger.error({ err }, 'worker error'));
+  // A lock BullMQ could not renew is someone else's now (stall recovery) or gone (Redis lost it): stop that attempt.
+  worker.on('lockRenewalFailed', (bullJobIds) => {
+    for (const bullJobId of bullJobIds) {
+      if (worker.cancelJob(bullJobId, LOCK_LOST_ABORT_REASON)) logger.warn({ bullJobId }, 'lost the lock of a running job: stopping it');
+    }
+  });
 
   // Cancel requests are broadcast; only the worker running the job acts on it.
   const active = new Map<string, string>();
@@ -97,6 +115,21 @@ export async function createWorkerRuntime(config: Config, logger: Logger): Promi
     const bullId = active.get(jobId);
     if (bullId && worker.cancelJob(bullId, 'cancelled')) logger.info({ jobId }, 'cancel request: stopping ffmpeg');
   });
+
+  // Postgres is the truth: put back what Redis lost. Every worker runs the loop; a Redis lock spaces the runs out.
+  const queue = createTranscodeQueue({ connection, prefix: config.queue.prefix, attempts: config.queue.attempts });
+  queue.on('error', (err) => logger.warn({ err: err.message }, 'transcode queue error'));
+  const reconcileLoop =
+    config.reconcile.intervalMs > 0
+      ? startReconcileLoop({
+          reconciler: new QueueReconciler({ queue, jobs, files, events: new JobEventsRepository(pool), logger }),
+          redis: connection,
+          prefix: config.queue.prefix,
+          intervalMs: config.reconcile.intervalMs,
+          owner: workerId,
+          onError: (err) => logger.warn({ err }, 'reconcile run failed; will try again'),
+        })
+      : undefined;
   logger.info({ workerId, concurrency: config.worker.concurrency, ffmpeg: capabilities.ffmpegVersion }, 'reelforge worker started');
 
   let closing: Promise<void> | undefined;
@@ -104,15 +137,20 @@ export async function createWorkerRuntime(config: Config, logger: Logger): Promi
     worker,
     connection,
     workerId,
+    metrics,
     activeJobIds: () => [...active.keys()],
     close(graceMs) {
       closing ??= (async () => {
+        reconcileLoop?.stop();
         const grace = setTimeout(() => {
           logger.warn('grace period over: releasing running jobs to the queue');
           worker.cancelAllJobs(SHUTDOWN_ABORT_REASON);
         }, graceMs);
         await worker.close();
         clearTimeout(grace);
+        // After the transcode worker: its last outcomes may still queue webhooks.
+        await webhooks.close();
+        await queue.close();
         subscriber.disconnect();
         await Promise.allSettled([pool.end(), storage.close()]);
         connection.disconnect();

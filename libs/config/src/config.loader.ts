@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { ConfigError } from './config.errors.js';
 import { crossVariableProblems, EnvSchema, type Env, type ProcessRole } from './env.schema.js';
@@ -29,7 +30,12 @@ export interface Config {
   storage: StorageConfig;
   auth: { apiTokens: string[] };
   bullBoard: { user: string; password: string } | undefined;
-  uploads: { maxBytes: number };
+  /** `tmpDir` is the parent of each upload's private temporary directory (default: the OS temp dir). */
+  uploads: { maxBytes: number; tmpDir: string };
+  /** Live progress streams (SSE): heartbeat comment interval. */
+  events: { heartbeatMs: number };
+  /** `token` undefined means /metrics is open (scraped inside the private network). */
+  metrics: { token: string | undefined };
   worker: {
     concurrency: number;
     healthPort: number;
@@ -40,7 +46,14 @@ export interface Config {
   };
   reconcile: { intervalMs: number };
   media: { ladderHeights: number[]; segmentSeconds: number; x264Preset: Env['X264_PRESET'] };
-  webhooks: { secret: string | undefined; defaultUrl: string | undefined };
+  webhooks: {
+    secret: string | undefined;
+    defaultUrl: string | undefined;
+    attempts: number;
+    backoffMs: number;
+    timeoutMs: number;
+    concurrency: number;
+  };
 }
 
 export interface LoadConfigOptions {
@@ -92,7 +105,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, { cwd = proc
       e.BULL_BOARD_USER !== undefined && e.BULL_BOARD_PASSWORD !== undefined
         ? { user: e.BULL_BOARD_USER, password: e.BULL_BOARD_PASSWORD }
         : undefined,
-    uploads: { maxBytes: e.MAX_UPLOAD_BYTES },
+    uploads: { maxBytes: e.MAX_UPLOAD_BYTES, tmpDir: path.resolve(cwd, e.UPLOAD_TMP_DIR ?? os.tmpdir()) },
+    events: { heartbeatMs: e.SSE_HEARTBEAT_MS },
+    metrics: { token: e.METRICS_TOKEN },
     worker: {
       concurrency: e.WORKER_CONCURRENCY,
       healthPort: e.WORKER_HEALTH_PORT,
@@ -103,7 +118,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, { cwd = proc
     },
     reconcile: { intervalMs: e.RECONCILE_INTERVAL_S * 1000 },
     media: { ladderHeights: e.LADDER_HEIGHTS, segmentSeconds: e.HLS_SEGMENT_SECONDS, x264Preset: e.X264_PRESET },
-    webhooks: { secret: e.WEBHOOK_SECRET, defaultUrl: e.WEBHOOK_DEFAULT_URL },
+    webhooks: {
+      secret: e.WEBHOOK_SECRET,
+      defaultUrl: e.WEBHOOK_DEFAULT_URL,
+      attempts: e.WEBHOOK_ATTEMPTS,
+      backoffMs: e.WEBHOOK_BACKOFF_MS,
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      concurrency: e.WEBHOOK_CONCURRENCY,
+    },
   };
 }
 

@@ -58,6 +58,12 @@ export const EnvSchema = z
     BULL_BOARD_PASSWORD: z.string().optional(),
 
     MAX_UPLOAD_BYTES: positiveInt.default(5 * 1024 ** 3),
+    /** Where uploads are spooled before the sniff; keep it on disk, not a tmpfs, or uploads cost RAM. */
+    UPLOAD_TMP_DIR: z.string().optional(),
+    /** Comment line sent on every open SSE stream this often, so proxies keep idle streams open. */
+    SSE_HEARTBEAT_MS: z.coerce.number().int().min(50).max(300_000).default(15_000),
+    /** Bearer token for GET /metrics (API and worker health port); unset = open, for in-network scrapers. */
+    METRICS_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
     WORKER_CONCURRENCY: positiveInt.max(64).default(1),
     WORKER_HEALTH_PORT: port.default(3001),
     WORKER_SHUTDOWN_GRACE_S: z.coerce.number().int().min(0).max(3600).default(30),
@@ -77,6 +83,13 @@ export const EnvSchema = z
 
     WEBHOOK_SECRET: z.string().min(16, 'use at least 16 characters').optional(),
     WEBHOOK_DEFAULT_URL: httpUrl.optional(),
+    /** Delivery attempts per webhook event; retries back off exponentially from WEBHOOK_BACKOFF_MS. */
+    WEBHOOK_ATTEMPTS: positiveInt.max(30).default(8),
+    WEBHOOK_BACKOFF_MS: positiveInt.min(10).max(3_600_000).default(5_000),
+    /** Per-request limit for one delivery attempt. */
+    WEBHOOK_TIMEOUT_MS: positiveInt.min(100).max(120_000).default(10_000),
+    /** Deliveries in flight per worker process (separate from WORKER_CONCURRENCY: they are cheap). */
+    WEBHOOK_CONCURRENCY: positiveInt.max(100).default(4),
   });
 
 type RawEnv = Record<string, string | undefined>;

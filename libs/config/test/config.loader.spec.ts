@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { describe, expect, it } from '@jest/globals';
 import { ConfigError, loadConfig } from '../src/index.js';
 
@@ -85,6 +86,11 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...base, REDIS_URL: 'redis://cache:6379' }, { role: 'worker' }).auth.apiTokens).toEqual([]);
     expect(loadConfig(base, { role: 'tool' }).redis.url).toBeUndefined();
     expect(() => loadConfig(base, { role: 'worker' })).toThrow(/REDIS_URL: required in production/);
+  });
+
+  it('when UPLOAD_TMP_DIR is set, then uploads spool there (resolved), else in the OS temp dir', () => {
+    expect(loadConfig({ UPLOAD_TMP_DIR: 'spool' }, { cwd: '/srv/app' }).uploads.tmpDir).toBe('/srv/app/spool');
+    expect(loadConfig({}, { cwd: '/srv/app' }).uploads.tmpDir).toBe(os.tmpdir());
   });
 
   it('when empty strings are set, then they count as unset', () => {

@@ -16,10 +16,26 @@ export { JobEventSchema, type JobEvent } from './job-event.record.js';
 export { FilesRepository, type MediaFacts, type NewFile } from './files.repository.js';
 export { JobsRepository, type CreateJobResult, type JobPage, type ListJobsOptions, type NewJob } from './jobs.repository.js';
 export { JobEventsRepository } from './job-events.repository.js';
+export {
+  WEBHOOK_DELIVERY_STATUSES,
+  WEBHOOK_EVENT_TYPES,
+  WebhookDeliverySchema,
+  WebhookDeliveryStatusSchema,
+  WebhookEventTypeSchema,
+  type WebhookDelivery,
+  type WebhookDeliveryStatus,
+  type WebhookEventType,
+} from './webhook-delivery.record.js';
+export { WebhookDeliveriesRepository, type DeliveryAttempt, type NewWebhookDelivery } from './webhook-deliveries.repository.js';
+export { ApiKeySchema, type ApiKey } from './api-key.record.js';
+export { ApiKeysRepository, type NewApiKey } from './api-keys.repository.js';
+export { API_KEY_DISPLAY_CHARS, API_KEY_TOKEN_PREFIX, createApiKeyToken, hashApiKeyToken, type NewApiKeyToken } from './api-key.token.js';
 export { createProgressWriter, type ProgressSample, type ProgressWriter, type ProgressWriterOptions } from './progress.throttle.js';
 export { startEmbeddedPostgres, type EmbeddedPostgres, type EmbeddedPostgresOptions } from './embedded-postgres.server.js';
 export {
   ActiveJobExistsError,
+  AmbiguousApiKeyError,
+  ApiKeyNotFoundError,
   EmbeddedPostgresError,
   InvalidCursorError,
   InvalidSchemaNameError,

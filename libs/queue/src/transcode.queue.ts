@@ -17,17 +17,19 @@ export interface TranscodeQueueOptions {
   prefix: string;
   /** BullMQ attempts for transient failures (bad media is UnrecoverableError and never retried). */
   attempts: number;
+  /** First retry delay; each further retry waits twice as long (default 5 s). */
+  backoffDelayMs?: number;
 }
 
 const DAY_S = 24 * 3600;
 
-export function createTranscodeQueue({ connection, prefix, attempts }: TranscodeQueueOptions): TranscodeQueue {
+export function createTranscodeQueue({ connection, prefix, attempts, backoffDelayMs = 5_000 }: TranscodeQueueOptions): TranscodeQueue {
   return new Queue<TranscodeJobPayload, TranscodeResult>(QueueName.transcode, {
     connection,
     prefix,
     defaultJobOptions: {
       attempts,
-      backoff: { type: 'exponential', delay: 5_000 },
+      backoff: { type: 'exponential', delay: backoffDelayMs },
       // Finished jobs are kept forever unless told otherwise; Postgres keeps the durable history.
       removeOnComplete: { age: 7 * DAY_S, count: 10_000 },
       removeOnFail: { age: 30 * DAY_S },

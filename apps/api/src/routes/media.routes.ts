@@ -1,21 +1,33 @@
-import express, { Router } from 'express';
+import { Router } from 'express';
 import type { MediaService } from '../media/media.service.js';
-import { IdempotencyKeySchema, TranscodeRequestSchema } from '../media/transcode.request.js';
+import { FileIdSchema, IdempotencyKeySchema, TranscodeRequestSchema } from '../media/transcode.request.js';
 import { receiveUpload } from '../media/upload.receiver.js';
-import { AppError } from '../http/app.errors.js';
+import { NotFoundError } from '../http/app.errors.js';
+import { jsonBody } from '../http/json-body.middleware.js';
+import { methodNotAllowed } from '../http/method-not-allowed.handler.js';
 import { parseOrThrow } from '../http/validate.js';
 import { ownerOf } from '../http/bearer-auth.middleware.js';
 
 export interface MediaRoutesDeps {
   media: MediaService;
   maxUploadBytes: number;
+  uploadTmpDir: string;
 }
 
-export function mediaRoutes({ media, maxUploadBytes }: MediaRoutesDeps): Router {
+/** Transcode requests are a few hundred bytes; this leaves room for a ladder without inviting abuse. */
+const TRANSCODE_BODY_LIMIT_BYTES = 64 * 1024;
+
+export function mediaRoutes({ media, maxUploadBytes, uploadTmpDir }: MediaRoutesDeps): Router {
   const router = Router();
 
+  // A path id that is not an id cannot name a file. Refused here, for every route below this prefix
+  // (cancel, retry, events included), so bytes like NUL never reach a query.
+  router.use('/api/media/transcode/:fileId', (req, _res, next) => {
+    next(FileIdSchema.safeParse(req.params.fileId).success ? undefined : new NotFoundError('file_not_found', 'No uploaded file with that id.'));
+  });
+
   router.post('/api/media/upload', async (req, res) => {
-    const received = await receiveUpload(req, maxUploadBytes);
+    const received = await receiveUpload(req, { maxBytes: maxUploadBytes, tmpDir: uploadTmpDir });
     const file = await media.upload(received, ownerOf(res));
     res.status(201).json({
       fileId: file.id,
@@ -29,20 +41,22 @@ export function mediaRoutes({ media, maxUploadBytes }: MediaRoutesDeps): Router 
     });
   });
 
-  router.post('/api/media/transcode', express.json({ limit: '64kb', strict: true }), async (req, res) => {
-    if (!req.is('application/json')) {
-      throw new AppError('unsupported_media_type', 'Send the request body as application/json.');
-    }
+  router.post('/api/media/transcode', ...jsonBody(TRANSCODE_BODY_LIMIT_BYTES), async (req, res) => {
     const body = parseOrThrow(TranscodeRequestSchema, req.body, 'transcode request');
     const rawKey = req.get('idempotency-key');
     const idempotencyKey = rawKey === undefined ? undefined : parseOrThrow(IdempotencyKeySchema, rawKey, 'Idempotency-Key header');
     const { job, created } = await media.submitTranscode(body, { owner: ownerOf(res), idempotencyKey });
+    req.log.info({ jobId: job.id, fileId: job.fileId, created }, created ? 'transcode job created' : 'existing transcode job returned');
     res.status(202).json({ jobId: job.id, fileId: job.fileId, status: job.status, created });
   });
 
   router.get('/api/media/transcode/:fileId', async (req, res) => {
     res.json(await media.status(req.params.fileId, ownerOf(res)));
   });
+
+  router.all('/api/media/upload', methodNotAllowed('POST'));
+  router.all('/api/media/transcode', methodNotAllowed('POST'));
+  router.all('/api/media/transcode/:fileId', methodNotAllowed('GET', 'HEAD'));
 
   return router;
 }
