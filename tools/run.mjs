@@ -106,8 +106,13 @@ const commands = {
   test: runTests,
 };
 if (!Object.hasOwn(commands, command ?? '')) fail(`unknown command "${command ?? ''}"; use one of: ${Object.keys(commands).join(', ')}`);
-if (command !== 'test') {
+if (command === 'start' || command === 'demo') {
   ensureNodeModules();
   ensureSystemPackages([...FFMPEG, ...REDIS]);
+}
+if (command === 'bench') {
+  ensureNodeModules();
+  // The benchmarks start private redis-servers, and GNU time measures ffmpeg's CPU and peak memory.
+  ensureSystemPackages([...FFMPEG, { bin: 'redis-server', pkg: 'redis-server' }, { bin: 'time', pkg: 'time' }]);
 }
 process.exit(commands[command]());

@@ -1,0 +1,16 @@
+import type { TranscodeJobPayload, TranscodeResult } from '@reelforge/queue';
+import { TranscodeService } from '../../apps/worker/src/transcode/transcode.service.js';
+
+/**
+ * Benchmark harness, not a test mock: a TranscodeService whose run() returns at once, so the
+ * queue benchmark times the worker's own machinery (payload parsing, the Postgres claim, progress
+ * writer, completion row, BullMQ events) without ffmpeg.
+ */
+export class NoopTranscodeService extends TranscodeService {
+  override async run(payload: TranscodeJobPayload): Promise<TranscodeResult> {
+    const outputPrefix = `hls/${payload.fileId}`;
+    return { outputPrefix, masterKey: `${outputPrefix}/master.m3u8`, renditions: [] };
+  }
+
+  override async discardOutput(): Promise<void> {}
+}
