@@ -1,28 +1,12 @@
-import { accessSync, constants } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { cleanupFixtures, makeFixture } from '@reelforge/ffmpeg/testing';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { findChromium, launchChromium } from '../support/browser.js';
 import { submitTranscode, uploadFile } from '../support/http.js';
 import { startTestStack, TEST_TOKEN, type TestStack } from '../support/test-stack.js';
-
-/** Debian's chromium (tools/run.mjs installs it for `npm test`); found through PATH like `which`. */
-function findChromium(): string | null {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
-    for (const name of ['chromium', 'chromium-browser']) {
-      const candidate = path.join(dir, name);
-      try {
-        accessSync(candidate, constants.X_OK);
-        return candidate;
-      } catch {
-        // not in this directory
-      }
-    }
-  }
-  return null;
-}
 
 const CHROMIUM = findChromium();
 /** Fixed name, overwritten on every run, so runs do not pile up screenshots. */
@@ -120,15 +104,9 @@ describe('player page /watch/:fileId', () => {
   browserIt(
     'when the page is open while the job runs, then it shows the status, plays the ladder in chromium and switches levels',
     async () => {
-      const profile = await mkdtemp(path.join(os.tmpdir(), 'reelforge-chromium-'));
-      let context: BrowserContext | undefined;
+      const browser = await launchChromium(CHROMIUM as string);
+      const { context } = browser;
       try {
-        context = await chromium.launchPersistentContext(profile, {
-          executablePath: CHROMIUM as string,
-          headless: true,
-          viewport: { width: 800, height: 600 },
-          args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-        });
         const page = context.pages()[0] ?? (await context.newPage());
         const consoleErrors: string[] = [];
         page.on('console', (message) => {
@@ -191,8 +169,7 @@ describe('player page /watch/:fileId', () => {
             `non-fatal hls.js reports ${JSON.stringify(after.errors)}\n`,
         );
       } finally {
-        await context?.close();
-        await rm(profile, { recursive: true, force: true });
+        await browser.close();
       }
     },
     90_000,

@@ -82,3 +82,4 @@ export {
 export { type BitrateMeasure, measureRendition, type SegmentSize } from './segment-measure.js';
 export { type MasterPlaylistInput, writeMasterPlaylist } from './master-playlist.writer.js';
 export { estimateEta, type EtaInput, MAX_RUNNING_PERCENT, progressPercent } from './progress.math.js';
+export { describePlan } from './plan.describer.js';

@@ -1,5 +1,6 @@
 import { createProgressWriter, type Job, type JobsRepository } from '@reelforge/db';
 import { FfmpegCancelledError } from '@reelforge/ffmpeg';
+import { describePlan } from '@reelforge/media';
 import { TranscodeJobPayloadSchema, type TranscodeJobPayload, type TranscodeProgress, type TranscodeResult } from '@reelforge/queue';
 import { DelayedError, UnrecoverableError, type Processor } from 'bullmq';
 import type { Logger } from 'pino';
@@ -83,7 +84,10 @@ export function createTranscodeProcessor(deps: TranscodeProcessorDeps): Processo
 
     const abort = attempt.signal;
     try {
-      const result = await service.run(payload, reporter, abort, claimed.attempts);
+      // The effective ladder goes to the job log, where operators read it in Bull Board.
+      const result = await service.run(payload, reporter, abort, claimed.attempts, (plan) => {
+        job.log(describePlan(plan)).catch((err: unknown) => log.warn({ err }, 'job log write failed'));
+      });
       await writer.flush();
       const completed = await jobs.markCompleted(payload.jobId, { renditions: result.renditions, outputPrefix: result.outputPrefix, workerId });
       if (!completed) {

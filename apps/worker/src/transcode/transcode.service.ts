@@ -50,7 +50,13 @@ export class TranscodeService {
   constructor(private readonly deps: TranscodeServiceDeps) {}
 
   /** `attempt` is the attempt number Postgres counted when this run claimed the job; it names the segments. */
-  async run(payload: TranscodeJobPayload, progress: ProgressReporter, signal: AbortSignal, attempt: number): Promise<TranscodeResult> {
+  async run(
+    payload: TranscodeJobPayload,
+    progress: ProgressReporter,
+    signal: AbortSignal,
+    attempt: number,
+    onPlan: (plan: TranscodePlan) => void = () => undefined,
+  ): Promise<TranscodeResult> {
     const { storage, files } = this.deps;
     const scratch = await mkdtemp(path.join(this.deps.workDir ?? os.tmpdir(), 'reelforge-job-'));
     try {
@@ -67,6 +73,7 @@ export class TranscodeService {
       // A job's own ladder overrides the installation defaults field by field.
       const options = LadderOptionsSchema.parse({ ...this.deps.defaultLadder, ...(payload.ladder ?? {}) });
       const plan = planLadder(info, options, this.deps.capabilities);
+      onPlan(plan);
 
       const outputDir = path.join(scratch, 'out');
       await mkdir(outputDir, { recursive: true });
