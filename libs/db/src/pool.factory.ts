@@ -14,6 +14,8 @@ export interface ConnectionOptions {
 export interface CreatePoolOptions extends ConnectionOptions {
   /** Maximum connections held by the pool (default 10). */
   max?: number;
+  /** How long to wait for a new connection before the query fails (default 5000 ms). */
+  connectionTimeoutMs?: number;
   /**
    * Receives errors of idle connections (server restart, network drop). pg emits them on the pool,
    * and an unhandled 'error' event would crash the process; the pool discards the broken client.
@@ -39,7 +41,12 @@ export function buildClientConfig(options: ConnectionOptions): pg.ClientConfig {
 }
 
 export function createPool(options: CreatePoolOptions): pg.Pool {
-  const pool = new pg.Pool({ ...buildClientConfig(options), max: options.max ?? 10 });
+  const pool = new pg.Pool({
+    ...buildClientConfig(options),
+    max: options.max ?? 10,
+    // A database that drops packets instead of refusing must not hang requests: they fail and answer 503.
+    connectionTimeoutMillis: options.connectionTimeoutMs ?? 5_000,
+  });
   pool.on('error', (error) => options.onError(error));
   return pool;
 }

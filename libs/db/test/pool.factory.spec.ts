@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { buildClientConfig, createPool, InvalidSchemaNameError } from '../src/index.js';
@@ -85,5 +86,24 @@ describe('buildClientConfig', () => {
 
   it('when a schema is given, then it becomes the search_path startup option', () => {
     expect(buildClientConfig({ connectionString: url, schema: 'tenant_a' }).options).toBe('-c search_path=tenant_a');
+  });
+});
+
+describe('createPool connection timeout', () => {
+  it('when the server accepts TCP but never answers, then a query fails within the timeout instead of hanging', async () => {
+    const sockets = new Set<net.Socket>();
+    const silent = net.createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', () => resolve()));
+    const { port } = silent.address() as net.AddressInfo;
+    const pool = createPool({ connectionString: `postgres://nobody@127.0.0.1:${port}/x`, connectionTimeoutMs: 300, onError: () => undefined });
+    const started = Date.now();
+    try {
+      await expect(pool.query('SELECT 1')).rejects.toThrow(/timeout/i);
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      await pool.end();
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+    }
   });
 });

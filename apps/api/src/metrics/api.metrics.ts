@@ -4,6 +4,7 @@ import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { httpMetricsMiddleware } from './http-metrics.middleware.js';
+import { withTimeout } from '../http/with-timeout.js';
 
 /** BullMQ job states reported as queue depth. */
 export const QUEUE_STATES = ['waiting', 'prioritized', 'delayed', 'active', 'waiting-children', 'completed', 'failed'] as const satisfies readonly JobType[];
@@ -103,18 +104,4 @@ export function createApiMetrics(sources: ApiMetricsSources): ApiMetrics {
   });
 
   return { registry, httpMetrics: httpMetricsMiddleware(registry) };
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(message)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { problemFor, sendProblem } from '../http/problem.middleware.js';
+import { withTimeout } from '../http/with-timeout.js';
 
 export type DependencyCheck = () => Promise<void>;
 
@@ -32,18 +33,4 @@ export function healthRoutes(checks: Record<string, DependencyCheck>, timeoutMs 
     sendProblem(res, problemFor('service_unavailable', `Not ready: ${down.join(', ')} unavailable.`, { dependencies }));
   });
   return router;
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(message)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
