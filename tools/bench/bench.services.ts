@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createPool, migrate, startEmbeddedPostgres, type EmbeddedPostgres } from '@reelforge/db';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '@reelforge/db';
+import { createIsolatedSchema, type TestDatabase } from '@reelforge/db/testing';
 import { startEmbeddedRedis, type EmbeddedRedis } from '@reelforge/queue';
-import pg from 'pg';
 
 /** The run's own Postgres cluster, kept between runs under .reelforge/bench-pg (never the machine's). */
 export function startBenchPostgres(log: (line: string) => void): Promise<EmbeddedPostgres> {
@@ -12,39 +11,11 @@ export function startBenchPostgres(log: (line: string) => void): Promise<Embedde
   return startEmbeddedPostgres({ dataDir: path.resolve('.reelforge', 'bench-pg') });
 }
 
-export interface BenchSchema {
-  databaseUrl: string;
-  schema: string;
-  /** Connections with `search_path` set to the schema. */
-  pool: pg.Pool;
-  drop(): Promise<void>;
-}
+export type BenchSchema = TestDatabase;
 
 /** A freshly migrated schema of its own for one benchmark, dropped afterwards. */
-export async function createBenchSchema(databaseUrl: string, label: string): Promise<BenchSchema> {
-  const schema = `bench_${label.replace(/[^a-z0-9]/g, '_')}_${randomBytes(4).toString('hex')}`;
-  await migrate({ databaseUrl, schema });
-  const pool = createPool({
-    connectionString: databaseUrl,
-    schema,
-    max: 10,
-    onError: (err) => process.stderr.write(`bench pool ${schema}: ${err.message}\n`),
-  });
-  return {
-    databaseUrl,
-    schema,
-    pool,
-    async drop() {
-      await pool.end();
-      const client = new pg.Client({ connectionString: databaseUrl });
-      await client.connect();
-      try {
-        await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      } finally {
-        await client.end();
-      }
-    },
-  };
+export function createBenchSchema(databaseUrl: string, label: string): Promise<BenchSchema> {
+  return createIsolatedSchema({ databaseUrl, prefix: `bench_${label}`, poolMax: 10 });
 }
 
 /**

@@ -1,1 +1,1 @@
-export { createTestDatabase, type TestDatabase } from './test-database.js';
+export { createIsolatedSchema, createTestDatabase, type TestDatabase } from './test-database.js';

@@ -17,13 +17,19 @@ export interface TestDatabase {
 export async function createTestDatabase(options: { prefix?: string } = {}): Promise<TestDatabase> {
   const databaseUrl = process.env.REELFORGE_TEST_DATABASE_URL;
   if (!databaseUrl) throw new Error('REELFORGE_TEST_DATABASE_URL is not set (the Jest global setup provides it)');
-  const schema = `${options.prefix ?? 'test'}_${randomBytes(6).toString('hex')}`;
+  return createIsolatedSchema({ databaseUrl, prefix: options.prefix ?? 'test' });
+}
+
+/** A freshly migrated schema with a unique name on `databaseUrl` (tests, benchmarks), dropped by `drop()`. */
+export async function createIsolatedSchema(options: { databaseUrl: string; prefix: string; poolMax?: number }): Promise<TestDatabase> {
+  const { databaseUrl } = options;
+  const schema = `${options.prefix.replace(/[^a-z0-9_]/g, '_')}_${randomBytes(6).toString('hex')}`;
   await migrate({ databaseUrl, schema });
   const pool = createPool({
     connectionString: databaseUrl,
     schema,
-    max: 5,
-    onError: (error) => process.stderr.write(`test pool ${schema}: ${error.message}\n`),
+    max: options.poolMax ?? 5,
+    onError: (error) => process.stderr.write(`pool ${schema}: ${error.message}\n`),
   });
   return {
     pool,
