@@ -3,7 +3,7 @@ import { storageDriverConfig, type Config } from '@reelforge/config';
 import { ApiKeysRepository, createPool, FilesRepository, JobsRepository, WebhookDeliveriesRepository } from '@reelforge/db';
 import { probe } from '@reelforge/ffmpeg';
 import { ALLOWED_INPUT_FORMATS, parseProbe } from '@reelforge/media';
-import { createRedisConnection, createTranscodeQueue } from '@reelforge/queue';
+import { closeBullmq, createRedisConnection, createTranscodeQueue } from '@reelforge/queue';
 import { createStorageDriver, LocalDriver, type StorageDriver } from '@reelforge/storage';
 import { createWebhookNotifier, createWebhookQueue } from '@reelforge/webhooks';
 import type { Express } from 'express';
@@ -139,7 +139,7 @@ export function createApiRuntime(config: Config, logger: Logger): ApiRuntime {
     endStreams: () => live.service.closeAll(),
     async close() {
       await live.close();
-      await Promise.allSettled([queue.close(), webhookQueue.close(), pool.end(), storage.close()]);
+      await Promise.allSettled([closeBullmq(queue, queueRedis), closeBullmq(webhookQueue, queueRedis), pool.end(), storage.close()]);
       queueRedis.disconnect();
     },
   };

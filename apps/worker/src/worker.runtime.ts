@@ -4,6 +4,7 @@ import { createPool, FilesRepository, JobEventsRepository, JobsRepository } from
 import { checkFfmpeg, detectOrphanGuard } from '@reelforge/ffmpeg';
 import {
   checkRedisPolicy,
+  closeBullmq,
   createRedisConnection,
   createTranscodeQueue,
   createTranscodeWorker,
@@ -142,15 +143,22 @@ export async function createWorkerRuntime(config: Config, logger: Logger): Promi
     close(graceMs) {
       closing ??= (async () => {
         reconcileLoop?.stop();
+        // BullMQ's close waits for Redis; while Redis is unreachable that wait never ends. Running
+        // jobs are then released in Postgres at once (the reconciler re-enqueues them) and the
+        // connections dropped, so a deploy can always stop the worker.
+        if (connection.status !== 'ready') {
+          logger.warn('Redis is unreachable: releasing running jobs and dropping connections instead of waiting');
+          worker.cancelAllJobs(SHUTDOWN_ABORT_REASON);
+        }
         const grace = setTimeout(() => {
           logger.warn('grace period over: releasing running jobs to the queue');
           worker.cancelAllJobs(SHUTDOWN_ABORT_REASON);
         }, graceMs);
-        await worker.close();
+        await closeBullmq(worker, connection);
         clearTimeout(grace);
         // After the transcode worker: its last outcomes may still queue webhooks.
         await webhooks.close();
-        await queue.close();
+        await closeBullmq(queue, connection);
         subscriber.disconnect();
         await Promise.allSettled([pool.end(), storage.close()]);
         connection.disconnect();

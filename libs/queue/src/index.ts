@@ -22,3 +22,4 @@ export { freePort, RedisServerMissingError, startEmbeddedRedis, type EmbeddedRed
 export { cancelChannel, publishCancel, subscribeCancel } from './cancel.channel.js';
 export { expectedBullJobId, QueueReconciler, type QueueReconcilerDeps, type ReconcileReport, type ReconcilerLogger } from './queue.reconciler.js';
 export { reconcileLockKey, startReconcileLoop, type ReconcileLoop, type ReconcileLoopOptions } from './reconcile.loop.js';
+export { closeBullmq, type CloseBullmqOptions } from './bullmq.shutdown.js';

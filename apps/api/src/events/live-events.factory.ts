@@ -1,5 +1,5 @@
 import type { JobsRepository } from '@reelforge/db';
-import { createRedisConnection, QueueName, TranscodeProgressSchema, type TranscodeQueue } from '@reelforge/queue';
+import { closeBullmq, createRedisConnection, QueueName, TranscodeProgressSchema, type TranscodeQueue } from '@reelforge/queue';
 import { QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -50,7 +50,7 @@ export function createLiveEvents(options: LiveEventsOptions): LiveEvents {
     service,
     async close() {
       service.closeAll();
-      await queueEvents.close().catch((err: unknown) => logger.warn({ err }, 'closing queue events failed'));
+      await closeBullmq(queueEvents, connection).catch((err: unknown) => logger.warn({ err }, 'closing queue events failed'));
       connection.disconnect();
     },
   };

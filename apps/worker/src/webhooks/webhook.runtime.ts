@@ -1,6 +1,6 @@
 import type { Config } from '@reelforge/config';
 import { WebhookDeliveriesRepository, type Job, type Queryable } from '@reelforge/db';
-import { createRedisConnection } from '@reelforge/queue';
+import { closeBullmq, createRedisConnection } from '@reelforge/queue';
 import type { StorageDriver } from '@reelforge/storage';
 import { createWebhookNotifier, createWebhookProcessor, createWebhookQueue, createWebhookWorker, type WebhookDeliveryResult, type WebhookJobPayload } from '@reelforge/webhooks';
 import type { Worker } from 'bullmq';
@@ -52,8 +52,8 @@ export function createWebhookRuntime(config: Config, { db, storage, connection, 
     notify: createWebhookNotifier({ queue, deliveries, defaultUrl, publicUrl: (key) => storage.publicUrl(key), logger: log }),
     worker,
     async close() {
-      await worker.close();
-      await queue.close();
+      await closeBullmq(worker, connection);
+      await closeBullmq(queue, producer);
       producer.disconnect();
     },
   };
