@@ -21,6 +21,8 @@ export interface DevStack {
 
 export interface DevStackOptions {
   config: Config;
+  /** Origin the public HLS URLs name; defaults to this stack's own API. */
+  publicBaseUrl?: string;
   /** Port for the API; the worker's health port is picked free. */
   port: number;
   log: (line: string) => void;
@@ -32,7 +34,7 @@ export interface DevStackOptions {
  * The zero-config development stack: Postgres and Redis from the environment when set, otherwise
  * embedded ones under .reelforge; migrations; then the API and one worker as child processes.
  */
-export async function startDevStack({ config, port, log, appOutput }: DevStackOptions): Promise<DevStack> {
+export async function startDevStack({ config, port, log, appOutput, publicBaseUrl }: DevStackOptions): Promise<DevStack> {
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
@@ -63,7 +65,7 @@ export async function startDevStack({ config, port, log, appOutput }: DevStackOp
       PORT: String(port),
       WORKER_HEALTH_PORT: String(await freePort()),
       API_TOKENS: config.auth.apiTokens.length > 0 ? config.auth.apiTokens.join(',') : apiToken,
-      PUBLIC_BASE_URL: config.http.publicBaseUrl ?? `http://localhost:${port}`,
+      PUBLIC_BASE_URL: publicBaseUrl ?? config.http.publicBaseUrl ?? `http://localhost:${port}`,
     };
     const guard = await detectOrphanGuard();
     const api = spawnApp('api', env, appOutput, guard);

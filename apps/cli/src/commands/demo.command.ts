@@ -26,7 +26,9 @@ export async function runDemo({ config, input, log }: DemoOptions): Promise<numb
     log(`error: ${source} does not exist; pass a path to a video file: npm run demo -- path/to/video.mp4`);
     return 2;
   }
-  const stack = await startDevStack({ config, port: await freePort(), log, appOutput: 'quiet' });
+  // The demo's own API lives only while it runs; the URLs it prints name where `npm start` serves them.
+  const servedAt = config.http.publicBaseUrl ?? `http://localhost:${config.http.port}`;
+  const stack = await startDevStack({ config, port: await freePort(), log, appOutput: 'quiet', publicBaseUrl: servedAt });
   try {
     const client = new ReelforgeClient(stack.apiUrl, stack.apiToken);
     log(`uploading ${source}…`);
@@ -47,7 +49,8 @@ export async function runDemo({ config, input, log }: DemoOptions): Promise<numb
     const local = config.storage.driver === 'local' ? path.join(config.storage.rootDir, 'hls', upload.fileId, 'master.m3u8') : undefined;
     log(`done in ${formatDuration((Date.now() - started) / 1000)}`);
     log(`master playlist: ${final.hlsUrl}`);
-    if (local) log(`on disk: ${local}  (npm start serves it at the URL above)`);
+    if (local) log(`on disk: ${local}`);
+    log(`watch it: run \`npm start\`, then open ${servedAt}/watch/${upload.fileId}`);
     return 0;
   } finally {
     await stack.stop();
