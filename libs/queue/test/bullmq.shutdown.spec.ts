@@ -15,7 +15,8 @@ describe('closeBullmq', () => {
     const upQueue = createTranscodeQueue({ connection: producer, prefix: 'close-test', attempts: 1 });
     const queue = createTranscodeQueue({ connection: producer, prefix: 'close-test', attempts: 1 });
     const events = new QueueEvents('transcode', { connection: listener, prefix: 'close-test' });
-    for (const emitter of [upQueue, queue, events]) emitter.on('error', () => undefined);
+    for (const q of [upQueue, queue]) q.on('error', () => undefined);
+    events.on('error', () => undefined);
     try {
       await Promise.all([upQueue.waitUntilReady(), queue.waitUntilReady(), events.waitUntilReady()]);
       expect(await closeBullmq(upQueue, producer)).toBe(true);
