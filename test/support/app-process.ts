@@ -16,9 +16,12 @@ export interface AppProcess {
   readonly exited: Promise<AppExit>;
   /** The last few KiB of what the process printed (stdout and stderr), for failure messages. */
   output(): string;
+  alive(): boolean;
   kill(signal: NodeJS.Signals): void;
   /** SIGKILLs the process if it still runs and waits for it to be gone. */
   stop(): Promise<void>;
+  /** SIGTERM (graceful shutdown), SIGKILL if it still runs after `timeoutMs`; waits for it to be gone. */
+  terminate(timeoutMs?: number): Promise<void>;
 }
 
 /**
@@ -43,16 +46,24 @@ export async function spawnApp(app: 'api' | 'worker', env: Record<string, string
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
   const exited = new Promise<AppExit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const alive = () => child.exitCode === null && child.signalCode === null;
   return {
     pid: child.pid!,
     exited,
     output: () => tail,
+    alive,
     kill: (signal) => {
       child.kill(signal);
     },
     async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      if (alive()) child.kill('SIGKILL');
       await exited;
+    },
+    async terminate(timeoutMs = 15_000) {
+      if (alive()) child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      await exited;
+      clearTimeout(timer);
     },
   };
 }

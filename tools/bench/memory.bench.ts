@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { freePort, transcodeBullJobId } from '@reelforge/queue';
-import { spawnApp } from './app.process.js';
+import { spawnApp } from '../../test/support/app-process.js';
 import type { Benchmark, BenchContext, BenchOutcome } from './bench.context.js';
 import { startBenchEnv, type BenchEnv } from './bench.env.js';
 import { addFile } from './bench.files.js';
@@ -50,7 +50,7 @@ async function apiUploadPeak(ctx: BenchContext, env: BenchEnv, sizeMiB: number):
   } catch (err) {
     throw new Error(`${(err as Error).message}\napi output:\n${api.output()}`);
   } finally {
-    await api.stop();
+    await api.terminate();
     await rm(path.join(env.storageDir, 'uploads'), { recursive: true, force: true });
   }
 }
@@ -112,7 +112,7 @@ async function workerOverJobs(ctx: BenchContext, env: BenchEnv, jobs: number): P
     throw new Error(`${(err as Error).message}\nworker output:\n${worker.output()}`);
   } finally {
     await watcher.close();
-    await worker.stop();
+    await worker.terminate();
   }
 }
 

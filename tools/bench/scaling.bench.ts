@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { freePort, transcodeBullJobId } from '@reelforge/queue';
-import { spawnApp, type AppProcess } from './app.process.js';
+import { spawnApp, type AppProcess } from '../../test/support/app-process.js';
 import type { Benchmark, BenchContext, BenchOutcome } from './bench.context.js';
 import { startBenchEnv, type BenchEnv } from './bench.env.js';
 import { addFile } from './bench.files.js';
@@ -31,7 +31,7 @@ async function startWorkers(env: BenchEnv, count: number): Promise<AppProcess[]>
     }
     return workers;
   } catch (err) {
-    await Promise.all(workers.map((w) => w.stop()));
+    await Promise.all(workers.map((w) => w.terminate()));
     throw err;
   }
 }
@@ -49,7 +49,7 @@ async function jobsPerMinute(env: BenchEnv, watcher: CompletionWatcher, clip: Cl
     const lastDone = Math.max(...bullIds.map((id) => watcher.completed.get(id)!));
     return (jobs * 60_000) / (lastDone - started);
   } finally {
-    await Promise.all(processes.map((p) => p.stop()));
+    await Promise.all(processes.map((p) => p.terminate()));
   }
 }
 
