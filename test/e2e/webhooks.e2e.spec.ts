@@ -26,7 +26,7 @@ describe('signed webhooks from a real transcode', () => {
 
   beforeAll(async () => {
     receiver = await startWebhookReceiver((_req, res) => res.writeHead(204).end());
-    stack = await startTestStack({ env: { WEBHOOK_SECRET: SECRET } });
+    stack = await startTestStack({ env: { WEBHOOK_SECRET: SECRET, WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' } });
     source = await makeFixture('small-360p', { durationS: 2 });
   });
   afterAll(async () => {
@@ -84,7 +84,7 @@ describe('webhooks for jobs cancelled through the API', () => {
     stack = await startTestStack({ worker: false, env: { WEBHOOK_SECRET: SECRET, WEBHOOK_DEFAULT_URL: receiver.url('/default') } });
     const connection = createRedisConnection(stack.config.redis.url!, 'worker');
     const deliveries = new WebhookDeliveriesRepository(stack.db.pool);
-    const worker = createWebhookWorker(createWebhookProcessor({ deliveries, secret: SECRET, timeoutMs: 2_000, logger: pino({ level: 'silent' }) }), {
+    const worker = createWebhookWorker(createWebhookProcessor({ deliveries, secret: SECRET, timeoutMs: 2_000, allowPrivateNetworks: true, logger: pino({ level: 'silent' }) }), {
       connection,
       prefix: stack.config.queue.prefix,
     });

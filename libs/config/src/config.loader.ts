@@ -53,6 +53,7 @@ export interface Config {
     backoffMs: number;
     timeoutMs: number;
     concurrency: number;
+    allowPrivateNetworks: boolean;
   };
 }
 
@@ -125,6 +126,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, { cwd = proc
       backoffMs: e.WEBHOOK_BACKOFF_MS,
       timeoutMs: e.WEBHOOK_TIMEOUT_MS,
       concurrency: e.WEBHOOK_CONCURRENCY,
+      allowPrivateNetworks: e.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
     },
   };
 }

@@ -90,6 +90,8 @@ export const EnvSchema = z
     WEBHOOK_TIMEOUT_MS: positiveInt.min(100).max(120_000).default(10_000),
     /** Deliveries in flight per worker process (separate from WORKER_CONCURRENCY: they are cheap). */
     WEBHOOK_CONCURRENCY: positiveInt.max(100).default(4),
+    /** Webhooks to loopback, private or link-local addresses are refused unless this is true. */
+    WEBHOOK_ALLOW_PRIVATE_NETWORKS: z.stringbool().default(false),
   });
 
 type RawEnv = Record<string, string | undefined>;

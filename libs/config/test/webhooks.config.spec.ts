@@ -10,6 +10,7 @@ describe('webhook settings', () => {
       backoffMs: 5_000,
       timeoutMs: 10_000,
       concurrency: 4,
+      allowPrivateNetworks: false,
     });
   });
 
@@ -22,6 +23,7 @@ describe('webhook settings', () => {
         WEBHOOK_BACKOFF_MS: '50',
         WEBHOOK_TIMEOUT_MS: '500',
         WEBHOOK_CONCURRENCY: '2',
+        WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
       },
       { cwd: '/srv/app' },
     );
@@ -32,6 +34,7 @@ describe('webhook settings', () => {
       backoffMs: 50,
       timeoutMs: 500,
       concurrency: 2,
+      allowPrivateNetworks: true,
     });
   });
 

@@ -17,6 +17,7 @@ export {
   type WebhookQueueOptions,
   type WebhookWorkerOptions,
 } from './webhook.queue.js';
-export { assertDeliverableUrl, postWebhook, type WebhookRequest, type WebhookResponse } from './webhook.sender.js';
+export { assertDeliverableUrl, postWebhook, type PostWebhookOptions, type WebhookRequest, type WebhookResponse } from './webhook.sender.js';
 export { createWebhookProcessor, WEBHOOK_USER_AGENT, type WebhookProcessorDeps } from './webhook.processor.js';
 export { createWebhookNotifier, enqueueWebhookFor, type WebhookEnqueueDeps } from './webhook.enqueue.js';
+export { isPublicAddress, publicOnlyLookup } from './address.guard.js';

@@ -12,6 +12,8 @@ export interface WebhookProcessorDeps {
   secret: string | undefined;
   /** Per-request limit (connect, send, answer). */
   timeoutMs: number;
+  /** Deliver to loopback, private and link-local addresses too (WEBHOOK_ALLOW_PRIVATE_NETWORKS). */
+  allowPrivateNetworks?: boolean;
   logger: Logger;
   now?: () => number;
 }
@@ -54,7 +56,7 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps): Processor<We
             'Reelforge-Delivery-Attempt': String(attempt),
           },
         },
-        { timeoutMs: deps.timeoutMs },
+        { timeoutMs: deps.timeoutMs, allowPrivateNetworks: deps.allowPrivateNetworks ?? false },
       );
     } catch (err) {
       // Only an unusable URL throws; every network outcome comes back as a response.

@@ -1,3 +1,6 @@
+import { isIP } from 'node:net';
+import { Agent, fetch, type Response } from 'undici';
+import { isPublicAddress, publicOnlyLookup } from './address.guard.js';
 import { WebhookUrlNotAllowedError } from './webhooks.errors.js';
 
 export interface WebhookRequest {
@@ -15,6 +18,15 @@ export interface WebhookResponse {
 
 /** How much of a failed answer's body is kept for the delivery record. */
 const ERROR_BODY_BYTES = 512;
+
+export interface PostWebhookOptions {
+  timeoutMs: number;
+  /** Deliver to loopback, private and link-local addresses too (development, internal receivers). */
+  allowPrivateNetworks?: boolean;
+}
+
+/** Resolves every host name through publicOnlyLookup, so the socket can only reach public addresses. */
+const publicOnlyAgent = new Agent({ connect: { lookup: publicOnlyLookup } });
 
 /** Only absolute http(s) URLs without embedded credentials are delivered to. */
 export function assertDeliverableUrl(url: string): URL {
@@ -34,12 +46,28 @@ export function assertDeliverableUrl(url: string): URL {
  * the URL the client registered, not wherever that URL points today), and the whole exchange is
  * bounded by `timeoutMs`.
  */
-export async function postWebhook(request: WebhookRequest, { timeoutMs }: { timeoutMs: number }): Promise<WebhookResponse> {
+export async function postWebhook(request: WebhookRequest, { timeoutMs, allowPrivateNetworks = false }: PostWebhookOptions): Promise<WebhookResponse> {
   const url = assertDeliverableUrl(request.url);
+  // An IP literal never goes through the resolver, so it is checked here.
+  const literal = url.hostname.replace(/^\[|\]$/g, '');
+  if (!allowPrivateNetworks && isIP(literal) !== 0 && !isPublicAddress(literal)) {
+    return {
+      ok: false,
+      status: null,
+      error: `${literal} is a private or reserved address (set WEBHOOK_ALLOW_PRIVATE_NETWORKS=true to allow it)`,
+    };
+  }
   const signal = AbortSignal.timeout(timeoutMs);
   let response: Response;
   try {
-    response = await fetch(url, { method: 'POST', body: request.body, headers: request.headers, redirect: 'manual', signal });
+    response = await fetch(url, {
+      method: 'POST',
+      body: request.body,
+      headers: request.headers,
+      redirect: 'manual',
+      signal,
+      ...(allowPrivateNetworks ? {} : { dispatcher: publicOnlyAgent }),
+    });
   } catch (err) {
     return { ok: false, status: null, error: describeFetchError(err, timeoutMs) };
   }

@@ -44,7 +44,7 @@ beforeAll(async () => {
   const prefix = `rf-wh-${createId().slice(0, 10)}`;
   queue = createWebhookQueue({ connection: redis, prefix, attempts: ATTEMPTS, backoffDelayMs: BACKOFF_MS });
   const logger = pino({ level: 'silent' });
-  worker = createWebhookWorker(createWebhookProcessor({ deliveries, secret: SECRET, timeoutMs: TIMEOUT_MS, logger }), {
+  worker = createWebhookWorker(createWebhookProcessor({ deliveries, secret: SECRET, timeoutMs: TIMEOUT_MS, allowPrivateNetworks: true, logger }), {
     connection: redis,
     prefix,
     concurrency: 4,

@@ -29,7 +29,7 @@ export interface WebhookRuntimeDeps {
  * costs the webhook (recorded as failed) rather than holding up the transcode that just finished.
  */
 export function createWebhookRuntime(config: Config, { db, storage, connection, logger }: WebhookRuntimeDeps): WebhookRuntime {
-  const { secret, defaultUrl, attempts, backoffMs, timeoutMs, concurrency } = config.webhooks;
+  const { secret, defaultUrl, attempts, backoffMs, timeoutMs, concurrency, allowPrivateNetworks } = config.webhooks;
   const log = logger.child({ component: 'webhooks' });
   if (!secret) {
     const message = 'WEBHOOK_SECRET is not set: webhook deliveries are recorded as failed instead of being sent unsigned';
@@ -41,7 +41,7 @@ export function createWebhookRuntime(config: Config, { db, storage, connection, 
   producer.on('error', (err) => log.warn({ err: err.message }, 'redis connection error (webhook producer)'));
   const queue = createWebhookQueue({ connection: producer, prefix: config.queue.prefix, attempts, backoffDelayMs: backoffMs });
   queue.on('error', (err) => log.warn({ err: err.message }, 'webhook queue error'));
-  const worker = createWebhookWorker(createWebhookProcessor({ deliveries, secret, timeoutMs, logger: log }), {
+  const worker = createWebhookWorker(createWebhookProcessor({ deliveries, secret, timeoutMs, allowPrivateNetworks, logger: log }), {
     connection,
     prefix: config.queue.prefix,
     concurrency,

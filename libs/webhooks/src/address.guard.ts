@@ -1,0 +1,73 @@
+import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
+import type { LookupFunction } from 'node:net';
+import { BlockList, isIP } from 'node:net';
+
+/**
+ * Addresses a webhook must not reach unless the operator allows private networks: loopback,
+ * RFC 1918, carrier-grade NAT, link-local (cloud metadata at 169.254.169.254), multicast,
+ * reserved, and their IPv6 counterparts. A customer-supplied URL must not become a way into
+ * the worker's own network.
+ */
+const PRIVATE = new BlockList();
+for (const [network, prefix] of [
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
+] as const) {
+  PRIVATE.addSubnet(network, prefix, 'ipv4');
+}
+for (const [network, prefix] of [
+  ['::', 128],
+  ['::1', 128],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['ff00::', 8],
+] as const) {
+  PRIVATE.addSubnet(network, prefix, 'ipv6');
+}
+
+/** True for an address a webhook may be delivered to when private networks are not allowed. */
+export function isPublicAddress(address: string): boolean {
+  const family = isIP(address);
+  if (family === 0) return false;
+  if (family === 6) {
+    // IPv4-mapped IPv6 (::ffff:10.0.0.1) is judged by its IPv4 address.
+    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+    if (mapped) return isPublicAddress(mapped[1]!);
+    return !PRIVATE.check(address, 'ipv6');
+  }
+  return !PRIVATE.check(address, 'ipv4');
+}
+
+/**
+ * A `lookup` for the socket that refuses private addresses after resolving. Checking at connect
+ * time (not before the request) also defeats DNS rebinding between a check and the connection.
+ */
+export const publicOnlyLookup: LookupFunction = (hostname, options: LookupOptions, callback) => {
+  const opts = options ?? {};
+  dnsLookup(hostname, { ...opts, all: true }, (err, addresses: LookupAddress[]) => {
+    if (err) {
+      callback(err, []);
+      return;
+    }
+    const blocked = addresses.find((a) => !isPublicAddress(a.address));
+    if (blocked) {
+      const refusal: NodeJS.ErrnoException = new Error(
+        `${hostname} resolves to ${blocked.address}, a private or reserved address (set WEBHOOK_ALLOW_PRIVATE_NETWORKS=true to allow it)`,
+      );
+      refusal.code = 'EPRIVATEADDRESS';
+      callback(refusal, []);
+      return;
+    }
+    if (opts.all) callback(null, addresses);
+    else callback(null, addresses[0]!.address, addresses[0]!.family);
+  });
+};
