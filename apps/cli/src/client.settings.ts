@@ -42,3 +42,11 @@ function readDevToken(file: string): string | undefined {
     return undefined;
   }
 }
+
+/** parseArgs options every command that talks to the API takes. */
+export const CLIENT_OPTIONS = {
+  server: { type: 'string' },
+  token: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;

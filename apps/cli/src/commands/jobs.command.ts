@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ReelforgeClient, type JobsPageBody } from '../api.client.js';
-import { resolveClientSettings } from '../client.settings.js';
+import { CLIENT_OPTIONS, resolveClientSettings } from '../client.settings.js';
 import { runCommand, writeJson, type CliIo } from '../cli.io.js';
 import { ExitCode, UsageError } from '../exit.codes.js';
 
@@ -21,10 +21,7 @@ export async function runJobsCommand(argv: string[], io: CliIo): Promise<ExitCod
         status: { type: 'string' },
         limit: { type: 'string' },
         cursor: { type: 'string' },
-        server: { type: 'string' },
-        token: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
+        ...CLIENT_OPTIONS,
       },
     });
     if (values.help) {

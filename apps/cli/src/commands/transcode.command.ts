@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { LadderOptionsSchema } from '@reelforge/media';
 import { ReelforgeClient } from '../api.client.js';
-import { resolveClientSettings } from '../client.settings.js';
+import { CLIENT_OPTIONS, resolveClientSettings } from '../client.settings.js';
 import { runCommand, writeJson, type CliIo } from '../cli.io.js';
 import { ExitCode, UsageError } from '../exit.codes.js';
 import { followJob } from '../follow.js';
@@ -23,12 +23,9 @@ export async function runTranscodeCommand(argv: string[], io: CliIo): Promise<Ex
       args: argv,
       allowPositionals: true,
       options: {
-        server: { type: 'string' },
-        token: { type: 'string' },
+        ...CLIENT_OPTIONS,
         ladder: { type: 'string' },
         'webhook-url': { type: 'string' },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
       },
     });
     if (values.help) {
