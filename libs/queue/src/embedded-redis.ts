@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
 import net from 'node:net';
+import { detectOrphanGuard } from '@reelforge/ffmpeg';
 import { Redis } from 'ioredis';
 
 export interface EmbeddedRedis {
@@ -63,10 +62,11 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise
     '--daemonize', 'no',
     '--loglevel', 'warning',
   ];
-  const setpriv = findOnPath('setpriv');
-  const child = setpriv
-    ? spawn(setpriv, ['--pdeathsig', 'KILL', '--', bin, ...args], { stdio: ['ignore', 'ignore', 'pipe'] })
-    : spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const guard = await detectOrphanGuard();
+  const child =
+    guard.kind === 'pdeathsig'
+      ? spawn(guard.setprivPath, ['--pdeathsig', 'KILL', '--', bin, ...args], { stdio: ['ignore', 'ignore', 'pipe'] })
+      : spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4096);
@@ -123,17 +123,4 @@ async function waitForPing(url: string, timeoutMs: number): Promise<void> {
       client.disconnect();
     }
   }
-}
-
-function findOnPath(command: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    const candidate = path.join(dir, command);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not in this directory
-    }
-  }
-  return undefined;
 }
