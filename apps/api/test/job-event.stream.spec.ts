@@ -26,14 +26,14 @@ afterEach(() => {
 });
 
 /** A stream whose Postgres state the test sets, recording what it writes. */
-function harness(initial: Partial<TranscodeStatus> = {}) {
+function harness(initial: Partial<TranscodeStatus> = {}, timing = { heartbeatMs: 60_000, finalEventGraceMs: 60_000 }) {
   let state: TranscodeStatus = { ...baseState, ...initial };
   const chunks: string[] = [];
   let ended = false;
   const stream = new JobEventStream({
     sink: { write: (chunk) => chunks.push(chunk), end: () => (ended = true) },
     loadState: async () => state,
-    heartbeatMs: 60_000,
+    ...timing,
     log: pino({ level: 'silent' }),
     onClose: () => undefined,
   });
@@ -51,7 +51,9 @@ function harness(initial: Partial<TranscodeStatus> = {}) {
       await settle();
     },
     events: () =>
-      chunks.map((c) => {
+      chunks
+        .filter((c) => !c.startsWith(':'))
+        .map((c) => {
         const [, id, event, data] = /^id: (.*)\nevent: (.*)\ndata: (.*)\n\n$/.exec(c)!;
         const body = JSON.parse(data!) as { progress?: number; percent?: number; status?: string };
         return `${id} ${event} ${body.status ?? ''}${body.progress ?? body.percent}`;
@@ -122,6 +124,28 @@ describe('JobEventStream', () => {
     await h.push({ kind: 'lifecycle', id: '2-0', name: 'completed' });
     await h.push(progress('3-0', 100));
     expect(h.events()).toEqual(['1-0 state processing90', '2-0 completed completed100']);
+    expect(h.ended()).toBe(true);
+  });
+
+  it('when a heartbeat finds the job over before its last queue events arrived, then they are still relayed, then the final event', async () => {
+    const h = harness({ status: 'processing', attempts: 1, progress: 90 }, { heartbeatMs: 20, finalEventGraceMs: 60_000 });
+    h.begin('1-0');
+    h.setState({ status: 'completed', progress: 100, stage: 'done' });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(h.ended()).toBe(false);
+    await h.push(progress('2-0', 100));
+    await h.push({ kind: 'lifecycle', id: '3-0', name: 'completed' });
+    expect(h.events()).toEqual(['1-0 state processing90', '2-0 progress 100', '3-0 completed completed100']);
+    expect(h.ended()).toBe(true);
+  });
+
+  it('when a heartbeat finds the job over and no queue event ever follows, then the final event comes after the grace', async () => {
+    const h = harness({ status: 'queued' }, { heartbeatMs: 20, finalEventGraceMs: 50 });
+    h.begin('4-0');
+    h.setState({ status: 'cancelled', stage: 'queued' });
+    const deadline = Date.now() + 5_000;
+    while (!h.ended() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(h.events()).toEqual(['4-0 state queued0', '4-0 cancelled cancelled0']);
     expect(h.ended()).toBe(true);
   });
 

@@ -19,6 +19,11 @@ export interface JobEventStreamDeps {
   /** The job's state from Postgres, in the shape of GET /api/media/transcode/:fileId. */
   loadState: () => Promise<TranscodeStatus>;
   heartbeatMs: number;
+  /**
+   * How long a final state seen only in Postgres (on a heartbeat) waits for the job's own queue
+   * events before it is sent anyway; default: one heartbeat, at least a second.
+   */
+  finalEventGraceMs?: number;
   log: Logger;
   onClose: () => void;
 }
@@ -37,6 +42,7 @@ export class JobEventStream {
   private attempts = 0;
   private closed = false;
   private heartbeat: NodeJS.Timeout | undefined;
+  private finalFallback: NodeJS.Timeout | undefined;
   private chain: Promise<void>;
   private release: () => void = () => undefined;
 
@@ -69,6 +75,7 @@ export class JobEventStream {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.heartbeat);
+    clearTimeout(this.finalFallback);
     this.deps.sink.end();
     this.deps.onClose();
   }
@@ -113,7 +120,8 @@ export class JobEventStream {
     // A change no queue event announced is labelled with the newest event already handled.
     const eventId = id ?? this.position;
     if (isFinal(state.status)) {
-      this.finish(state, eventId);
+      if (id === undefined) this.awaitFinalEvent(state);
+      else this.finish(state, eventId);
       return;
     }
     if (state.status === this.status && state.attempts === this.attempts) return;
@@ -124,6 +132,21 @@ export class JobEventStream {
     // reached, so a Postgres row that is ahead of the queued events does not make the stream skip them.
     this.adopt(state, restarted ? state.progress : this.floor);
     this.send('state', { ...state, progress: this.floor }, eventId);
+  }
+
+  /**
+   * The worker commits the final state before its last queue events (the `done` progress, then
+   * `completed`) reach this replica. Finishing at once would drop them on one replica and not on
+   * another; so wait for the queue's final event, and send the Postgres state only if it never comes
+   * (a queued job cancelled without a queue event, Redis lost).
+   */
+  private awaitFinalEvent(state: TranscodeStatus): void {
+    if (this.finalFallback) return;
+    const graceMs = this.deps.finalEventGraceMs ?? Math.max(this.deps.heartbeatMs, 1_000);
+    this.finalFallback = setTimeout(() => {
+      this.enqueue(() => Promise.resolve(this.finish(state, this.position)));
+    }, graceMs);
+    this.finalFallback.unref();
   }
 
   private adopt(state: TranscodeStatus, floor: number): void {
