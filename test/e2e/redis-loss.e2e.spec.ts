@@ -2,9 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { FilesRepository, JobEventsRepository } from '@reelforge/db';
+import { FilesRepository, JobEventsRepository, WebhookDeliveriesRepository } from '@reelforge/db';
 import { cleanupFixtures, makeFixture } from '@reelforge/ffmpeg/testing';
-import { parseTranscodeBullJobId, QueueReconciler, startEmbeddedRedis, type EmbeddedRedis } from '@reelforge/queue';
+import { freePort, parseTranscodeBullJobId, QueueReconciler, startEmbeddedRedis, type EmbeddedRedis } from '@reelforge/queue';
+import { startWebhookReceiver } from '@reelforge/webhooks/testing';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { createWorkerRuntime } from '../../apps/worker/src/worker.runtime.js';
@@ -42,7 +43,8 @@ describe('Redis losing its data', () => {
   });
 
   const upload = async (file: string) => ((await (await uploadFile(stack.baseUrl, file)).json()) as { fileId: string }).fileId;
-  const submit = async (fileId: string) => ((await (await submitTranscode(stack.baseUrl, { fileId })).json()) as { jobId: string }).jobId;
+  const submit = async (fileId: string, extra: { webhookUrl?: string } = {}) =>
+    ((await (await submitTranscode(stack.baseUrl, { fileId, ...extra })).json()) as { jobId: string }).jobId;
   const eventCount = async (jobId: string, kind: string) =>
     (await stack.db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM job_events WHERE job_id = $1 AND kind = $2', [jobId, kind])).rows[0]!.n;
   const completedEvents = (jobId: string) => eventCount(jobId, 'completed');
@@ -102,6 +104,50 @@ describe('Redis losing its data', () => {
     try {
       for (const fileId of files) expect(await waitForSettled(stack.baseUrl, fileId)).toMatchObject({ status: 'completed', attempts: 1 });
       for (const jobId of jobIds) expect(await completedEvents(jobId)).toBe(1);
+    } finally {
+      await worker.close(0);
+    }
+  });
+
+  it('when Redis is flushed while a webhook waits for its retry, then the reconcile loop queues it again and the receiver gets it once', async () => {
+    const port = await freePort();
+    const webhookUrl = `http://127.0.0.1:${port}/hook`;
+    const config = {
+      ...stack.config,
+      reconcile: { intervalMs: 1_000 },
+      // A long backoff: after the refused first attempt the delivery sits delayed in Redis until the flush.
+      webhooks: { ...stack.config.webhooks, secret: 'whsec-redis-loss-0123456789', allowPrivateNetworks: true, backoffMs: 600_000 },
+    };
+    const worker = await createWorkerRuntime(config, pino({ level: 'silent' }));
+    const deliveries = new WebhookDeliveriesRepository(stack.db.pool);
+    try {
+      const fileId = await upload(quickClip);
+      const jobId = await submit(fileId, { webhookUrl });
+      expect(await waitForSettled(stack.baseUrl, fileId)).toMatchObject({ status: 'completed' });
+      const [refused] = await waitFor('the first attempt to be refused', async () => {
+        const rows = await deliveries.listForJob(jobId);
+        return rows[0]?.attempt === 1 ? rows : undefined;
+      });
+      expect(refused).toMatchObject({ status: 'pending', responseStatus: null });
+
+      const admin = new Redis(redis.url);
+      await admin.flushall();
+      admin.disconnect();
+      // Past the grace a process still adding its queue job gets, as if the flush came minutes later.
+      await stack.db.pool.query(`UPDATE webhook_deliveries SET created_at = now() - interval '5 minutes' WHERE id = $1`, [refused!.id]);
+      const receiver = await startWebhookReceiver((_req, res) => res.writeHead(204).end(), port);
+      try {
+        const delivered = await waitFor('the delivery to be re-queued and delivered', async () => {
+          const row = await deliveries.findById(refused!.id);
+          return row?.status === 'delivered' ? row : undefined;
+        });
+        expect(delivered).toMatchObject({ attempt: 2, responseStatus: 204, eventId: refused!.eventId });
+        expect(receiver.requests).toHaveLength(1);
+        expect(receiver.requests[0]!.headers['reelforge-delivery-attempt']).toBe('2');
+        expect(JSON.parse(receiver.requests[0]!.body)).toMatchObject({ id: refused!.eventId, type: 'transcode.completed', data: { jobId } });
+      } finally {
+        await receiver.close();
+      }
     } finally {
       await worker.close(0);
     }

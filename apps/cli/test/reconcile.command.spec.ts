@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createId } from '@paralleldrive/cuid2';
 import { loadConfig, type Config } from '@reelforge/config';
-import { FilesRepository, JobsRepository } from '@reelforge/db';
+import { FilesRepository, JobsRepository, WebhookDeliveriesRepository } from '@reelforge/db';
 import { createTestDatabase, type TestDatabase } from '@reelforge/db/testing';
 import { createRedisConnection, createTranscodeQueue, freePort, type TranscodeQueue } from '@reelforge/queue';
+import { createWebhookQueue } from '@reelforge/webhooks';
 import type { Redis } from 'ioredis';
 import { runReconcile } from '../src/commands/reconcile.command.js';
 
@@ -41,12 +42,35 @@ describe('reelforge reconcile', () => {
 
     const lines: string[] = [];
     expect(await runReconcile(config, (line) => lines.push(line))).toBe(0);
-    expect(lines).toEqual([`checked 1 queued/processing job; re-enqueued ${job.id}`]);
+    expect(lines).toEqual([`checked 1 queued/processing job; re-enqueued ${job.id}`, 'checked 0 pending webhook deliveries; nothing to re-queue']);
     expect((await queue.getJob(`${job.id}.1`))?.data).toMatchObject({ jobId: job.id, fileId: file.id, sourceKey: file.storageKey });
 
     lines.length = 0;
     expect(await runReconcile(config, (line) => lines.push(line))).toBe(0);
-    expect(lines).toEqual(['checked 1 queued/processing job; nothing to re-enqueue']);
+    expect(lines).toEqual(['checked 1 queued/processing job; nothing to re-enqueue', 'checked 0 pending webhook deliveries; nothing to re-queue']);
+  });
+
+  it('when Redis has lost a pending webhook delivery, then one run queues it again under its delivery id', async () => {
+    const file = await new FilesRepository(db.pool).insert({ originalName: 'hook.mp4', sizeBytes: 1, storageKey: `uploads/${createId()}/hook.mp4` });
+    const jobs = new JobsRepository(db.pool);
+    const { job } = await jobs.create({ fileId: file.id, webhookUrl: 'https://hooks.example.com/reelforge' });
+    await jobs.markCancelled(job.id);
+    const deliveries = new WebhookDeliveriesRepository(db.pool);
+    const { delivery } = await deliveries.createPending({ jobId: job.id, url: 'https://hooks.example.com/reelforge', eventType: 'transcode.cancelled', eventId: `evt_${job.id}`, payload: { id: `evt_${job.id}` } });
+    // Older than the grace period a process that is still adding its queue job gets.
+    await db.pool.query(`UPDATE webhook_deliveries SET created_at = now() - interval '5 minutes' WHERE id = $1`, [delivery.id]);
+
+    const lines: string[] = [];
+    expect(await runReconcile(config, (line) => lines.push(line))).toBe(0);
+    expect(lines[1]).toBe(`checked 1 pending webhook delivery; re-queued ${delivery.id}`);
+    const webhookQueue = createWebhookQueue({ connection, prefix: config.queue.prefix });
+    try {
+      expect((await webhookQueue.getJob(delivery.id))?.data).toMatchObject({ deliveryId: delivery.id, eventId: `evt_${job.id}`, url: delivery.url });
+    } finally {
+      await webhookQueue.obliterate({ force: true });
+      await webhookQueue.close();
+      await deliveries.markFailed(delivery.id, 'test cleanup');
+    }
   });
 
   it('when Redis cannot be reached, then it exits 3 with the reason instead of waiting', async () => {

@@ -123,7 +123,7 @@ export async function createWorkerRuntime(config: Config, logger: Logger): Promi
   const reconcileLoop =
     config.reconcile.intervalMs > 0
       ? startReconcileLoop({
-          reconciler: new QueueReconciler({ queue, jobs, files, events: new JobEventsRepository(pool), logger }),
+          reconcilers: [new QueueReconciler({ queue, jobs, files, events: new JobEventsRepository(pool), logger }), webhooks.reconciler],
           redis: connection,
           prefix: config.queue.prefix,
           intervalMs: config.reconcile.intervalMs,

@@ -65,6 +65,15 @@ export class WebhookDeliveriesRepository {
     return rows.map(toWebhookDelivery);
   }
 
+  /** Pending deliveries created before `createdBefore`, oldest first: what the reconciler checks against the queue. */
+  async listPending({ createdBefore, limit }: { createdBefore: Date; limit: number }): Promise<WebhookDelivery[]> {
+    const { rows } = await this.query<WebhookDeliveryRow>(
+      `SELECT * FROM webhook_deliveries WHERE status = 'pending' AND created_at < $1 ORDER BY created_at, id LIMIT $2`,
+      [createdBefore, limit],
+    );
+    return rows.map(toWebhookDelivery);
+  }
+
   /**
    * Records an attempt. A delivered row is final: a late report of an older attempt (a stalled
    * worker waking up) cannot turn it back into pending or failed. Returns null when the row is gone

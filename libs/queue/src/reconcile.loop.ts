@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
-import type { ReconcileReport } from './queue.reconciler.js';
 
 export interface ReconcileLoopOptions {
-  reconciler: { reconcileOnce(): Promise<ReconcileReport> };
+  /** Run in turn on every tick (transcode jobs, webhook deliveries); one failing does not skip the rest. */
+  reconcilers: ReadonlyArray<{ reconcileOnce(): Promise<unknown> }>;
   /** Any connection that can run commands (not a subscriber). */
   redis: Redis;
   /** The queue prefix: workers of one installation share the lock. */
@@ -10,7 +10,6 @@ export interface ReconcileLoopOptions {
   intervalMs: number;
   /** Written into the lock so operators can see who holds it. */
   owner: string;
-  onReport?: (report: ReconcileReport) => void;
   onError?: (err: unknown) => void;
 }
 
@@ -38,10 +37,12 @@ export function startReconcileLoop(options: ReconcileLoopOptions): ReconcileLoop
     try {
       const acquired = await options.redis.set(reconcileLockKey(options.prefix), options.owner, 'PX', lockTtlMs, 'NX');
       if (acquired !== 'OK') return;
-      const report = await options.reconciler.reconcileOnce();
-      options.onReport?.(report);
     } catch (err) {
       options.onError?.(err);
+      return;
+    }
+    for (const reconciler of options.reconcilers) {
+      await reconciler.reconcileOnce().catch((err: unknown) => options.onError?.(err));
     }
   };
   const schedule = (delayMs: number) => {

@@ -169,12 +169,14 @@ describe('startReconcileLoop', () => {
     const empty: ReconcileReport = { checked: 0, requeued: [], failed: [] };
     const loops = ['a', 'b', 'c'].map((owner) =>
       startReconcileLoop({
-        reconciler: {
-          reconcileOnce: async () => {
-            runs.push(owner);
-            return empty;
+        reconcilers: [
+          {
+            reconcileOnce: async () => {
+              runs.push(owner);
+              return empty;
+            },
           },
-        },
+        ],
         redis,
         prefix,
         intervalMs: 60_000,

@@ -8,7 +8,8 @@ export {
   type BuildWebhookEventOptions,
   type WebhookEvent,
 } from './webhook.event.js';
-export { WebhookJobPayloadSchema, type WebhookDeliveryResult, type WebhookJobPayload } from './webhook-job.payload.js';
+export { toWebhookJobPayload, WebhookJobPayloadSchema, type WebhookDeliveryResult, type WebhookJobPayload } from './webhook-job.payload.js';
+export { WebhookReconciler, type WebhookReconcileReport, type WebhookReconcilerDeps } from './webhook.reconciler.js';
 export {
   createWebhookQueue,
   createWebhookWorker,

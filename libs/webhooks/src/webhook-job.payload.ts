@@ -1,4 +1,4 @@
-import { WebhookEventTypeSchema } from '@reelforge/db';
+import { WebhookEventTypeSchema, type WebhookDelivery } from '@reelforge/db';
 import { z } from 'zod';
 
 /** What a `webhooks` queue job carries: everything one attempt needs, without a database read. */
@@ -9,8 +9,22 @@ export const WebhookJobPayloadSchema = z.object({
   eventType: WebhookEventTypeSchema,
   /** The serialized event: every attempt sends (and signs) exactly these bytes. */
   body: z.string().min(2),
+  /** Attempts recorded before this queue job existed (it replaces one Redis lost), so numbering goes on. */
+  attemptsBefore: z.number().int().nonnegative().optional(),
 });
 export type WebhookJobPayload = z.infer<typeof WebhookJobPayloadSchema>;
+
+/** The queue job for a delivery row; the stored payload wins, so every add sends the bytes recorded first. */
+export function toWebhookJobPayload(delivery: WebhookDelivery): WebhookJobPayload {
+  return {
+    deliveryId: delivery.id,
+    url: delivery.url,
+    eventId: delivery.eventId,
+    eventType: delivery.eventType,
+    body: JSON.stringify(delivery.payload),
+    ...(delivery.attempt > 0 ? { attemptsBefore: delivery.attempt } : {}),
+  };
+}
 
 export interface WebhookDeliveryResult {
   responseStatus: number;

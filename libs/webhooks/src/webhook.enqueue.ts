@@ -1,7 +1,7 @@
 import type { Job, WebhookDeliveriesRepository, WebhookDelivery } from '@reelforge/db';
 import type { Logger } from 'pino';
 import { buildWebhookEvent } from './webhook.event.js';
-import type { WebhookJobPayload } from './webhook-job.payload.js';
+import { toWebhookJobPayload } from './webhook-job.payload.js';
 import type { WebhookQueue } from './webhook.queue.js';
 import { assertDeliverableUrl } from './webhook.sender.js';
 
@@ -30,17 +30,9 @@ export async function enqueueWebhookFor(job: Job, deps: WebhookEnqueueDeps): Pro
 
   const { delivery } = await deps.deliveries.createPending({ jobId: job.id, url, eventType: event.type, eventId: event.id, payload: event });
   if (delivery.status !== 'pending') return delivery;
-  // The stored payload wins, so a repeated call sends the bytes recorded the first time.
-  const data: WebhookJobPayload = {
-    deliveryId: delivery.id,
-    url: delivery.url,
-    eventId: delivery.eventId,
-    eventType: delivery.eventType,
-    body: JSON.stringify(delivery.payload),
-  };
   try {
     // The delivery id is the BullMQ id: a second add of the same delivery is ignored by BullMQ.
-    await deps.queue.add(delivery.eventType, data, { jobId: delivery.id });
+    await deps.queue.add(delivery.eventType, toWebhookJobPayload(delivery), { jobId: delivery.id });
   } catch (err) {
     await deps.deliveries.markFailed(delivery.id, `could not be queued: ${(err as Error).message}`).catch(() => undefined);
     throw err;

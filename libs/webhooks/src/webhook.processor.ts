@@ -30,8 +30,8 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps): Processor<We
     const parsed = WebhookJobPayloadSchema.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(`invalid webhook job payload: ${parsed.error.message}`);
     const payload = parsed.data;
-    const attempt = job.attemptsMade + 1;
-    const lastAttempt = attempt >= (job.opts.attempts ?? 1);
+    const attempt = (payload.attemptsBefore ?? 0) + job.attemptsMade + 1;
+    const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     const log = deps.logger.child({ deliveryId: payload.deliveryId, eventId: payload.eventId, attempt });
 
     const giveUp = async (err: Error): Promise<never> => {

@@ -18,6 +18,7 @@ import {
   type WebhookDeliveryResult,
   type WebhookJobPayload,
   type WebhookQueue,
+  WebhookReconciler,
 } from '../src/index.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../src/testing/index.js';
 
@@ -211,3 +212,62 @@ describe('webhook delivery through the webhooks queue', () => {
     expect(JSON.parse(hook.requests[0]!.body)).toMatchObject({ type: 'transcode.cancelled', data: { status: 'cancelled', hlsUrl: null } });
   });
 });
+
+describe('reconciling webhook deliveries with the queue', () => {
+  const reconciler = (graceMs = 0) => new WebhookReconciler({ queue, deliveries, pendingEnqueueGraceMs: graceMs });
+
+  /** A delivery whose first attempt failed and whose queue job Redis then lost: a pending row and nothing in BullMQ. */
+  async function lostAfterOneAttempt(url: string): Promise<WebhookDelivery> {
+    const job = await completedJob(url);
+    const { delivery } = await deliveries.createPending({ jobId: job.id, url, eventType: 'transcode.completed', eventId: `evt_${job.id}`, payload: { id: `evt_${job.id}` } });
+    await deliveries.recordAttempt(delivery.id, { attempt: 1, outcome: 'retrying', responseStatus: 503, error: 'HTTP 503' });
+    return delivery;
+  }
+
+  it('when Redis lost a pending delivery, then it is queued again, attempts count on, and it is delivered once', async () => {
+    const hook = await receiver((_req, res) => res.writeHead(204).end());
+    const delivery = await lostAfterOneAttempt(hook.url('/lost'));
+    expect(await queue.getJob(delivery.id)).toBeUndefined();
+
+    const done = settled(delivery.id);
+    const report = await reconciler().reconcileOnce();
+    expect(report.requeued).toEqual([delivery.id]);
+    expect(report.failed).toEqual([]);
+    expect(await done).toMatchObject({ status: 'delivered', attempt: 2, responseStatus: 204 });
+    expect(hook.requests).toHaveLength(1);
+    expect(hook.requests[0]!.headers['reelforge-delivery-attempt']).toBe('2');
+    expect(hook.requests[0]!.headers['reelforge-event-id']).toBe(delivery.eventId);
+    expect(JSON.parse(hook.requests[0]!.body)).toEqual(delivery.payload);
+
+    // Delivered: a second run has nothing to put back.
+    expect((await reconciler().reconcileOnce()).requeued).toEqual([]);
+  });
+
+  it('when a pending delivery is younger than the grace period, then it is left to the process adding its queue job', async () => {
+    const delivery = await lostAfterOneAttempt('http://127.0.0.1:9/young');
+    const report = await reconciler(60_000).reconcileOnce();
+    expect(report.requeued).not.toContain(delivery.id);
+    expect(await queue.getJob(delivery.id)).toBeUndefined();
+    expect(await deliveries.findById(delivery.id)).toMatchObject({ status: 'pending' });
+    await deliveries.markFailed(delivery.id, 'test cleanup');
+  });
+
+  it('when the queue gave up on a delivery without Postgres hearing of it, then the delivery is marked failed with the queue’s reason', async () => {
+    const delivery = await lostAfterOneAttempt('http://127.0.0.1:9/broken');
+    // A payload the processor rejects before recording anything: BullMQ fails the job, Postgres still says pending.
+    await queue.add(delivery.eventType, { deliveryId: delivery.id } as WebhookJobPayload, { jobId: delivery.id });
+    await waitForBullState(delivery.id, 'failed');
+
+    const report = await reconciler().reconcileOnce();
+    expect(report.failed).toEqual([delivery.id]);
+    expect(await deliveries.findById(delivery.id)).toMatchObject({ status: 'failed', error: expect.stringMatching(/invalid webhook job payload/) });
+  });
+});
+
+async function waitForBullState(id: string, state: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while ((await (await queue.getJob(id))?.getState()) !== state) {
+    if (Date.now() > deadline) throw new Error(`BullMQ job ${id} never reached ${state}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}

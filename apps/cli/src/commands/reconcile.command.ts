@@ -1,12 +1,14 @@
 import type { Config } from '@reelforge/config';
-import { createPool, FilesRepository, JobEventsRepository, JobsRepository } from '@reelforge/db';
+import { createPool, FilesRepository, JobEventsRepository, JobsRepository, WebhookDeliveriesRepository } from '@reelforge/db';
 import { createRedisConnection, createTranscodeQueue, QueueReconciler, type ReconcileReport, type TranscodeQueue } from '@reelforge/queue';
+import { createWebhookQueue, WebhookReconciler, type WebhookQueue, type WebhookReconcileReport } from '@reelforge/webhooks';
 import { ExitCode } from '../exit.codes.js';
 
 /**
  * One reconciler run from the command line (after a Redis flush or failover, or from a cron job):
- * re-enqueues what Postgres says is queued/processing but BullMQ has lost. Workers also run it
- * every RECONCILE_INTERVAL_S; running both at once is safe (adds use attempt-qualified ids).
+ * re-enqueues what Postgres says is queued/processing, and the pending webhook deliveries, that
+ * BullMQ has lost. Workers also run it every RECONCILE_INTERVAL_S; running both at once is safe
+ * (adds use ids Postgres recorded, which BullMQ collapses).
  */
 export async function runReconcile(config: Config, log: (line: string) => void): Promise<number> {
   if (!config.database.url || !config.redis.url) {
@@ -25,6 +27,7 @@ export async function runReconcile(config: Config, log: (line: string) => void):
   let redisError: Error | undefined;
   redis.on('error', (err: Error) => (redisError = err));
   let queue: TranscodeQueue | undefined;
+  let webhookQueue: WebhookQueue | undefined;
   try {
     // Connected before the queue exists: BullMQ would otherwise start connecting on its own.
     const connectRedis = () => redis.connect().catch((err: unknown) => Promise.reject(redisError ?? err));
@@ -37,10 +40,13 @@ export async function runReconcile(config: Config, log: (line: string) => void):
       files: new FilesRepository(pool),
       events: new JobEventsRepository(pool),
     });
-    const report = await reconciler.reconcileOnce();
-    log(formatReconcileReport(report));
+    log(formatReconcileReport(await reconciler.reconcileOnce()));
+    webhookQueue = createWebhookQueue({ connection: redis, prefix: config.queue.prefix, attempts: config.webhooks.attempts, backoffDelayMs: config.webhooks.backoffMs });
+    const webhooks = new WebhookReconciler({ queue: webhookQueue, deliveries: new WebhookDeliveriesRepository(pool) });
+    log(formatWebhookReconcileReport(await webhooks.reconcileOnce()));
     return ExitCode.ok;
   } finally {
+    await webhookQueue?.close().catch(() => undefined);
     await queue?.close().catch(() => undefined);
     redis.disconnect();
     await pool.end();
@@ -61,6 +67,13 @@ async function reach(what: string, connect: () => Promise<unknown>, log: (line: 
 export function formatReconcileReport(report: ReconcileReport): string {
   const parts = [`checked ${report.checked} queued/processing job${report.checked === 1 ? '' : 's'}`];
   parts.push(report.requeued.length === 0 ? 'nothing to re-enqueue' : `re-enqueued ${report.requeued.join(', ')}`);
+  if (report.failed.length > 0) parts.push(`marked failed (the queue had given up): ${report.failed.join(', ')}`);
+  return parts.join('; ');
+}
+
+export function formatWebhookReconcileReport(report: WebhookReconcileReport): string {
+  const parts = [`checked ${report.checked} pending webhook deliver${report.checked === 1 ? 'y' : 'ies'}`];
+  parts.push(report.requeued.length === 0 ? 'nothing to re-queue' : `re-queued ${report.requeued.join(', ')}`);
   if (report.failed.length > 0) parts.push(`marked failed (the queue had given up): ${report.failed.join(', ')}`);
   return parts.join('; ');
 }

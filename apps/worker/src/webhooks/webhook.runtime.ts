@@ -2,7 +2,15 @@ import type { Config } from '@reelforge/config';
 import { WebhookDeliveriesRepository, type Job, type Queryable } from '@reelforge/db';
 import { closeBullmq, createRedisConnection } from '@reelforge/queue';
 import type { StorageDriver } from '@reelforge/storage';
-import { createWebhookNotifier, createWebhookProcessor, createWebhookQueue, createWebhookWorker, type WebhookDeliveryResult, type WebhookJobPayload } from '@reelforge/webhooks';
+import {
+  createWebhookNotifier,
+  createWebhookProcessor,
+  createWebhookQueue,
+  createWebhookWorker,
+  WebhookReconciler,
+  type WebhookDeliveryResult,
+  type WebhookJobPayload,
+} from '@reelforge/webhooks';
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -11,6 +19,8 @@ export interface WebhookRuntime {
   /** Queues the webhook of a job that just settled; logs instead of throwing. */
   notify: (job: Job) => Promise<void>;
   worker: Worker<WebhookJobPayload, WebhookDeliveryResult>;
+  /** Puts back pending deliveries whose queue jobs Redis lost; run by the worker's reconcile loop. */
+  reconciler: WebhookReconciler;
   /** Lets deliveries in flight finish (each is bounded by WEBHOOK_TIMEOUT_MS), then disconnects. */
   close(): Promise<void>;
 }
@@ -51,6 +61,7 @@ export function createWebhookRuntime(config: Config, { db, storage, connection, 
   return {
     notify: createWebhookNotifier({ queue, deliveries, defaultUrl, publicUrl: (key) => storage.publicUrl(key), logger: log }),
     worker,
+    reconciler: new WebhookReconciler({ queue, deliveries, logger: log }),
     async close() {
       await closeBullmq(worker, connection);
       await closeBullmq(queue, producer);

@@ -1,0 +1,80 @@
+import type { WebhookDeliveriesRepository, WebhookDelivery } from '@reelforge/db';
+import type { ReconcilerLogger } from '@reelforge/queue';
+import type { JobState } from 'bullmq';
+import { toWebhookJobPayload } from './webhook-job.payload.js';
+import type { WebhookQueue } from './webhook.queue.js';
+
+export interface WebhookReconcilerDeps {
+  queue: WebhookQueue;
+  deliveries: Pick<WebhookDeliveriesRepository, 'listPending' | 'findById' | 'markFailed'>;
+  logger?: ReconcilerLogger;
+  /** How long a new pending row is left to the process that is adding its queue job (default 30 s). */
+  pendingEnqueueGraceMs?: number;
+  /** Rows checked per run; the oldest first, the rest on the next run (default 1,000). */
+  batchSize?: number;
+  now?: () => number;
+}
+
+export interface WebhookReconcileReport {
+  /** Pending deliveries compared with the queue. */
+  checked: number;
+  /** Delivery ids put back on the `webhooks` queue. */
+  requeued: string[];
+  /** Delivery ids marked failed because the queue had given up without Postgres hearing of it. */
+  failed: string[];
+}
+
+/** States in which BullMQ will still attempt (or is attempting) the delivery. */
+const LIVE_STATES: ReadonlySet<JobState | 'unknown'> = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
+const DEFAULT_PENDING_ENQUEUE_GRACE_MS = 30_000;
+const DEFAULT_BATCH_SIZE = 1_000;
+
+/**
+ * The webhook side of the reconciler: `webhook_deliveries` is the record, the `webhooks` queue only
+ * schedules attempts. A pending delivery whose queue job Redis lost (a flush, a restart without
+ * persistence) is added again under its delivery id, carrying the attempts already made so the
+ * numbering goes on; receivers deduplicate on the unchanged event id. One BullMQ has already failed
+ * (the worker could not record the last attempt) is marked failed.
+ */
+export class WebhookReconciler {
+  constructor(private readonly deps: WebhookReconcilerDeps) {}
+
+  async reconcileOnce(): Promise<WebhookReconcileReport> {
+    const now = this.deps.now?.() ?? Date.now();
+    const pending = await this.deps.deliveries.listPending({
+      createdBefore: new Date(now - (this.deps.pendingEnqueueGraceMs ?? DEFAULT_PENDING_ENQUEUE_GRACE_MS)),
+      limit: this.deps.batchSize ?? DEFAULT_BATCH_SIZE,
+    });
+    const report: WebhookReconcileReport = { checked: pending.length, requeued: [], failed: [] };
+    for (const delivery of pending) {
+      try {
+        await this.reconcileDelivery(delivery, report);
+      } catch (err) {
+        this.deps.logger?.warn({ err, deliveryId: delivery.id }, 'reconciler could not repair a webhook delivery; will try again next run');
+      }
+    }
+    if (report.requeued.length > 0 || report.failed.length > 0) {
+      this.deps.logger?.info(report, 'reconciler repaired webhook deliveries Redis had lost');
+    }
+    return report;
+  }
+
+  private async reconcileDelivery(delivery: WebhookDelivery, report: WebhookReconcileReport): Promise<void> {
+    const { queue, deliveries } = this.deps;
+    const bullJob = await queue.getJob(delivery.id);
+    const state = bullJob ? await bullJob.getState() : 'unknown';
+    if (LIVE_STATES.has(state)) return;
+    if (bullJob && state === 'failed') {
+      const failed = await deliveries.markFailed(delivery.id, bullJob.failedReason || 'the queue gave up on this delivery');
+      if (failed) report.failed.push(delivery.id);
+      return;
+    }
+    // Completed: the processor records the outcome before it returns, so the row moved on since it was listed.
+    if (bullJob) return;
+    // Delivered and removed from the queue since it was listed? Then there is nothing to send again.
+    const current = await deliveries.findById(delivery.id);
+    if (current?.status !== 'pending') return;
+    await queue.add(current.eventType, toWebhookJobPayload(current), { jobId: current.id });
+    report.requeued.push(delivery.id);
+  }
+}
