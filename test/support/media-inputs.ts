@@ -33,6 +33,7 @@ export interface CaseResult {
   posterSize: { width: number; height: number } | null;
   /** storyboard.vtt next to the master, for video output. */
   storyboardVtt: string | null;
+  storyboardSize: { width: number; height: number } | null;
   /** Loudest sample of the audio rendition in dBFS (a silent downmix would be -91). */
   audioPeakDb: number | null;
 }
@@ -92,6 +93,7 @@ export function useInputCases(cases: readonly InputCase[], options: TestStackOpt
       outputDir: dir,
       posterSize: hasVideo ? await imageSize(path.join(dir, 'poster.jpg')) : null,
       storyboardVtt: hasVideo ? await readFile(path.join(dir, 'storyboard.vtt'), 'utf8') : null,
+      storyboardSize: hasVideo ? await imageSize(path.join(dir, 'storyboard.jpg')) : null,
       audioPeakDb: report.audio ? await peakDb(path.join(dir, report.audio.firstSegment)) : null,
     };
   };
@@ -129,6 +131,9 @@ export function expectPlayableLadder(result: CaseResult): void {
   if (top) {
     expect(result.posterSize).toEqual({ width: top.width, height: top.height });
     expect(result.storyboardVtt).toMatch(/^WEBVTT\n\n00:00:00\.000 --> [\d:.]+\nstoryboard\.jpg#xywh=0,0,\d+,\d+\n/);
+    // The sheet is exactly the grid the cues point into: no cue points outside it, no row or column is missing.
+    const cues = [...result.storyboardVtt!.matchAll(/#xywh=(\d+),(\d+),(\d+),(\d+)/g)].map((m) => m.slice(1).map(Number) as [number, number, number, number]);
+    expect(result.storyboardSize).toEqual({ width: Math.max(...cues.map(([x, , w]) => x + w)), height: Math.max(...cues.map(([, y, , h]) => y + h)) });
   }
 
   expect(report.audioOnly).toBe(c.video.length === 0);

@@ -1,21 +1,32 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { buildHlsArgs, buildPosterArgs, buildStoryboardArgs, planStoryboard, writeStoryboardVtt, type VideoTranscodePlan } from '@reelforge/media';
+import { performance } from 'node:perf_hooks';
+import {
+  buildHlsArgs,
+  buildPosterArgs,
+  buildStoryboardTileArgs,
+  planStoryboard,
+  POSTER_IMAGE_NAME,
+  STORYBOARD_IMAGE_NAME,
+  STORYBOARD_THUMB_PATTERN,
+  STORYBOARD_VTT_NAME,
+  writeStoryboardVtt,
+  type VideoTranscodePlan,
+} from '@reelforge/media';
 import type { StorageDriver } from '@reelforge/storage';
 import { singleRungPlans } from './ladder.plan.js';
 import { uploadAfterEncode, type SerialUploadResult } from './serial.uploader.js';
 import { runTimed } from './timed.process.js';
 
 export interface BareSample {
-  /** The HLS ladder command, ffmpeg alone. */
+  /** The HLS ladder command, ffmpeg alone (writing the storyboard thumbnails too when images are on). */
   hlsMs: number;
   hlsMaxRssKiB: number;
   hlsCpuS: number | null;
-  /** The poster and storyboard commands the worker runs after the ladder (0 when not run). */
-  posterMs: number;
-  storyboardMs: number;
-  /** CPU of the poster and storyboard commands; null without GNU time. */
+  /** The poster and storyboard-tiling commands the worker runs side by side after the ladder (0 when not run). */
+  imagesMs: number;
+  /** CPU of those two commands; null without GNU time. */
   imagesCpuS: number | null;
   /** Encode-then-upload of this output (upload-overlap only). */
   serial: SerialUploadResult | null;
@@ -36,26 +47,31 @@ export interface BareOptions {
 
 const tempDir = () => mkdtemp(path.join(os.tmpdir(), 'reelforge-bench-out-'));
 
-/** Bare ffmpeg with the exact argument arrays the worker builds, then optionally the same image commands and a serial upload. */
+/** Bare ffmpeg with the exact argument arrays the worker builds (ladder + thumbnails, then poster and tiling, when images are on), then optionally a serial upload. */
 export async function runBare(plan: VideoTranscodePlan, input: string, options: BareOptions): Promise<BareSample> {
   const outputDir = await tempDir();
   try {
-    const hls = await runTimed('ffmpeg', buildHlsArgs(plan, { input, outputDir }));
-    let posterMs = 0;
-    let storyboardMs = 0;
+    const thumbnailsDir = await tempDir();
+    const storyboardThumbnails = path.join(thumbnailsDir, STORYBOARD_THUMB_PATTERN);
+    const hls = await runTimed('ffmpeg', buildHlsArgs(plan, { input, outputDir, ...(options.images ? { storyboardThumbnails } : {}) }));
+    let imagesMs = 0;
     let imagesCpuS: number | null = 0;
     if (options.images) {
-      const poster = await runTimed('ffmpeg', buildPosterArgs(plan, { input, output: path.join(outputDir, 'poster.jpg') }));
+      // The worker runs these two side by side once the ladder pass is done; so does this.
       const storyboard = planStoryboard(plan);
-      const sheet = await runTimed('ffmpeg', buildStoryboardArgs(plan, storyboard, { input, output: path.join(outputDir, 'storyboard.jpg') }));
-      posterMs = poster.wallMs;
-      storyboardMs = sheet.wallMs;
-      imagesCpuS = poster.cpuS === null || sheet.cpuS === null ? null : poster.cpuS + sheet.cpuS;
-      await writeFile(path.join(outputDir, 'storyboard.vtt'), writeStoryboardVtt(storyboard, 'storyboard.jpg'));
+      const started = performance.now();
+      const [poster, tile] = await Promise.all([
+        runTimed('ffmpeg', buildPosterArgs(plan, { input, output: path.join(outputDir, POSTER_IMAGE_NAME) })),
+        runTimed('ffmpeg', buildStoryboardTileArgs(storyboard, { thumbnails: storyboardThumbnails, output: path.join(outputDir, STORYBOARD_IMAGE_NAME) })),
+      ]);
+      imagesMs = performance.now() - started;
+      imagesCpuS = poster.cpuS === null || tile.cpuS === null ? null : poster.cpuS + tile.cpuS;
+      await writeFile(path.join(outputDir, STORYBOARD_VTT_NAME), writeStoryboardVtt(storyboard, STORYBOARD_IMAGE_NAME));
     }
+    await rm(thumbnailsDir, { recursive: true, force: true });
     const upload = options.serialUpload;
     const serial = upload ? await uploadAfterEncode(upload.storage, outputDir, upload.keyPrefix, plan, upload.concurrency) : null;
-    return { hlsMs: hls.wallMs, hlsMaxRssKiB: hls.maxRssKiB, hlsCpuS: hls.cpuS, posterMs, storyboardMs, imagesCpuS, serial };
+    return { hlsMs: hls.wallMs, hlsMaxRssKiB: hls.maxRssKiB, hlsCpuS: hls.cpuS, imagesMs, imagesCpuS, serial };
   } finally {
     await rm(outputDir, { recursive: true, force: true });
   }

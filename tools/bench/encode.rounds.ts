@@ -16,7 +16,7 @@ export interface EncodeNeeds {
   pipeline: boolean;
   perRendition: boolean;
   service: boolean;
-  /** Poster and storyboard after the bare ladder (to compare with the pipeline, which makes them too). */
+  /** Storyboard thumbnails from the bare ladder, then poster and tiling (to compare with the pipeline, which makes them too). */
   images: boolean;
 }
 

@@ -19,7 +19,7 @@ export interface StageBreakdown {
   queueMs: number;
   /** Claimed → encoding started (ffprobe, media facts). */
   probeMs: number;
-  /** The ladder encode plus poster and storyboard. */
+  /** The ladder encode (storyboard thumbnails included) plus poster and tiling. */
   encodeAndImagesMs: number;
   /** Segments not yet uploaded, playlists, images. */
   uploadTailMs: number;

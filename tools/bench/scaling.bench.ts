@@ -72,7 +72,7 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
     ratios: [ratio('2 workers / 1 worker', 'median of per-round jobs/min ratios', median(rates[2].map((r, i) => r / rates[1][i]!)), 1, null)],
     notes: [
       `${jobs} jobs per measurement, each the ${clip.durationS} s ${clip.width}x${clip.height} clip to one ${RUNG}p rendition (LADDER_HEIGHTS=${RUNG}), WORKER_CONCURRENCY=1 per process, ${rounds} interleaved rounds. Timed from the first POST to the last completed event; workers are started and ready before.`,
-      'No target in issue 8. Each job is mostly fixed costs (ffprobe, process starts, poster, storyboard, uploads, Postgres/BullMQ round trips) during which one worker leaves a core idle, so a second worker fills it; the encodes themselves already use both cores, which caps the gain well below 2× on this machine.',
+      'No target in issue 8. Each job is mostly fixed costs (ffprobe, process starts, poster and storyboard tiling, uploads, Postgres/BullMQ round trips) during which one worker leaves a core idle, so a second worker fills it; the encodes themselves already use both cores, which caps the gain well below 2× on this machine.',
     ],
   };
 }

@@ -20,7 +20,7 @@ export interface ServiceSample {
   totalMs: number;
   /** ffmpeg's last progress report (its end) → master.m3u8 stored. */
   tailMs: number;
-  /** Part of the tail spent on the poster and storyboard commands. */
+  /** Part of the tail spent on the poster and storyboard-tiling commands (the thumbnails come out of the ladder pass). */
   imagesMs: number;
   /** Part of the tail spent uploading what was left, measuring and writing master.m3u8. */
   uploadTailMs: number;

@@ -1,6 +1,8 @@
+import { COMMON_FFMPEG_ARGS } from './ffmpeg-common.args.js';
 import { AUDIO_GROUP_ID, joinPath, MEDIA_PLAYLIST_NAME, segmentNamePattern } from './hls-layout.constants.js';
 import type { AudioPlan, Rendition, TranscodePlan, VideoTranscodePlan } from './transcode-plan.schema.js';
-import { buildFilterComplex, renditionLabel } from './video-filter.builder.js';
+import { planStoryboard } from './storyboard.builder.js';
+import { buildFilterComplex, renditionLabel, STORYBOARD_LABEL } from './video-filter.builder.js';
 
 export interface HlsIo {
   input: string;
@@ -8,13 +10,17 @@ export interface HlsIo {
   outputDir: string;
   /** Names segments `seg_a<attempt>_00000.ts` so no two attempts share a (CDN-cached) segment URL. */
   attempt?: number;
+  /**
+   * An image2 pattern such as `<dir>/thumb_%04d.png` (STORYBOARD_THUMB_PATTERN): for a plan with
+   * video, the same pass also writes the storyboard thumbnails there (planStoryboard's timing and
+   * size), so the source is decoded once for ladder and storyboard; buildStoryboardTileArgs then
+   * tiles them into the sheet. Not the sheet itself: an output that only gets its frame at the end
+   * keeps ffmpeg from writing any -progress report until then.
+   */
+  storyboardThumbnails?: string;
 }
 
-/**
- * Quiet except for errors; machine-readable progress (key=value blocks, out_time_us) on stdout every
- * 0.5 s; never prompt or read stdin (a stray byte on stdin would otherwise be taken as a command).
- */
-export const COMMON_FFMPEG_ARGS: readonly string[] = ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y'];
+/** Machine-readable progress (key=value blocks, out_time_us) on stdout every 0.5 s. */
 export const PROGRESS_ARGS: readonly string[] = ['-progress', 'pipe:1', '-nostats', '-stats_period', '0.5'];
 
 /**
@@ -29,26 +35,30 @@ export const DECODE_ERROR_ARGS: readonly string[] = ['-max_error_rate', String(M
 
 /**
  * Arguments for ONE ffmpeg process that decodes the input once and writes every rendition plus a single
- * audio rendition as HLS (MPEG-TS segments, VOD playlists). The master playlist is not written by ffmpeg
- * (ffmpeg 5.1 leaves out AVERAGE-BANDWIDTH and FRAME-RATE): see writeMasterPlaylist.
+ * audio rendition as HLS (MPEG-TS segments, VOD playlists), and the storyboard thumbnails as a second
+ * output when asked. The master playlist is not written by ffmpeg (ffmpeg 5.1 leaves out
+ * AVERAGE-BANDWIDTH and FRAME-RATE): see writeMasterPlaylist.
  */
 export function buildHlsArgs(plan: TranscodePlan, io: HlsIo): string[] {
+  const thumbnails = plan.hasVideo ? io.storyboardThumbnails : undefined;
   return [
     ...COMMON_FFMPEG_ARGS,
     ...PROGRESS_ARGS,
     ...DECODE_ERROR_ARGS,
     '-i',
     io.input,
-    ...(plan.hasVideo ? videoArgs(plan) : []),
+    ...(plan.hasVideo ? videoArgs(plan, thumbnails !== undefined) : []),
     ...(plan.audio ? audioArgs(plan.audio) : []),
     ...hlsMuxerArgs(plan, io),
+    // Options after the HLS output name belong to this second output only: one lossless PNG per thumbnail.
+    ...(thumbnails !== undefined ? ['-map', STORYBOARD_LABEL, '-f', 'image2', thumbnails] : []),
   ];
 }
 
-function videoArgs(plan: VideoTranscodePlan): string[] {
+function videoArgs(plan: VideoTranscodePlan, withStoryboard: boolean): string[] {
   return [
     '-filter_complex',
-    buildFilterComplex(plan),
+    buildFilterComplex(plan, withStoryboard ? planStoryboard(plan) : undefined),
     ...plan.renditions.flatMap((rendition, i) => x264Args(rendition, i, plan.preset)),
     // Keyframes exactly on segment boundaries in every rendition, whatever the GOP arithmetic says
     // (29.97 fps × 4 s is not a whole number of frames), so players can switch at any segment.

@@ -50,10 +50,13 @@ export { cappedVideoKbps, h264EquivalentKbps, MIN_VIDEO_KBPS, rateControl, round
 export { AAC_LC_CODEC_STRING, avc1HighCodecString, type H264Level, type LevelInput, pickH264Level } from './codec-string.js';
 export { baseFrameRate, frameRateCap, gopFrames, renditionFrameRate } from './frame-rate.policy.js';
 export { type RungFrame, type RungSelection, selectRungs } from './rung.selector.js';
-export { buildFilterComplex, renditionFilters, sourceColorFilters } from './video-filter.builder.js';
+export { buildFilterComplex, renditionFilters, sourceColorFilters, STORYBOARD_LABEL } from './video-filter.builder.js';
 export {
   AUDIO_GROUP_ID,
   MASTER_PLAYLIST_NAME,
+  POSTER_IMAGE_NAME,
+  STORYBOARD_IMAGE_NAME,
+  STORYBOARD_VTT_NAME,
   MEDIA_PLAYLIST_NAME,
   mediaPlaylistUri,
   SEGMENT_NAME_PATTERN,
@@ -62,19 +65,21 @@ export {
 export {
   buildHlsArgs,
   buildVarStreamMap,
-  COMMON_FFMPEG_ARGS,
   DECODE_ERROR_ARGS,
   type HlsIo,
   MAX_DECODE_ERROR_RATE,
   PROGRESS_ARGS,
 } from './hls-args.builder.js';
+export { COMMON_FFMPEG_ARGS } from './ffmpeg-common.args.js';
 export { ALLOWED_INPUT_FORMATS } from './input-formats.constants.js';
 export { buildPosterArgs, type ImageIo, posterTimeS } from './poster-args.builder.js';
 export {
-  buildStoryboardArgs,
+  buildStoryboardTileArgs,
   planStoryboard,
   STORYBOARD_MAX_THUMBS,
+  STORYBOARD_THUMB_PATTERN,
   STORYBOARD_THUMB_WIDTH,
+  storyboardFilters,
   storyboardIntervalS,
   type StoryboardPlan,
   writeStoryboardVtt,

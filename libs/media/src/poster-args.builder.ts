@@ -1,4 +1,4 @@
-import { COMMON_FFMPEG_ARGS } from './hls-args.builder.js';
+import { COMMON_FFMPEG_ARGS } from './ffmpeg-common.args.js';
 import type { VideoTranscodePlan } from './transcode-plan.schema.js';
 import { sourceColorFilters } from './video-filter.builder.js';
 

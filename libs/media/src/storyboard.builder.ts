@@ -1,7 +1,5 @@
-import { COMMON_FFMPEG_ARGS } from './hls-args.builder.js';
-import type { ImageIo } from './poster-args.builder.js';
+import { COMMON_FFMPEG_ARGS } from './ffmpeg-common.args.js';
 import type { VideoTranscodePlan } from './transcode-plan.schema.js';
-import { sourceColorFilters } from './video-filter.builder.js';
 
 /** Geometry of a storyboard sprite sheet: `count` thumbnails, one every `intervalS`, row by row. */
 export interface StoryboardPlan {
@@ -16,6 +14,8 @@ export interface StoryboardPlan {
 
 export const STORYBOARD_THUMB_WIDTH = 160;
 export const STORYBOARD_MAX_THUMBS = 100;
+/** File names of the thumbnails the ladder pass writes (image2 numbers them from 1). */
+export const STORYBOARD_THUMB_PATTERN = 'thumb_%04d.png';
 const MAX_COLUMNS = 10;
 /** Intervals a viewer can reason about when scrubbing; the first that keeps ≤ 100 thumbnails wins. */
 const ROUND_INTERVALS_S = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600];
@@ -43,25 +43,27 @@ export function planStoryboard(plan: VideoTranscodePlan): StoryboardPlan {
 }
 
 /**
- * One JPEG sprite sheet. `fps=1/N` keeps the frame nearest to each multiple of N seconds, so thumbnail
- * i shows time i·N; `tile` fills the sheet row by row and flushes a partly filled sheet at the end.
+ * The storyboard's branch of the ladder's filter graph (after tone mapping, which runs once before
+ * `split`): `fps=1/N` keeps the frame nearest to each multiple of N seconds, so thumbnail i shows
+ * time i·N.
  */
-export function buildStoryboardArgs(plan: VideoTranscodePlan, storyboard: StoryboardPlan, io: ImageIo): string[] {
-  const filters = [
-    `fps=1/${storyboard.intervalS}`,
-    `scale=${storyboard.thumbWidth}:${storyboard.thumbHeight}:flags=bicubic`,
-    ...sourceColorFilters(plan.video.toneMap),
-    'setsar=1',
-    `tile=${storyboard.columns}x${storyboard.rows}`,
-  ];
+export function storyboardFilters(storyboard: StoryboardPlan): string[] {
+  return [`fps=1/${storyboard.intervalS}`, `scale=${storyboard.thumbWidth}:${storyboard.thumbHeight}:flags=bicubic`, 'setsar=1'];
+}
+
+/**
+ * The sprite sheet from the thumbnails the ladder pass wrote: `tile` fills it row by row and flushes
+ * a partly filled sheet at the end. Reads at most 100 small PNGs, so it takes a fraction of a second.
+ */
+export function buildStoryboardTileArgs(storyboard: StoryboardPlan, io: { thumbnails: string; output: string }): string[] {
   return [
     ...COMMON_FFMPEG_ARGS,
+    '-framerate',
+    '1',
     '-i',
-    io.input,
-    '-map',
-    `0:${plan.video.streamIndex}`,
+    io.thumbnails,
     '-vf',
-    filters.join(','),
+    `tile=${storyboard.columns}x${storyboard.rows}`,
     '-frames:v',
     '1',
     '-q:v',

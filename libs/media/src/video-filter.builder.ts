@@ -1,5 +1,6 @@
 import type { HdrTransfer } from './media-info.schema.js';
 import { formatRational } from './rational.math.js';
+import { storyboardFilters, type StoryboardPlan } from './storyboard.builder.js';
 import type { Rendition, VideoTranscodePlan } from './transcode-plan.schema.js';
 
 /**
@@ -42,21 +43,25 @@ export function renditionLabel(position: number): string {
   return `[v${position}]`;
 }
 
+/** The storyboard branch's output label, mapped to the second output file (the sprite sheet). */
+export const STORYBOARD_LABEL = '[storyboard]';
+
 /**
  * The -filter_complex graph: decode once, optional tone mapping, `split` into one branch per rendition
- * (no split for a single rendition), outputs labelled [v0], [v1], ... in plan order. The input is
- * addressed by absolute stream index so cover art or a second video track is never picked.
- * Rotation is not handled here: ffmpeg's autorotate (on by default) rotates frames before the graph.
+ * (no split for a single rendition and no storyboard), outputs labelled [v0], [v1], ... in plan order,
+ * plus [storyboard] when a sprite sheet is planned: it rides on the same decode instead of a second
+ * pass over the source. The input is addressed by absolute stream index so cover art or a second
+ * video track is never picked. Rotation is not handled here: ffmpeg's autorotate (on by default)
+ * rotates frames before the graph.
  */
-export function buildFilterComplex(plan: VideoTranscodePlan): string {
+export function buildFilterComplex(plan: VideoTranscodePlan, storyboard?: StoryboardPlan): string {
   const input = `[0:${plan.video.streamIndex}]`;
   const pre = sourceColorFilters(plan.video.toneMap);
-  const count = plan.renditions.length;
-  if (count === 1 && plan.renditions[0]) {
-    return `${input}${[...pre, ...renditionFilters(plan.renditions[0])].join(',')}${renditionLabel(0)}`;
-  }
-  const splitLabels = plan.renditions.map((_, i) => `[s${i}]`).join('');
-  const head = `${input}${[...pre, `split=${count}`].join(',')}${splitLabels}`;
-  const branches = plan.renditions.map((rendition, i) => `[s${i}]${renditionFilters(rendition).join(',')}${renditionLabel(i)}`);
-  return [head, ...branches].join(';');
+  const branches = plan.renditions.map((rendition, i) => ({ filters: renditionFilters(rendition), label: renditionLabel(i) }));
+  if (storyboard) branches.push({ filters: storyboardFilters(storyboard), label: STORYBOARD_LABEL });
+  const [only] = branches;
+  if (branches.length === 1 && only) return `${input}${[...pre, ...only.filters].join(',')}${only.label}`;
+  const splitLabels = branches.map((_, i) => `[s${i}]`).join('');
+  const head = `${input}${[...pre, `split=${branches.length}`].join(',')}${splitLabels}`;
+  return [head, ...branches.map((branch, i) => `[s${i}]${branch.filters.join(',')}${branch.label}`)].join(';');
 }

@@ -9,6 +9,7 @@ import {
   planLadder,
   type TranscodePlan,
   type VideoTranscodePlan,
+  planStoryboard,
   segmentNamePattern,
 } from '../src/index.js';
 import { m4aAudioOnly, multiAudio, noAudio } from './fixtures/ffprobe-audio.fixtures.js';
@@ -172,6 +173,36 @@ describe('buildHlsArgs', () => {
       '-map', '0:0', '-c:a', 'aac', '-b:a', '128k', '-ac', '2', '-ar', '48000',
       ...hlsTail(4, 'a:0,name:audio'),
     ]);
+  });
+
+  it('writes the storyboard thumbnails as a second output of the same decode, after the HLS output', () => {
+    // prettier-ignore
+    expect(buildHlsArgs(plan(noAudio, { rungs: [{ height: 480 }, { height: 360 }] }), { ...IO, storyboardThumbnails: '/tmp/job/sb/thumb_%04d.png' })).toEqual([
+      ...HEAD,
+      '-i', '/tmp/job/input.mp4',
+      '-filter_complex',
+      '[0:0]split=3[s0][s1][s2];' +
+        '[s0]fps=30,scale=854:480:flags=bicubic,format=yuv420p,setsar=1[v0];' +
+        '[s1]fps=30,scale=640:360:flags=bicubic,format=yuv420p,setsar=1[v1];' +
+        '[s2]fps=1/1,scale=160:90:flags=bicubic,setsar=1[storyboard]',
+      ...x264(0, '3.1', [1200, 1284, 1926], 120),
+      ...x264(1, '3.0', [690, 738, 1107], 120),
+      '-force_key_frames:v', 'expr:gte(t,n_forced*4)',
+      '-fps_mode:v', 'cfr',
+      ...hlsTail(4, 'v:0,name:480p v:1,name:360p'),
+      '-map', '[storyboard]', '-f', 'image2', '/tmp/job/sb/thumb_%04d.png',
+    ]);
+  });
+
+  it('splits a single rendition in two for the storyboard, tone-mapped HDR included, and ignores it for audio-only input', () => {
+    const hdr = videoPlan(hdrPq720p, { rungs: [{ height: 720 }] });
+    expect(buildFilterComplex(hdr, planStoryboard({ ...hdr, durationS: 600 }))).toBe(
+      '[0:0]zscale=t=linear:npl=100,format=gbrpf32le,zscale=p=bt709,tonemap=tonemap=hable:desat=0,' +
+        'zscale=t=bt709:m=bt709:r=tv,format=yuv420p,split=2[s0][s1];' +
+        '[s0]fps=30,scale=1280:720:flags=bicubic,format=yuv420p,setsar=1[v0];' +
+        '[s1]fps=1/10,scale=160:90:flags=bicubic,setsar=1[storyboard]',
+    );
+    expect(buildHlsArgs(plan(m4aAudioOnly), { ...IO, storyboardThumbnails: '/tmp/job/sb/thumb_%04d.png' })).toEqual(buildHlsArgs(plan(m4aAudioOnly), IO));
   });
 
   it('names segments per attempt when told the attempt, so no two attempts share a segment URL', () => {

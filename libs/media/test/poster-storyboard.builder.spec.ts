@@ -1,13 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
 import {
   buildPosterArgs,
-  buildStoryboardArgs,
+  buildStoryboardTileArgs,
   LadderOptionsSchema,
   parseProbe,
   planLadder,
   planStoryboard,
   posterTimeS,
+  storyboardFilters,
   storyboardIntervalS,
+  STORYBOARD_THUMB_PATTERN,
   type StoryboardPlan,
   type VideoTranscodePlan,
   writeStoryboardVtt,
@@ -87,29 +89,22 @@ describe('storyboards', () => {
     });
   });
 
-  it('builds one sprite sheet of thumbnails every N seconds', () => {
+  it('samples one thumbnail every N seconds in the ladder pass, then tiles them row by row', () => {
     const plan = videoPlan(landscape1080p30);
+    expect(storyboardFilters(planStoryboard(plan))).toEqual(['fps=1/1', 'scale=160:90:flags=bicubic', 'setsar=1']);
+    const long = { ...videoPlan(portrait1080x1920), durationS: 250 };
+    expect(storyboardFilters(planStoryboard(long))).toEqual(['fps=1/5', 'scale=160:284:flags=bicubic', 'setsar=1']);
     // prettier-ignore
-    expect(buildStoryboardArgs(plan, planStoryboard(plan), { input: '/tmp/job/input.mp4', output: '/tmp/job/sprite.jpg' })).toEqual([
+    expect(buildStoryboardTileArgs(planStoryboard(long), { thumbnails: '/tmp/job/sb/thumb_%04d.png', output: '/tmp/job/hls/storyboard.jpg' })).toEqual([
       '-hide_banner', '-loglevel', 'error', '-nostdin', '-y',
-      '-i', '/tmp/job/input.mp4',
-      '-map', '0:0',
-      '-vf', 'fps=1/1,scale=160:90:flags=bicubic,setsar=1,tile=6x1',
+      '-framerate', '1',
+      '-i', '/tmp/job/sb/thumb_%04d.png',
+      '-vf', 'tile=10x5',
       '-frames:v', '1',
       '-q:v', '4',
-      '/tmp/job/sprite.jpg',
+      '/tmp/job/hls/storyboard.jpg',
     ]);
-    const hdr = { ...videoPlan(hdrPq720p), durationS: 600 };
-    // prettier-ignore
-    expect(buildStoryboardArgs(hdr, planStoryboard(hdr), { input: 'in.mkv', output: 'sprite.jpg' })).toEqual([
-      '-hide_banner', '-loglevel', 'error', '-nostdin', '-y',
-      '-i', 'in.mkv',
-      '-map', '0:0',
-      '-vf', `fps=1/10,scale=160:90:flags=bicubic,${TONE_MAP},setsar=1,tile=10x6`,
-      '-frames:v', '1',
-      '-q:v', '4',
-      'sprite.jpg',
-    ]);
+    expect(STORYBOARD_THUMB_PATTERN).toBe('thumb_%04d.png');
   });
 
   it('writes a WebVTT thumbnail track whose cues walk the sheet row by row', () => {

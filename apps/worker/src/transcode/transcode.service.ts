@@ -7,7 +7,7 @@ import {
   ALLOWED_INPUT_FORMATS,
   buildHlsArgs,
   buildPosterArgs,
-  buildStoryboardArgs,
+  buildStoryboardTileArgs,
   LadderOptionsSchema,
   MASTER_PLAYLIST_NAME,
   measureRendition,
@@ -15,6 +15,10 @@ import {
   parseProbe,
   planLadder,
   planStoryboard,
+  POSTER_IMAGE_NAME,
+  STORYBOARD_IMAGE_NAME,
+  STORYBOARD_THUMB_PATTERN,
+  STORYBOARD_VTT_NAME,
   writeMasterPlaylist,
   writeStoryboardVtt,
   type BitrateMeasure,
@@ -42,8 +46,8 @@ export interface TranscodeServiceDeps {
 export const hlsPrefix = (fileId: string) => `hls/${fileId}`;
 
 /**
- * One transcode attempt: probe, plan, encode every rendition in one ffmpeg pass while finished
- * segments stream to storage, then poster and storyboard, rendition playlists, and the master
+ * One transcode attempt: probe, plan, encode every rendition and the storyboard in one ffmpeg pass
+ * while finished segments stream to storage, then the poster, rendition playlists, and the master
  * playlist last of all, so a reader never sees a playlist naming a segment that is not there.
  */
 export class TranscodeService {
@@ -82,13 +86,17 @@ export class TranscodeService {
       progress.enter('encoding');
       uploader.start();
       try {
-        await runFfmpeg(buildHlsArgs(plan, { input: source, outputDir, attempt }), {
+        // Beside the output directory, not in it: everything in there is uploaded.
+        const thumbnailsDir = path.join(scratch, 'storyboard');
+        await mkdir(thumbnailsDir);
+        const storyboardThumbnails = path.join(thumbnailsDir, STORYBOARD_THUMB_PATTERN);
+        await runFfmpeg(buildHlsArgs(plan, { input: source, outputDir, attempt, storyboardThumbnails }), {
           signal,
           orphanGuard: this.deps.orphanGuard,
           onProgress: (p) => progress.encoding(p.outTimeMs, plan.durationS, p.speed),
         });
         uploader.throwIfFailed();
-        if (plan.hasVideo) await this.writeImages(plan, source, outputDir, signal);
+        if (plan.hasVideo) await this.writeImages(plan, { source, storyboardThumbnails, outputDir }, signal);
       } catch (err) {
         await uploader.stop();
         throw err;
@@ -126,12 +134,21 @@ export class TranscodeService {
     return target;
   }
 
-  private async writeImages(plan: TranscodePlan & { hasVideo: true }, source: string, outputDir: string, signal: AbortSignal) {
+  /** The poster (a seek and a few frames), and the storyboard sheet and its VTT track from the ladder pass's thumbnails. */
+  private async writeImages(
+    plan: TranscodePlan & { hasVideo: true },
+    io: { source: string; storyboardThumbnails: string; outputDir: string },
+    signal: AbortSignal,
+  ) {
     const options = { signal, orphanGuard: this.deps.orphanGuard };
-    await runFfmpeg(buildPosterArgs(plan, { input: source, output: path.join(outputDir, 'poster.jpg') }), options);
     const storyboard = planStoryboard(plan);
-    await runFfmpeg(buildStoryboardArgs(plan, storyboard, { input: source, output: path.join(outputDir, 'storyboard.jpg') }), options);
-    await writeFile(path.join(outputDir, 'storyboard.vtt'), writeStoryboardVtt(storyboard, 'storyboard.jpg'));
+    // Side by side (one seeks the source, the other reads small PNGs); both end before either error is thrown.
+    const results = await Promise.allSettled([
+      runFfmpeg(buildPosterArgs(plan, { input: io.source, output: path.join(io.outputDir, POSTER_IMAGE_NAME) }), options),
+      runFfmpeg(buildStoryboardTileArgs(storyboard, { thumbnails: io.storyboardThumbnails, output: path.join(io.outputDir, STORYBOARD_IMAGE_NAME) }), options),
+    ]);
+    for (const result of results) if (result.status === 'rejected') throw result.reason;
+    await writeFile(path.join(io.outputDir, STORYBOARD_VTT_NAME), writeStoryboardVtt(storyboard, STORYBOARD_IMAGE_NAME));
   }
 
   /** Peak and average bitrates from the real segment sizes and EXTINF durations. */
