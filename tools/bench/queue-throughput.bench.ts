@@ -94,11 +94,13 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
   ctx.cleanup.defer('raw queue', () => rawQueue.close());
   await rawQueue.waitUntilReady();
 
+  const apiQueue = createTranscodeQueue({ connection: producer, prefix: env.queuePrefix, attempts: 1 });
+  ctx.cleanup.defer('api queue', () => apiQueue.close());
   const media = new MediaService({
     files: env.stack.files,
     jobs: new JobsRepository(env.schema.pool),
     storage: env.stack.api.storage,
-    queue: createTranscodeQueue({ connection: producer, prefix: env.queuePrefix, attempts: 1 }),
+    queue: apiQueue,
     queueRedis: producer,
     sniff: () => Promise.reject(new Error('no uploads in this benchmark')),
     logger: benchLogger(),
@@ -129,7 +131,9 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
       await step();
     }
   }
-  const accepted = await env.schema.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM transcoding_jobs WHERE bullmq_job_id IS NOT NULL');
+  // Nothing consumes the API's queue here, so every accepted request is still waiting in it.
+  const counts = await apiQueue.getJobCounts('waiting', 'prioritized');
+  const queued = (counts.waiting ?? 0) + (counts.prioritized ?? 0);
   const expected = 3 * count * rounds;
   const paired = (a: number[], b: number[]) => median(a.map((x, i) => x / b[i]!));
   return {
@@ -151,7 +155,7 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
     ],
     notes: [
       `${count} requests or jobs per measurement, ${rounds} interleaved rounds, private redis-server (noeviction, appendfsync everysec) and Postgres schema.`,
-      `API: POST /api/media/transcode over HTTP keep-alive, each creating a transcoding_jobs row (+ job_events), a BullMQ job and the bullmq_job_id update; ${accepted.rows[0]!.n} of ${expected} jobs made through the API and the service call carry their BullMQ id. File rows are inserted directly (one real upload first), since a file may have one active job.`,
+      `API: POST /api/media/transcode over HTTP keep-alive, each creating a transcoding_jobs row (+ job_events, its BullMQ id recorded in the same insert) and a BullMQ job; ${queued} of ${expected} jobs made through the API and the service call are waiting in BullMQ. File rows are inserted directly (one real upload first), since a file may have one active job.`,
       'The service call without HTTP is MediaService.submitTranscode called directly (same queries and enqueue); GET /healthz with the same fetch client shows what HTTP alone costs per request in this process.',
       'Raw add/addBulk: the same Queue factory and payload shape, no HTTP or Postgres.',
       `Worker: concurrency ${WORKER_CONCURRENCY} (WORKER_CONCURRENCY default). Machinery = the real processor (Postgres claim, progress writer, completion row, BullMQ progress event) around a TranscodeService stand-in whose run() returns at once — a benchmark harness, not a test mock. Raw = a BullMQ Worker with a no-op processor.`,

@@ -15,6 +15,11 @@ export interface NewJob {
   webhookUrl?: string | null;
   owner?: string | null;
   idempotencyKey?: string | null;
+  /**
+   * The BullMQ id the caller is about to add the job under, recorded with the row so no second
+   * write is needed; a reconciler that finds it missing adds that same id, which BullMQ collapses.
+   */
+  bullmqJobId?: string | null;
 }
 
 export type CreateJobResult =
@@ -259,8 +264,8 @@ export class JobsRepository {
     try {
       return await this.one(
         `WITH ins AS (
-           INSERT INTO transcoding_jobs (id, file_id, status, stage, ladder, priority, webhook_url, owner, idempotency_key)
-           VALUES ($1, $2, 'queued', 'queued', $3::jsonb, $4, $5, $6, $7)
+           INSERT INTO transcoding_jobs (id, file_id, status, stage, ladder, priority, webhook_url, owner, idempotency_key, bullmq_job_id)
+           VALUES ($1, $2, 'queued', 'queued', $3::jsonb, $4, $5, $6, $7, $8)
            ON CONFLICT DO NOTHING
            RETURNING *
          ), ev AS (
@@ -276,6 +281,7 @@ export class JobsRepository {
           input.webhookUrl ?? null,
           input.owner ?? null,
           input.idempotencyKey ?? null,
+          input.bullmqJobId ?? null,
         ],
       );
     } catch (error) {
