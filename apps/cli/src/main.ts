@@ -16,7 +16,7 @@ Commands:
   up                      start Postgres/Redis (embedded unless DATABASE_URL/REDIS_URL), the API and a worker
   demo [video]            run a video (default: a generated test clip) through the real API and queue
   migrate [--down]        apply database migrations (DATABASE_URL)
-  reconcile               re-enqueue jobs Postgres has as queued/processing that Redis lost
+  reconcile               put back what Redis lost: queued/processing jobs, pending webhook deliveries
   validate-spec [path]    check a DigitalOcean App Platform spec offline (default .do/app.yaml)
   doctor [--json]         check the live configuration: env, Postgres, Redis, storage, ffmpeg
 ${CLIENT_USAGE}
