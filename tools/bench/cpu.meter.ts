@@ -19,6 +19,11 @@ export function parseChildCpuSeconds(statText: string): number {
  * reaped while they run, so they do not count.
  */
 export async function cpuSecondsSoFar(): Promise<number> {
+  return ownCpuSecondsSoFar() + parseChildCpuSeconds(await readFile('/proc/self/stat', 'utf8'));
+}
+
+/** CPU seconds used so far by this Node process alone (its threads, not its children). */
+export function ownCpuSecondsSoFar(): number {
   const self = process.cpuUsage();
-  return (self.user + self.system) / 1e6 + parseChildCpuSeconds(await readFile('/proc/self/stat', 'utf8'));
+  return (self.user + self.system) / 1e6;
 }

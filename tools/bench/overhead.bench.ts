@@ -11,7 +11,13 @@ function bareCpu(r: EncodeRounds): number[] | null {
 
 function cpuMetrics(r: EncodeRounds) {
   const bare = bareCpu(r);
-  return bare ? [medianMetric('pipeline CPU (Node + its ffmpeg/ffprobe)', r.pipeline.map((p) => p.cpuS), 'cpu s'), medianMetric('bare CPU (ladder + images)', bare, 'cpu s')] : [];
+  return bare
+    ? [
+        medianMetric('pipeline CPU (Node + its ffmpeg/ffprobe)', r.pipeline.map((p) => p.cpuS), 'cpu s'),
+        medianMetric('  of which the Node process (API, worker, harness)', r.pipeline.map((p) => p.nodeCpuS), 'cpu s'),
+        medianMetric('bare CPU (ladder + images)', bare, 'cpu s'),
+      ]
+    : [];
 }
 
 /** CPU is what the pipeline adds in work; unlike wall time it hardly moves when other processes share the cores. */

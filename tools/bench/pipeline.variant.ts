@@ -10,7 +10,7 @@ import { addFile } from './bench.files.js';
 import { startBenchStack, newQueuePrefix } from './bench.stack.js';
 import { submitTranscode } from './bench.http.js';
 import { CleanupStack } from './cleanup.stack.js';
-import { cpuSecondsSoFar } from './cpu.meter.js';
+import { cpuSecondsSoFar, ownCpuSecondsSoFar } from './cpu.meter.js';
 import type { Clip } from './inputs.factory.js';
 
 /** Where a pipeline run's time went, from the job's audit trail in Postgres (job_events). */
@@ -32,6 +32,8 @@ export interface PipelineSample {
   totalMs: number;
   /** CPU of this process (API, worker, harness) and of the ffprobe/ffmpeg runs it reaped; Postgres and Redis not included. */
   cpuS: number;
+  /** The part of cpuS spent in this Node process itself (API, worker and harness), not in ffmpeg/ffprobe. */
+  nodeCpuS: number;
   stages: StageBreakdown;
 }
 
@@ -110,14 +112,16 @@ export async function startPipelineRunner(databaseUrl: string, source: Clip, war
       const fileId = await addFile(stack.files, clip, stack.api.storage);
       const completed = waitForJob(worker, fileId);
       const cpuBefore = await cpuSecondsSoFar();
+      const nodeCpuBefore = ownCpuSecondsSoFar();
       const started = performance.now();
       const jobId = await submitTranscode(stack.baseUrl, { fileId });
       const totalMs = (await completed) - started;
       const cpuS = (await cpuSecondsSoFar()) - cpuBefore;
+      const nodeCpuS = ownCpuSecondsSoFar() - nodeCpuBefore;
       if (!(await stack.api.storage.stat(`hls/${fileId}/master.m3u8`))) throw new Error(`job ${jobId} completed without master.m3u8`);
       const stages = await stageBreakdown(schema.pool, jobId);
       await stack.api.storage.deletePrefix(`hls/${fileId}`);
-      return { totalMs, cpuS, stages };
+      return { totalMs, cpuS, nodeCpuS, stages };
     };
     await runJob(warmup);
     return { runOnce: () => runJob(source), close: () => cleanup.close() };
