@@ -65,11 +65,19 @@ export class WebhookDeliveriesRepository {
     return rows.map(toWebhookDelivery);
   }
 
-  /** Pending deliveries created before `createdBefore`, oldest first: what the reconciler checks against the queue. */
-  async listPending({ createdBefore, limit }: { createdBefore: Date; limit: number }): Promise<WebhookDelivery[]> {
+  /**
+   * Pending deliveries created before `createdBefore`, oldest first, `limit` at a time: what the
+   * reconciler checks against the queue. Pass the last row of a page as `after` for the next one.
+   */
+  async listPending(options: { createdBefore: Date; limit: number; after?: Pick<WebhookDelivery, 'createdAt' | 'id'> }): Promise<WebhookDelivery[]> {
+    const { createdBefore, limit, after } = options;
     const { rows } = await this.query<WebhookDeliveryRow>(
-      `SELECT * FROM webhook_deliveries WHERE status = 'pending' AND created_at < $1 ORDER BY created_at, id LIMIT $2`,
-      [createdBefore, limit],
+      `SELECT * FROM webhook_deliveries
+       WHERE status = 'pending' AND created_at < $1
+         AND ($3::timestamptz IS NULL OR (created_at, id) > ($3::timestamptz, $4::text))
+       ORDER BY created_at, id
+       LIMIT $2`,
+      [createdBefore, limit, after?.createdAt ?? null, after?.id ?? null],
     );
     return rows.map(toWebhookDelivery);
   }

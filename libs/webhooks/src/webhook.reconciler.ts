@@ -10,7 +10,7 @@ export interface WebhookReconcilerDeps {
   logger?: ReconcilerLogger;
   /** How long a new pending row is left to the process that is adding its queue job (default 30 s). */
   pendingEnqueueGraceMs?: number;
-  /** Rows checked per run; the oldest first, the rest on the next run (default 1,000). */
+  /** Rows read per page, oldest first (default 1,000). */
   batchSize?: number;
   now?: () => number;
 }
@@ -41,18 +41,23 @@ export class WebhookReconciler {
 
   async reconcileOnce(): Promise<WebhookReconcileReport> {
     const now = this.deps.now?.() ?? Date.now();
-    const pending = await this.deps.deliveries.listPending({
-      createdBefore: new Date(now - (this.deps.pendingEnqueueGraceMs ?? DEFAULT_PENDING_ENQUEUE_GRACE_MS)),
-      limit: this.deps.batchSize ?? DEFAULT_BATCH_SIZE,
-    });
-    const report: WebhookReconcileReport = { checked: pending.length, requeued: [], failed: [] };
-    for (const delivery of pending) {
-      try {
-        await this.reconcileDelivery(delivery, report);
-      } catch (err) {
-        this.deps.logger?.warn({ err, deliveryId: delivery.id }, 'reconciler could not repair a webhook delivery; will try again next run');
+    const createdBefore = new Date(now - (this.deps.pendingEnqueueGraceMs ?? DEFAULT_PENDING_ENQUEUE_GRACE_MS));
+    const limit = this.deps.batchSize ?? DEFAULT_BATCH_SIZE;
+    const report: WebhookReconcileReport = { checked: 0, requeued: [], failed: [] };
+    // Page through all of them: with a receiver down, thousands may be pending and alive in the queue.
+    let page: WebhookDelivery[] = [];
+    do {
+      const after = page.at(-1);
+      page = await this.deps.deliveries.listPending({ createdBefore, limit, ...(after ? { after } : {}) });
+      report.checked += page.length;
+      for (const delivery of page) {
+        try {
+          await this.reconcileDelivery(delivery, report);
+        } catch (err) {
+          this.deps.logger?.warn({ err, deliveryId: delivery.id }, 'reconciler could not repair a webhook delivery; will try again next run');
+        }
       }
-    }
+    } while (page.length === limit);
     if (report.requeued.length > 0 || report.failed.length > 0) {
       this.deps.logger?.info(report, 'reconciler repaired webhook deliveries Redis had lost');
     }

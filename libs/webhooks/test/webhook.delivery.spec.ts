@@ -243,6 +243,21 @@ describe('reconciling webhook deliveries with the queue', () => {
     expect((await reconciler().reconcileOnce()).requeued).toEqual([]);
   });
 
+  it('when more deliveries are pending than one page holds, then every one of them is checked', async () => {
+    const lost = [await lostAfterOneAttempt('http://127.0.0.1:9/a'), await lostAfterOneAttempt('http://127.0.0.1:9/b'), await lostAfterOneAttempt('http://127.0.0.1:9/c')];
+    // A queue no worker reads, so the re-added jobs stay where the test can see them.
+    const idle = createWebhookQueue({ connection: redis, prefix: `rf-wh-idle-${createId().slice(0, 8)}` });
+    try {
+      const report = await new WebhookReconciler({ queue: idle, deliveries, pendingEnqueueGraceMs: 0, batchSize: 2 }).reconcileOnce();
+      expect(report.requeued).toEqual(expect.arrayContaining(lost.map((d) => d.id)));
+      for (const delivery of lost) expect(await (await idle.getJob(delivery.id))?.getState()).toBe('waiting');
+    } finally {
+      await idle.obliterate({ force: true });
+      await idle.close();
+      for (const delivery of lost) await deliveries.markFailed(delivery.id, 'test cleanup');
+    }
+  });
+
   it('when a pending delivery is younger than the grace period, then it is left to the process adding its queue job', async () => {
     const delivery = await lostAfterOneAttempt('http://127.0.0.1:9/young');
     const report = await reconciler(60_000).reconcileOnce();
