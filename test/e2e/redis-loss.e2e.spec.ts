@@ -133,10 +133,11 @@ describe('Redis losing its data', () => {
       const admin = new Redis(redis.url);
       await admin.flushall();
       admin.disconnect();
-      // Past the grace a process still adding its queue job gets, as if the flush came minutes later.
-      await stack.db.pool.query(`UPDATE webhook_deliveries SET created_at = now() - interval '5 minutes' WHERE id = $1`, [refused!.id]);
+      // Up before the row can be re-queued, so the next attempt cannot be refused again.
       const receiver = await startWebhookReceiver((_req, res) => res.writeHead(204).end(), port);
       try {
+        // Past the grace a process still adding its queue job gets, as if the flush came minutes later.
+        await stack.db.pool.query(`UPDATE webhook_deliveries SET created_at = now() - interval '5 minutes' WHERE id = $1`, [refused!.id]);
         const delivered = await waitFor('the delivery to be re-queued and delivered', async () => {
           const row = await deliveries.findById(refused!.id);
           return row?.status === 'delivered' ? row : undefined;
