@@ -62,6 +62,8 @@ describe('transcode processor failure policy', () => {
   let local: LocalDriver;
   let failNext: (count: number) => void;
   let clip: string;
+  /** What the processor handed to onSettled (the worker queues webhooks there). */
+  const announced: Job[] = [];
 
   beforeAll(async () => {
     db = await createTestDatabase({ prefix: 'processor' });
@@ -82,7 +84,13 @@ describe('transcode processor failure policy', () => {
       orphanGuard: await detectOrphanGuard(),
       workDir: scratch,
     });
-    const processor = createTranscodeProcessor({ jobs, service, workerId: 'processor-spec', logger: pino({ level: 'silent' }) });
+    const processor = createTranscodeProcessor({
+      jobs,
+      service,
+      workerId: 'processor-spec',
+      logger: pino({ level: 'silent' }),
+      onSettled: async (job) => void announced.push(job),
+    });
     worker = createTranscodeWorker(processor, {
       connection: createRedisConnection(redisUrl, 'worker'),
       prefix,
@@ -190,6 +198,19 @@ describe('transcode processor failure policy', () => {
     };
     expect(await pickUpCancelled(false)).toEqual([]);
     expect(await pickUpCancelled(true)).toHaveLength(1);
+  });
+
+  it('when a job its dead worker had already completed is picked up again, then it is not re-run and its outcome is announced again', async () => {
+    const { jobId, bullId } = await submit({ enqueue: false });
+    const fileId = (await jobs.findById(jobId))!.fileId;
+    // What a worker killed right after its completion commit leaves: completed in Postgres, no webhook queued.
+    await jobs.markProcessing(jobId, { workerId: 'dead-worker' });
+    await jobs.markCompleted(jobId, { renditions: [{ name: '240p' }], outputPrefix: `hls/${fileId}`, workerId: 'dead-worker' });
+    await enqueueTranscode(queue, { jobId, fileId, attempt: 1, originalName: 'clip.mp4', sourceKey: `uploads/${fileId}/clip.mp4` });
+
+    expect(await waitForFinished(bullId)).toMatchObject({ state: 'completed' });
+    expect(announced.filter((job) => job.id === jobId).map((job) => job.status)).toEqual(['completed']);
+    expect((await events(jobId)).map((e) => e.kind)).toEqual(['queued', 'processing', 'completed']);
   });
 
   it('when the source is gone from storage, then the job fails at once (no retry) as source_missing', async () => {

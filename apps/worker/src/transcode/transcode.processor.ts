@@ -1,4 +1,4 @@
-import { createProgressWriter, type Job, type JobsRepository } from '@reelforge/db';
+import { createProgressWriter, isTerminalStatus, type Job, type JobsRepository } from '@reelforge/db';
 import { FfmpegCancelledError } from '@reelforge/ffmpeg';
 import { describePlan } from '@reelforge/media';
 import { TranscodeJobPayloadSchema, type TranscodeJobPayload, type TranscodeProgress, type TranscodeResult } from '@reelforge/queue';
@@ -179,6 +179,10 @@ async function alreadySettled({ jobId, fileId }: TranscodeJobPayload, deps: Tran
   const { jobs, service } = deps;
   const current = await jobs.findById(jobId);
   log.info({ status: current?.status ?? 'missing' }, 'job is not runnable in Postgres; skipping');
+  // A worker that died between settling the job and queueing its webhook left that to whoever
+  // runs the job next (BullMQ's stall recovery). Announcing twice is safe: the event id is
+  // derived from the outcome, so an event already recorded is not sent again.
+  if (current && isTerminalStatus(current.status)) await notifySettled(deps, current, log);
   if (current?.status === 'completed' && current.outputPrefix) {
     return { outputPrefix: current.outputPrefix, masterKey: `${current.outputPrefix}/master.m3u8`, renditions: current.renditions };
   }
