@@ -31,8 +31,12 @@ export interface ReconcileReport {
 
 type BullState = JobState | 'missing';
 
-/** States in which BullMQ will still run (or is running) the job: nothing to repair. */
-const LIVE_STATES: ReadonlySet<BullState> = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
+const LIVE_STATES: ReadonlySet<string> = new Set<JobState>(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
+
+/** A state in which BullMQ will still run (or is running) the job: nothing for a reconciler to repair. */
+export function isLiveBullState(state: string): boolean {
+  return LIVE_STATES.has(state);
+}
 const DEFAULT_PENDING_ENQUEUE_GRACE_MS = 30_000;
 /** How many occupied ids to step over when looking for a fresh attempt id. */
 const MAX_ID_PROBES = 20;
@@ -77,7 +81,7 @@ export class QueueReconciler {
     const currentId = expectedBullJobId(job);
     const bullJob = await queue.getJob(currentId);
     const state: BullState = bullJob ? await stateOf(bullJob) : 'missing';
-    if (LIVE_STATES.has(state)) return;
+    if (isLiveBullState(state)) return;
 
     if (state === 'failed' && job.status === 'processing') {
       const failed = await jobs.markFailed(job.id, {

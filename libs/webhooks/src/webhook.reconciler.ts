@@ -1,6 +1,5 @@
 import type { WebhookDeliveriesRepository, WebhookDelivery } from '@reelforge/db';
-import type { ReconcilerLogger } from '@reelforge/queue';
-import type { JobState } from 'bullmq';
+import { isLiveBullState, type ReconcilerLogger } from '@reelforge/queue';
 import { toWebhookJobPayload } from './webhook-job.payload.js';
 import type { WebhookQueue } from './webhook.queue.js';
 
@@ -24,8 +23,6 @@ export interface WebhookReconcileReport {
   failed: string[];
 }
 
-/** States in which BullMQ will still attempt (or is attempting) the delivery. */
-const LIVE_STATES: ReadonlySet<JobState | 'unknown'> = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
 const DEFAULT_PENDING_ENQUEUE_GRACE_MS = 30_000;
 const DEFAULT_BATCH_SIZE = 1_000;
 
@@ -68,7 +65,7 @@ export class WebhookReconciler {
     const { queue, deliveries } = this.deps;
     const bullJob = await queue.getJob(delivery.id);
     const state = bullJob ? await bullJob.getState() : 'unknown';
-    if (LIVE_STATES.has(state)) return;
+    if (isLiveBullState(state)) return;
     if (bullJob && state === 'failed') {
       const failed = await deliveries.markFailed(delivery.id, bullJob.failedReason || 'the queue gave up on this delivery');
       if (failed) report.failed.push(delivery.id);
