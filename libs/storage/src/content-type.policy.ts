@@ -1,3 +1,5 @@
+import { safeFileName } from './file-name.sanitizer.js';
+
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
   m3u8: 'application/vnd.apple.mpegurl',
   ts: 'video/mp2t',
@@ -29,6 +31,11 @@ export const ASSET_CACHE_CONTROL = 'public, max-age=3600';
 /** Anything else (uploaded originals) is not meant for shared caches. */
 export const PRIVATE_CACHE_CONTROL = 'private, no-cache';
 
+/** Uploaded originals live under `uploads/<fileId>/…`, HLS output under `hls/<fileId>/…`. */
+export const ORIGINALS_PREFIX = 'uploads/';
+/** Makes a browser save an original instead of rendering it. */
+export const ORIGINAL_CONTENT_DISPOSITION = 'attachment';
+
 function extensionOf(key: string): string {
   const name = key.slice(key.lastIndexOf('/') + 1);
   const dot = name.lastIndexOf('.');
@@ -58,4 +65,47 @@ export function cacheControlFor(key: string): string {
     default:
       return PRIVATE_CACHE_CONTROL;
   }
+}
+
+/** True for an uploaded original's key (`uploads/<fileId>/…`). */
+export function isOriginalKey(key: string): boolean {
+  return key.startsWith(ORIGINALS_PREFIX);
+}
+
+/** The key an uploaded original is stored under; the client's file name is reduced by `safeFileName`. */
+export function originalKey(fileId: string, originalName: string): string {
+  return `${ORIGINALS_PREFIX}${fileId}/${safeFileName(originalName)}`;
+}
+
+export interface ObjectHeaders {
+  contentType: string;
+  cacheControl: string;
+  /** Set for originals only. */
+  contentDisposition: string | undefined;
+  /** False for originals: the driver's canned ACL (`SPACES_ACL`) is never applied to them. */
+  aclApplies: boolean;
+}
+
+/**
+ * What an object is stored with, decided by its key so every driver and caller agrees. An original
+ * is whatever a client sent, so its claimed type is never trusted: it is stored as opaque bytes a
+ * browser downloads rather than renders (an HTML or SVG "video" must not run on the bucket's or
+ * CDN's origin), kept out of shared caches, and left private — `requested` is ignored for it.
+ * Everything else (HLS output) takes `requested` over the defaults for its extension.
+ */
+export function objectHeadersFor(key: string, requested: { contentType?: string; cacheControl?: string } = {}): ObjectHeaders {
+  if (isOriginalKey(key)) {
+    return {
+      contentType: DEFAULT_CONTENT_TYPE,
+      cacheControl: PRIVATE_CACHE_CONTROL,
+      contentDisposition: ORIGINAL_CONTENT_DISPOSITION,
+      aclApplies: false,
+    };
+  }
+  return {
+    contentType: requested.contentType ?? contentTypeFor(key),
+    cacheControl: requested.cacheControl ?? cacheControlFor(key),
+    contentDisposition: undefined,
+    aclApplies: true,
+  };
 }

@@ -4,7 +4,7 @@ import { join, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { writeFileAtomically } from './atomic-file.writer.js';
 import { assertValidRange, type ByteRange } from './byte-range.guard.js';
-import { contentTypeFor } from './content-type.policy.js';
+import { objectHeadersFor } from './content-type.policy.js';
 import { localPublicUrl } from './public-url.builder.js';
 import type { LocalStorageConfig } from './storage.config.js';
 import type {
@@ -33,8 +33,9 @@ const READ_OPERATIONS = new Set(['getStream', 'downloadToFile']);
 /**
  * Stores objects as files under `rootDir` (one file per key, directories created on demand).
  * Writes go to a sibling `*.partial-<hex>` file renamed into place, so readers and the API's
- * static `/media` route never see half a file. Content types are not stored: `stat` derives them
- * from the key, as the static route does. Unlike S3, `a` and `a/b` cannot both exist.
+ * static `/media/hls` route never see half a file. Content types are not stored: `stat` derives them
+ * from the key (`objectHeadersFor`), as the static route does for HLS output; originals are never
+ * served. Unlike S3, `a` and `a/b` cannot both exist.
  */
 export class LocalDriver implements StorageDriver {
   readonly kind = 'local';
@@ -115,7 +116,7 @@ export class LocalDriver implements StorageDriver {
     try {
       const info = await stat(path);
       if (!info.isFile()) return null;
-      return { bytes: info.size, contentType: contentTypeFor(key), modifiedAt: info.mtime };
+      return { bytes: info.size, contentType: objectHeadersFor(key).contentType, modifiedAt: info.mtime };
     } catch (err) {
       if (isAbsent(err)) return null;
       throw this.wrap('stat', key, err);

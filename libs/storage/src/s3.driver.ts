@@ -16,7 +16,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { asError, writeFileAtomically } from './atomic-file.writer.js';
 import { ByteCounter } from './byte-counter.transform.js';
 import { assertValidRange, type ByteRange, toRangeHeader } from './byte-range.guard.js';
-import { cacheControlFor, contentTypeFor } from './content-type.policy.js';
+import { objectHeadersFor } from './content-type.policy.js';
 import { s3PublicUrl } from './public-url.builder.js';
 import { PipeFailureTracker } from './pipe-failure.tracker.js';
 import { createS3Client, withContentMd5 } from './s3-client.factory.js';
@@ -63,8 +63,7 @@ export class S3Driver implements StorageDriver {
 
   async putStream(key: string, body: Readable, options: PutStreamOptions = {}): Promise<PutResult> {
     assertSafeKey(key);
-    const params = { ContentType: options.contentType ?? contentTypeFor(key) };
-    return this.upload('putStream', key, body, params, options.contentLength, options.signal);
+    return this.upload('putStream', key, body, this.writeParams(key, options), options.contentLength, options.signal);
   }
 
   async putFile(key: string, localPath: string, options: PutFileOptions = {}): Promise<PutResult> {
@@ -72,12 +71,7 @@ export class S3Driver implements StorageDriver {
     // Stat first so a missing source rejects with the fs error itself, and a file that changes
     // size while uploading fails instead of storing a torn copy.
     const { size } = await statFile(localPath);
-    const params = {
-      ContentType: options.contentType ?? contentTypeFor(key),
-      CacheControl: options.cacheControl ?? cacheControlFor(key),
-      ...(this.options.acl ? { ACL: this.options.acl } : {}),
-    };
-    return this.upload('putFile', key, createReadStream(localPath), params, size);
+    return this.upload('putFile', key, createReadStream(localPath), this.writeParams(key, options), size);
   }
 
   async getStream(key: string, range?: ByteRange): Promise<Readable> {
@@ -184,6 +178,21 @@ export class S3Driver implements StorageDriver {
 
   async close(): Promise<void> {
     this.client.destroy();
+  }
+
+  /**
+   * Headers from `objectHeadersFor`. Originals get no ACL at all rather than `private`: an object
+   * without one is private on S3, Spaces and MinIO, and AWS buckets with ACLs disabled (the default
+   * since 2023) refuse any ACL other than bucket-owner-full-control.
+   */
+  private writeParams(key: string, options: PutFileOptions): Omit<PutObjectCommandInput, 'Bucket' | 'Key' | 'Body'> {
+    const headers = objectHeadersFor(key, options);
+    return {
+      ContentType: headers.contentType,
+      CacheControl: headers.cacheControl,
+      ...(headers.contentDisposition ? { ContentDisposition: headers.contentDisposition } : {}),
+      ...(headers.aclApplies && this.options.acl ? { ACL: this.options.acl } : {}),
+    };
   }
 
   private async deleteBatch(folder: string, keys: readonly string[]): Promise<number> {

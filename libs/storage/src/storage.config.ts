@@ -38,7 +38,7 @@ export const s3StorageConfigSchema = z.object({
   cdnUrl: httpUrl.optional(),
   /** Bucket-root URL override (custom domain); wins over `cdnUrl` and the Spaces CDN form. */
   publicBaseUrl: httpUrl.optional(),
-  /** Canned ACL for `putFile` (HLS output); `public-read` lets Spaces' CDN serve a private bucket's output. */
+  /** Canned ACL for HLS output; `public-read` lets Spaces' CDN serve a private bucket's output. Never applied to originals. */
   acl: z.enum(['public-read', 'private']).optional(),
   /** `MaxKeys` per ListObjectsV2 page (1-1000, default 1000). */
   listPageSize: z.number().int().min(1).max(1000).optional(),

@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import type { ByteRange } from './byte-range.guard.js';
 
 export interface PutStreamOptions {
-  /** Defaults to `contentTypeFor(key)`. */
+  /** Defaults to `contentTypeFor(key)`; ignored for originals (see `objectHeadersFor`). */
   contentType?: string;
   /** When given, the write fails with `StorageError` and stores nothing unless exactly this many bytes arrive. */
   contentLength?: number;
@@ -11,9 +11,9 @@ export interface PutStreamOptions {
 }
 
 export interface PutFileOptions {
-  /** Defaults to `contentTypeFor(key)`. */
+  /** Defaults to `contentTypeFor(key)`; ignored for originals (see `objectHeadersFor`). */
   contentType?: string;
-  /** Defaults to `cacheControlFor(key)`. */
+  /** Defaults to `cacheControlFor(key)`; ignored for originals. */
   cacheControl?: string;
 }
 
@@ -41,21 +41,21 @@ export interface ListedObject {
  * Failures: `StorageNotFoundError` for a missing object on reads, `StorageError` (transient)
  * for backend faults, with the SDK or fs error as `cause`. A write is all-or-nothing: readers see
  * the previous object or the complete new one, never a partial body.
+ *
+ * What an object is stored with follows from its key (`objectHeadersFor`), whichever method wrote
+ * it: originals (`uploads/…`) are private `application/octet-stream` attachments whatever the
+ * caller or the S3 driver's `acl` says; everything else is typed by extension and gets the `acl`.
  */
 export interface StorageDriver {
   readonly kind: 'local' | 's3';
 
   /**
    * Streams `body` to `key` without buffering it whole. Errors from `body` itself are rethrown
-   * unchanged (they are the caller's, e.g. a client that disconnected). Objects written this way
-   * never get the S3 driver's `acl`: they are uploaded originals and stay private.
+   * unchanged (they are the caller's, e.g. a client that disconnected).
    */
   putStream(key: string, body: Readable, options?: PutStreamOptions): Promise<PutResult>;
 
-  /**
-   * Uploads a local file (HLS output). Content type and cache control default from the key's
-   * extension; the S3 driver applies its configured `acl`. A missing local file rejects with the fs error.
-   */
+  /** Uploads a local file (HLS output, a spooled upload). A missing local file rejects with the fs error. */
   putFile(key: string, localPath: string, options?: PutFileOptions): Promise<PutResult>;
 
   /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { cacheControlFor, contentTypeFor } from '../src/index.js';
+import { cacheControlFor, contentTypeFor, objectHeadersFor, originalKey } from '../src/index.js';
 
 describe('contentTypeFor', () => {
   it.each([
@@ -37,5 +37,42 @@ describe('cacheControlFor', () => {
     ['uploads/f/noext', 'private, no-cache'],
   ])('%s → %s', (key, value) => {
     expect(cacheControlFor(key)).toBe(value);
+  });
+});
+
+describe('objectHeadersFor', () => {
+  const original = { contentType: 'application/octet-stream', cacheControl: 'private, no-cache', contentDisposition: 'attachment', aclApplies: false };
+
+  it.each([
+    ['uploads/f/clip.mp4', {}],
+    ['uploads/f/page.html', { contentType: 'text/html' }],
+    ['uploads/f/noext', { contentType: 'video/mp4', cacheControl: 'public, max-age=31536000' }],
+  ])('when %s is an original (asked for %j), then it is a private octet-stream attachment', (key, requested) => {
+    expect(objectHeadersFor(key, requested)).toEqual(original);
+  });
+
+  it('when HLS output is stored, then its type and caching follow its extension and the ACL applies', () => {
+    expect(objectHeadersFor('hls/f/720p/seg_00001.ts')).toEqual({
+      contentType: 'video/mp2t',
+      cacheControl: 'public, max-age=31536000, immutable',
+      contentDisposition: undefined,
+      aclApplies: true,
+    });
+    expect(objectHeadersFor('hls/f/master.m3u8')).toMatchObject({ contentType: 'application/vnd.apple.mpegurl', cacheControl: 'public, max-age=10', aclApplies: true });
+  });
+
+  it('when the caller asks for a type or caching of other objects, then that wins', () => {
+    expect(objectHeadersFor('hls/f/custom.bin', { contentType: 'video/mp2t', cacheControl: 'no-store' })).toMatchObject({ contentType: 'video/mp2t', cacheControl: 'no-store' });
+  });
+
+  it('when a key only starts like uploads (no slash), then it is not an original', () => {
+    expect(objectHeadersFor('uploads-archive/clip.mp4')).toMatchObject({ contentType: 'video/mp4', aclApplies: true });
+  });
+});
+
+describe('originalKey', () => {
+  it('when a client names its file, then the key is uploads/<fileId>/ and a safe name', () => {
+    expect(originalKey('f1', '../../Café Crème.MP4')).toBe('uploads/f1/cafe-creme.mp4');
+    expect(objectHeadersFor(originalKey('f1', 'x.mp4')).aclApplies).toBe(false);
   });
 });

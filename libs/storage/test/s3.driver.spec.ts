@@ -36,7 +36,9 @@ describe('S3Driver', () => {
   let scratch: string;
   /** Names of the SDK commands the driver sent, in order. */
   const sent: string[] = [];
-  const deleteHeaders: string[][] = [];
+  /** Every HTTP request the driver sent: the command and its headers as signed. */
+  const requests: { command: string; headers: Record<string, string> }[] = [];
+  const headersOf = (command: string) => requests.filter((r) => r.command === command).map((r) => r.headers);
 
   beforeAll(async () => {
     s3 = await startS3rver();
@@ -52,10 +54,10 @@ describe('S3Driver', () => {
     client.middlewareStack.add(
       (next, context) => (args) => {
         const headers = (args.request as { headers: Record<string, string> }).headers;
-        if (context.commandName === 'DeleteObjectsCommand') deleteHeaders.push(Object.keys(headers));
+        requests.push({ command: context.commandName ?? '', headers: { ...headers } });
         return next(args);
       },
-      { step: 'finalizeRequest', name: 'recordDeleteHeaders' },
+      { step: 'finalizeRequest', name: 'recordRequestHeaders' },
     );
     driver = new S3Driver(options, client);
     raw = new S3Client({
@@ -84,8 +86,9 @@ describe('S3Driver', () => {
       }
     };
     sent.length = 0;
+    requests.length = 0;
 
-    const result = await driver.putStream('uploads/m1/big.mov', Readable.from(chunks()));
+    const result = await driver.putStream('uploads/m1/big.mov', Readable.from(chunks()), { contentType: 'video/quicktime' });
 
     expect(result.bytes).toBe(12 * MiB);
     expect(sent.filter((name) => name === 'UploadPartCommand')).toHaveLength(3);
@@ -93,6 +96,12 @@ describe('S3Driver', () => {
     const received = createHash('sha256');
     for await (const chunk of await driver.getStream('uploads/m1/big.mov')) received.update(chunk as Buffer);
     expect(received.digest('hex')).toBe(written.digest('hex'));
+    // An original stays a private, opaque download even though this driver makes HLS output public-read.
+    const head = await raw.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: 'uploads/m1/big.mov' }));
+    expect(head).toMatchObject({ ContentType: 'application/octet-stream', ContentDisposition: 'attachment', CacheControl: 'private, no-cache' });
+    const [create] = headersOf('CreateMultipartUploadCommand');
+    expect(create).toMatchObject({ 'content-type': 'application/octet-stream', 'content-disposition': 'attachment' });
+    expect(create).not.toHaveProperty('x-amz-acl');
   });
 
   it('when listing with a small page size, then every page is followed exactly once', async () => {
@@ -112,32 +121,55 @@ describe('S3Driver', () => {
 
   it('when deleting a prefix, then DeleteObjects carries Content-MD5 (Spaces and MinIO need it), not CRC32', async () => {
     await driver.putStream('hls/md5/master.m3u8', Readable.from(['x']));
-    deleteHeaders.length = 0;
+    requests.length = 0;
 
     await driver.deletePrefix('hls/md5');
 
+    const deleteHeaders = headersOf('DeleteObjectsCommand').map((headers) => Object.keys(headers));
     expect(deleteHeaders).toHaveLength(1);
     expect(deleteHeaders[0]).toContain('content-md5');
     expect(deleteHeaders[0]?.filter((h) => h.startsWith('x-amz-checksum-'))).toEqual([]);
   });
 
-  it('when putting a file, then content type, cache control and the explicit type are stored', async () => {
+  it('when putting HLS output, then content type, cache control, the explicit type and the public ACL are stored', async () => {
     const local = join(scratch, 'seg.ts');
     await writeFile(local, Buffer.alloc(188, 0x47));
+    requests.length = 0;
 
     await driver.putFile('hls/c1/720p/seg_00001.ts', local);
     await driver.putFile('hls/c1/custom.bin', local, { contentType: 'video/mp2t', cacheControl: 'no-store' });
 
     const segment = await raw.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: 'hls/c1/720p/seg_00001.ts' }));
     expect(segment).toMatchObject({ ContentType: 'video/mp2t', CacheControl: 'public, max-age=31536000, immutable' });
+    expect(segment.ContentDisposition).toBeUndefined();
     const custom = await raw.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: 'hls/c1/custom.bin' }));
     expect(custom).toMatchObject({ ContentType: 'video/mp2t', CacheControl: 'no-store' });
+    // s3rver answers GetObjectAcl with a fixed stub, so the ACL is read off the requests themselves.
+    expect(headersOf('PutObjectCommand').map((headers) => headers['x-amz-acl'])).toEqual(['public-read', 'public-read']);
   });
 
-  it('when putting a stream with an explicit content type, then stat reports it', async () => {
-    await driver.putStream('uploads/c2/raw', Readable.from(['x']), { contentType: 'video/webm' });
+  it('when an original is put with the client\'s content type, then it is stored private as an octet-stream attachment', async () => {
+    const local = join(scratch, 'page.html');
+    await writeFile(local, '<script>alert(1)</script>');
+    requests.length = 0;
 
-    expect((await driver.stat('uploads/c2/raw'))?.contentType).toBe('video/webm');
+    await driver.putFile('uploads/c2/page.html', local, { contentType: 'text/html', cacheControl: 'public, max-age=60' });
+    await driver.putStream('uploads/c3/raw', Readable.from(['x']), { contentType: 'video/webm' });
+
+    for (const key of ['uploads/c2/page.html', 'uploads/c3/raw']) {
+      const head = await raw.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: key }));
+      expect({ key, ...head }).toMatchObject({ key, ContentType: 'application/octet-stream', ContentDisposition: 'attachment', CacheControl: 'private, no-cache' });
+      expect((await driver.stat(key))?.contentType).toBe('application/octet-stream');
+    }
+    const puts = headersOf('PutObjectCommand');
+    expect(puts).toHaveLength(2);
+    for (const headers of puts) expect(headers).not.toHaveProperty('x-amz-acl');
+  });
+
+  it('when putting a stream of HLS output with an explicit content type, then stat reports it', async () => {
+    await driver.putStream('hls/c4/raw', Readable.from(['x']), { contentType: 'video/webm' });
+
+    expect((await driver.stat('hls/c4/raw'))?.contentType).toBe('video/webm');
   });
 
   it('builds path-style public URLs for a plain endpoint', () => {

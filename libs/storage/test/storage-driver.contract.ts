@@ -65,7 +65,8 @@ export function describeStorageDriverContract(name: string, setup: () => Promise
       expect(result).toEqual({ key: 'uploads/f1/clip.mp4', bytes: 11 });
       expect(await read(driver, 'uploads/f1/clip.mp4')).toBe('hello world');
       const info = await driver.stat('uploads/f1/clip.mp4');
-      expect(info).toMatchObject({ bytes: 11, contentType: 'video/mp4' });
+      // An original is opaque bytes on every driver, whatever its name says.
+      expect(info).toMatchObject({ bytes: 11, contentType: 'application/octet-stream' });
       expect(info?.modifiedAt.getTime()).toBeGreaterThanOrEqual(before);
     });
 

@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import { createId } from '@paralleldrive/cuid2';
 import type { FileRecord, FilesRepository, Job, JobsRepository } from '@reelforge/db';
 import { enqueueTranscode, transcodeBullJobId, type TranscodeQueue } from '@reelforge/queue';
-import { safeFileName, type StorageDriver } from '@reelforge/storage';
+import { originalKey, type StorageDriver } from '@reelforge/storage';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { AppError, ConflictError, NotFoundError, ServiceUnavailableError } from '../http/app.errors.js';
@@ -62,8 +62,9 @@ export class MediaService {
       if (received.bytes === 0) throw new InvalidUploadError('The uploaded file is empty (0 bytes).');
       const facts = await sniff(received.path);
       const id = createId();
-      const storageKey = `uploads/${id}/${safeFileName(received.originalName)}`;
-      await storage.putFile(storageKey, received.path, { contentType: received.mime });
+      const storageKey = originalKey(id, received.originalName);
+      // The client's content type is only recorded in the row: storage keeps originals opaque and private.
+      await storage.putFile(storageKey, received.path);
       try {
         return await files.insert({
           id,
