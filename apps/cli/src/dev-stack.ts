@@ -42,9 +42,10 @@ export async function startDevStack({ config, port, log, appOutput, publicBaseUr
   try {
     let databaseUrl = config.database.url;
     if (!databaseUrl) {
-      log('starting embedded Postgres (.reelforge/pg; set DATABASE_URL to use your own)…');
+      log('starting embedded Postgres (set DATABASE_URL to use your own)…');
       const pg = await startEmbeddedPostgres({ dataDir: path.join(config.embeddedDir, 'pg') });
       stops.push(() => pg.stop());
+      log(pg.relocation ?? `embedded Postgres keeps its data in ${path.relative(process.cwd(), pg.dataDir) || pg.dataDir}`);
       databaseUrl = pg.databaseUrl;
     }
     let redisUrl = config.redis.url;
