@@ -108,7 +108,7 @@ export async function initCluster(command: ClusterCommand & { user: string; pass
       await chown(dataDir, runAs.uid, runAs.gid);
       await chown(passwordFile, runAs.uid, runAs.gid);
     }
-    const initdb = await executable(path.join(binDir, 'initdb'));
+    const initdb = await executable(binDir, 'initdb');
     const args = [`--pgdata=${dataDir}`, `--auth=${command.authMethod}`, `--username=${command.user}`, `--pwfile=${passwordFile}`, '--lc-messages=C'];
     const child = spawn(initdb, args, { ...spawnOptions(dataDir, runAs), stdio: ['ignore', 'pipe', 'pipe'] });
     forwardLines(child.stdout, onLog);
@@ -131,7 +131,7 @@ export interface RunningPostgres {
 /** Starts the server and resolves once it accepts connections; rejects if it exits first. */
 export async function startServer(command: ClusterCommand & { port: number; flags: string[] }): Promise<RunningPostgres> {
   const { binDir, dataDir, runAs, onLog } = command;
-  const postgres = await executable(path.join(binDir, 'postgres'));
+  const postgres = await executable(binDir, 'postgres');
   const child = spawn(postgres, ['-D', dataDir, '-p', String(command.port), ...command.flags], {
     ...spawnOptions(dataDir, runAs),
     // stderr is read for as long as the server runs: a full pipe would block its logging.
@@ -173,7 +173,8 @@ function spawnOptions(dataDir: string, runAs: PostgresAccount | null) {
 }
 
 /** npm does not always keep the executable bits of the packaged programs. */
-async function executable(file: string): Promise<string> {
+async function executable(binDir: string, program: 'initdb' | 'postgres'): Promise<string> {
+  const file = path.join(binDir, process.platform === 'win32' ? `${program}.exe` : program);
   const { mode } = await stat(file);
   if ((mode & 0o555) !== 0o555) await chmod(file, mode | 0o555);
   return file;
