@@ -4,7 +4,7 @@ import { COMPONENT_REQUIREMENTS, credentialShapeOf, isSecretEnvName, parseDocker
 import type { ComposeService } from './deploy-files.js';
 import { envExampleEntries, interpolations, readCompose, readRepoFile, repoFileExists } from './deploy-files.js';
 
-// Static checks of docker-compose.yml: no Docker engine is needed (see compose-e2e.spec.ts for the real run).
+// Static checks of docker-compose.yml; test/containers/compose.containers.spec.ts brings the stack up for real.
 const { text, compose } = readCompose();
 const services = compose.services;
 const service = (name: string): ComposeService => {
@@ -76,10 +76,27 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('when the bucket is created, then hls/ is made publicly downloadable', () => {
+  it('when the bucket is set up, then the init script applies the committed policies and never a canned one', () => {
     const script = commandOf(service('minio-init')).join(' ');
-    expect(script).toMatch(/mc mb --ignore-existing/);
-    expect(script).toMatch(/mc anonymous set download "local\/\$\$SPACES_BUCKET\/hls"/);
+    expect(script).toMatch(/mc mb --ignore-existing "local\/\$\$SPACES_BUCKET"/);
+    expect(script).toMatch(/mc anonymous set-json \/tmp\/public-hls\.json "local\/\$\$SPACES_BUCKET"/);
+    expect(script).toMatch(/mc admin policy attach local reelforge-app --user "\$\$SPACES_ACCESS_KEY"/);
+    // `mc anonymous set download` also allows ListBucket: anyone could enumerate every file id.
+    expect(script).not.toMatch(/mc anonymous set (download|public|upload)/);
+    expect(service('minio-init').volumes).toContain('./deploy/minio:/policies:ro');
+  });
+
+  it('when MinIO starts, then its root user is not the app\'s: the app gets a user of its own', () => {
+    const minio = service('minio').environment ?? {};
+    expect({ user: minio.MINIO_ROOT_USER, password: minio.MINIO_ROOT_PASSWORD }).toEqual({
+      user: expect.stringMatching(/^\$\{MINIO_ROOT_USER:\?/),
+      password: expect.stringMatching(/^\$\{MINIO_ROOT_PASSWORD:\?/),
+    });
+    for (const role of ['api', 'worker']) expect(String(service(role).environment?.SPACES_ACCESS_KEY)).toMatch(/^\$\{SPACES_ACCESS_KEY:\?/);
+  });
+
+  it('when Compose v1 (docker-compose 1.29, Debian 12) reads it, then nothing in it is v2-only', () => {
+    expect(Object.keys(compose)).not.toContain('name');
   });
 
   it('when an image is pulled, then it is pinned to a major version or a release tag', () => {
@@ -121,5 +138,24 @@ describe('.env.example', () => {
       expect({ key, shape: credentialShapeOf(value) }).toEqual({ key, shape: undefined });
       if (isSecretEnvName(key)) expect({ key, value }).toEqual({ key, value: expect.stringMatching(/^change-me/) });
     }
+  });
+});
+
+describe('the MinIO policies in deploy/minio', () => {
+  type Statement = { Effect: string; Principal?: unknown; Action: string[]; Resource: string[] };
+  const policy = (file: string): Statement[] =>
+    (JSON.parse(readRepoFile(`deploy/minio/${file}`).replaceAll('BUCKET', 'reelforge')) as { Statement: Statement[] }).Statement;
+
+  it('when anonymous players read the bucket, then they may GET objects under hls/ and nothing else', () => {
+    expect(policy('public-hls.policy.json').map(({ Effect, Action, Resource }) => ({ Effect, Action, Resource }))).toEqual([
+      { Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::reelforge/hls/*'] },
+    ]);
+  });
+
+  it('when the app uses its own user, then it reaches this bucket only and administers nothing', () => {
+    const statements = policy('app-user.policy.json');
+    expect(statements.flatMap((s) => s.Resource).filter((r) => r !== 'arn:aws:s3:::reelforge' && r !== 'arn:aws:s3:::reelforge/*')).toEqual([]);
+    expect(statements.flatMap((s) => s.Action).filter((a) => a.includes('*') || a.startsWith('admin:') || !a.startsWith('s3:'))).toEqual([]);
+    expect(statements.every((s) => s.Effect === 'Allow' && s.Principal === undefined)).toBe(true);
   });
 });

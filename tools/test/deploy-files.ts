@@ -24,6 +24,7 @@ export interface ComposeService {
   healthcheck?: { test?: string[] | string; disable?: boolean };
   deploy?: { replicas?: number };
   ports?: string[];
+  volumes?: string[];
   container_name?: string;
 }
 
