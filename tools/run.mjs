@@ -2,7 +2,7 @@
 // Entry point behind `npm start`, `npm run demo`, `npm test` and `npm run bench`.
 // Plain JavaScript with no dependencies: it runs before node_modules exists on a fresh clone.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -71,11 +71,58 @@ const TMUX = [{ bin: 'tmux', pkg: 'tmux' }];
 const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
 const npx = (bin, binArgs, options) => run(path.join(root, 'node_modules', '.bin', bin), binArgs, options);
 
-function runTests() {
+function dockerAnswers() {
+  return spawnSync('docker', ['info'], { stdio: 'ignore', timeout: 20_000 }).status === 0;
+}
+
+/**
+ * What the container tests need: an engine (the machine's, or Debian's docker.io started privately),
+ * debootstrap for the base-image stand-in where no registry is reachable, and docker-compose 1.29.
+ */
+function containerPackages() {
+  const engine = dockerAnswers() ? [] : [{ bin: 'dockerd', pkg: 'docker.io' }];
+  const compose = onPath('docker-compose') || spawnSync('docker', ['compose', 'version'], { stdio: 'ignore' }).status === 0 ? [] : [{ bin: 'docker-compose', pkg: 'docker-compose' }];
+  return [...engine, ...compose, { bin: 'debootstrap', pkg: 'debootstrap' }];
+}
+
+function skipContainers() {
+  if (process.env.REELFORGE_SKIP_CONTAINERS !== '1') return false;
+  if (process.env.CI === 'true') fail('REELFORGE_SKIP_CONTAINERS=1 is refused when CI=true: the container tests must run in CI.');
+  log('REELFORGE_SKIP_CONTAINERS=1: the container tests will be reported as skipped.');
+  return true;
+}
+
+/** One Jest run; returns its exit status and counts (a run that wrote no results counts as one failure). */
+function jestPhase(name, config, jestArgs, env) {
+  const results = path.join(root, '.reelforge', `jest-results-${name}.json`);
+  // Never read an earlier run's results if this one dies before writing its own.
+  rmSync(results, { force: true });
+  const status = npx('jest', ['--config', config, '--json', `--outputFile=${results}`, ...jestArgs], {
+    env: { ...env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules --no-warnings=ExperimentalWarning`.trim() },
+  });
+  if (!existsSync(results)) return { status: status || 1, passed: 0, failed: 1, skipped: 0 };
+  const summary = JSON.parse(readFileSync(results, 'utf8'));
+  // A file that fails to load has no failed test of its own, but it failed.
+  const failed = summary.numFailedTests + summary.numRuntimeErrorTestSuites;
+  return { status, passed: summary.numPassedTests, failed: failed || (status === 0 ? 0 : 1), skipped: summary.numPendingTests + summary.numTodoTests };
+}
+
+/** The suite's closing line, which CI reads: every phase added up, skipped tests included. */
+function closingLine(phases) {
+  const sum = (key) => phases.reduce((n, p) => n + p[key], 0);
+  process.stdout.write(`\n${sum('passed')} passed, ${sum('failed')} failed, ${sum('skipped')} skipped\n`);
+  return phases.every((p) => p.status === 0) ? 0 : 1;
+}
+
+function runTests({ containersOnly = false } = {}) {
   ensureNodeModules();
+  const skip = skipContainers();
   // Tests start private redis-servers even when REDIS_URL is set.
-  ensureSystemPackages([...FFMPEG, { bin: 'redis-server', pkg: 'redis-server' }, ...CHROMIUM, ...TMUX]);
-  const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' };
+  const testNeeds = containersOnly ? [...FFMPEG, { bin: 'redis-server', pkg: 'redis-server' }] : [...FFMPEG, { bin: 'redis-server', pkg: 'redis-server' }, ...CHROMIUM, ...TMUX];
+  ensureSystemPackages([...testNeeds, ...(skip ? [] : containerPackages())]);
+  const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', ...(skip ? { REELFORGE_CONTAINERS_SKIPPED: 'REELFORGE_SKIP_CONTAINERS=1' } : {}) };
+  mkdirSync(path.join(root, '.reelforge'), { recursive: true });
+  if (containersOnly) return closingLine([jestPhase('containers', 'jest.containers.config.js', args, env)]);
   const steps = [
     ['typecheck', () => npx('tsc', ['-p', 'tsconfig.json'], { env })],
     ['lint', () => npx('nx', ['show', 'projects'], { env, stdio: 'ignore' }) || npx('eslint', ['.', '--max-warnings', '0'], { env })],
@@ -85,25 +132,19 @@ function runTests() {
     log(`${name}…`);
     if (step() !== 0) fail(`${name} failed; see the output above.`);
   }
-  mkdirSync(path.join(root, '.reelforge'), { recursive: true });
-  const results = path.join(root, '.reelforge', 'jest-results.json');
-  const status = npx('jest', ['--json', `--outputFile=${results}`, ...args], {
-    env: { ...env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules --no-warnings=ExperimentalWarning`.trim() },
-  });
-  if (existsSync(results)) {
-    const summary = JSON.parse(readFileSync(results, 'utf8'));
-    process.stdout.write(`\n${summary.numPassedTests} passed, ${summary.numFailedTests} failed\n`);
-  } else {
-    process.stdout.write('\n0 passed, 1 failed\n');
-  }
-  return status;
+  const main = jestPhase('main', 'jest.config.js', args, env);
+  // What users run (the images, the Compose stack) runs after the unit and e2e tests, one scenario at a time.
+  log('container tests (images and the Compose stack)…');
+  const containers = jestPhase('containers', 'jest.containers.config.js', [], env);
+  return closingLine([main, containers]);
 }
 
 const commands = {
   start: () => run(tsx, ['apps/cli/src/main.ts', 'up', ...args]),
   demo: () => run(tsx, ['apps/cli/src/main.ts', 'demo', ...args]),
   bench: () => run(tsx, ['tools/bench/main.ts', ...args]),
-  test: runTests,
+  test: () => runTests(),
+  'test:containers': () => runTests({ containersOnly: true }),
 };
 if (!Object.hasOwn(commands, command ?? '')) fail(`unknown command "${command ?? ''}"; use one of: ${Object.keys(commands).join(', ')}`);
 if (command === 'start' || command === 'demo') {

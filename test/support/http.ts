@@ -2,12 +2,13 @@ import { openAsBlob } from 'node:fs';
 import path from 'node:path';
 import { TEST_TOKEN } from './test-stack.js';
 
-export const auth = { authorization: `Bearer ${TEST_TOKEN}` };
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+export const auth = bearer(TEST_TOKEN);
 
-export async function uploadFile(baseUrl: string, file: string, name = path.basename(file)): Promise<Response> {
+export async function uploadFile(baseUrl: string, file: string, name = path.basename(file), headers: Record<string, string> = auth): Promise<Response> {
   const form = new FormData();
   form.append('file', await openAsBlob(file), name);
-  return fetch(`${baseUrl}/api/media/upload`, { method: 'POST', headers: auth, body: form });
+  return fetch(`${baseUrl}/api/media/upload`, { method: 'POST', headers, body: form });
 }
 
 export async function submitTranscode(baseUrl: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
@@ -28,8 +29,8 @@ export interface StatusBody {
   attempts: number;
 }
 
-export async function getStatus(baseUrl: string, fileId: string): Promise<StatusBody> {
-  const res = await fetch(`${baseUrl}/api/media/transcode/${fileId}`, { headers: auth });
+export async function getStatus(baseUrl: string, fileId: string, headers: Record<string, string> = auth): Promise<StatusBody> {
+  const res = await fetch(`${baseUrl}/api/media/transcode/${fileId}`, { headers });
   if (!res.ok) throw new Error(`status ${res.status}: ${await res.text()}`);
   return (await res.json()) as StatusBody;
 }
@@ -38,11 +39,11 @@ export async function getStatus(baseUrl: string, fileId: string): Promise<Status
 export async function waitForSettled(
   baseUrl: string,
   fileId: string,
-  { timeoutMs = 90_000, onSample }: { timeoutMs?: number; onSample?: (s: StatusBody) => void | Promise<void> } = {},
+  { timeoutMs = 90_000, onSample, headers = auth }: { timeoutMs?: number; onSample?: (s: StatusBody) => void | Promise<void>; headers?: Record<string, string> } = {},
 ): Promise<StatusBody> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const status = await getStatus(baseUrl, fileId);
+    const status = await getStatus(baseUrl, fileId, headers);
     await onSample?.(status);
     if (['completed', 'failed', 'cancelled'].includes(status.status)) return status;
     if (Date.now() > deadline) throw new Error(`job for ${fileId} still ${status.status} after ${timeoutMs} ms`);

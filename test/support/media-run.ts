@@ -14,11 +14,11 @@ export interface SubmittedMedia {
 }
 
 /** Uploads a file through the API and starts its transcode; fails loudly on any non-2xx answer. */
-export async function uploadAndSubmit(baseUrl: string, file: string, body: Record<string, unknown> = {}): Promise<SubmittedMedia> {
-  const upload = await uploadFile(baseUrl, file);
+export async function uploadAndSubmit(baseUrl: string, file: string, body: Record<string, unknown> = {}, headers?: Record<string, string>): Promise<SubmittedMedia> {
+  const upload = await uploadFile(baseUrl, file, path.basename(file), headers);
   if (upload.status !== 201) throw new Error(`upload of ${path.basename(file)}: ${upload.status} ${await upload.text()}`);
   const uploaded = (await upload.json()) as SubmittedMedia['upload'] & { fileId: string };
-  const submit = await submitTranscode(baseUrl, { fileId: uploaded.fileId, ...body });
+  const submit = await submitTranscode(baseUrl, { fileId: uploaded.fileId, ...body }, headers);
   if (submit.status !== 202) throw new Error(`submit of ${path.basename(file)}: ${submit.status} ${await submit.text()}`);
   const { jobId } = (await submit.json()) as { jobId: string };
   return { fileId: uploaded.fileId, jobId, upload: { width: uploaded.width, height: uploaded.height, durationS: uploaded.durationS } };

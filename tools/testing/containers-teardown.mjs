@@ -1,0 +1,6 @@
+import globalTeardown from './global-teardown.mjs';
+
+export default async function containersTeardown() {
+  await globalThis.__reelforgeContainers?.finish();
+  await globalTeardown();
+}
