@@ -31,7 +31,7 @@ describe('/metrics on the API and on the worker health port', () => {
     health = await startHealthServer(
       0,
       { running: () => true, redisStatus: () => 'ready', activeJobs: () => stack.worker!.activeJobIds().length },
-      { registry: stack.worker!.metrics.registry, token: METRICS_TOKEN },
+      { registry: stack.worker!.metrics.registry, access: stack.config.metrics },
     );
     workerMetricsUrl = `http://127.0.0.1:${(health.address() as { port: number }).port}/metrics`;
 

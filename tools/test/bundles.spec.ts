@@ -55,7 +55,8 @@ describe('production bundles', () => {
         DATABASE_SCHEMA: db.schema,
         REDIS_URL: process.env.REELFORGE_TEST_REDIS_URL,
         QUEUE_PREFIX: 'bundle-test',
-        API_TOKENS: 'bundle-test-token',
+        // Production refuses API tokens shorter than 32 characters.
+        API_TOKENS: 'bundle-test-token-0123456789abcdef',
         STORAGE_DIR: path.join(scratch, 'storage'),
       },
       stdio: ['ignore', 'ignore', 'pipe'],

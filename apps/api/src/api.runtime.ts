@@ -125,7 +125,7 @@ export function createApiRuntime(config: Config, logger: Logger): ApiRuntime {
     bullBoard: bullBoardRouter({ queues: [queue, webhookQueue], credentials: config.bullBoard, production: config.env === 'production', logger }),
     httpMetrics: metrics.httpMetrics,
     publicRoutes: [
-      metricsRoutes({ registry: metrics.registry, token: config.metrics.token }),
+      metricsRoutes({ registry: metrics.registry, access: config.metrics }),
       openApiRoutes(buildOpenApiDocument()),
       playerRoutes(createPlayerDeps({ storage, files, jobs })),
     ],

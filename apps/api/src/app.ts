@@ -50,7 +50,7 @@ export function createApp(deps: AppDeps): express.Express {
   );
   if (deps.httpMetrics) app.use(deps.httpMetrics);
 
-  app.use(healthRoutes(deps.readiness));
+  app.use(healthRoutes(deps.readiness, deps.logger));
   for (const router of deps.publicRoutes ?? []) app.use(router);
   if (deps.bullBoard) app.use(deps.bullBoard.path, ...deps.bullBoard.handlers);
   if (deps.localHlsDir) {

@@ -15,7 +15,7 @@ try {
       redisStatus: () => runtime.connection.status,
       activeJobs: () => runtime.activeJobIds().length,
     },
-    { registry: runtime.metrics.registry, token: config.metrics.token },
+    { registry: runtime.metrics.registry, access: config.metrics },
   );
   const shutdown = async (signal: string) => {
     if (!running) return;

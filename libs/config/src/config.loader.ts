@@ -17,6 +17,13 @@ export type StorageConfig =
       acl: 'public-read' | 'private' | undefined;
     };
 
+/**
+ * Who may read GET /metrics on the API and the worker health port: bearers of METRICS_TOKEN when
+ * it is set; without it anyone in development and test, and nobody in production, where an open
+ * endpoint would publish job counts and process details to whoever reaches the port.
+ */
+export type MetricsAccess = { mode: 'token'; token: string } | { mode: 'open' } | { mode: 'off' };
+
 export interface Config {
   env: Env['NODE_ENV'];
   logLevel: Env['LOG_LEVEL'];
@@ -34,8 +41,7 @@ export interface Config {
   uploads: { maxBytes: number; tmpDir: string };
   /** Live progress streams (SSE): heartbeat comment interval. */
   events: { heartbeatMs: number };
-  /** `token` undefined means /metrics is open (scraped inside the private network). */
-  metrics: { token: string | undefined };
+  metrics: MetricsAccess;
   worker: {
     concurrency: number;
     healthPort: number;
@@ -108,7 +114,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, { cwd = proc
         : undefined,
     uploads: { maxBytes: e.MAX_UPLOAD_BYTES, tmpDir: path.resolve(cwd, e.UPLOAD_TMP_DIR ?? os.tmpdir()) },
     events: { heartbeatMs: e.SSE_HEARTBEAT_MS },
-    metrics: { token: e.METRICS_TOKEN },
+    metrics: e.METRICS_TOKEN !== undefined ? { mode: 'token', token: e.METRICS_TOKEN } : { mode: e.NODE_ENV === 'production' ? 'off' : 'open' },
     worker: {
       concurrency: e.WORKER_CONCURRENCY,
       healthPort: e.WORKER_HEALTH_PORT,

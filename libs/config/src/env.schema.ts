@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { listItems, secretProblems } from './secret.rules.js';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const positiveInt = z.coerce.number().int().positive();
@@ -11,9 +12,7 @@ const url = (protocols: RegExp, example: string) =>
     }
   }, `must be a URL like ${example}`);
 const httpUrl = url(/^https?:$/, 'https://example.com');
-const commaList = z
-  .string()
-  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+const commaList = z.string().transform(listItems);
 
 /**
  * Every environment variable Reelforge reads, in one place. Names are kept from the existing
@@ -62,8 +61,11 @@ export const EnvSchema = z
     UPLOAD_TMP_DIR: z.string().optional(),
     /** Comment line sent on every open SSE stream this often, so proxies keep idle streams open. */
     SSE_HEARTBEAT_MS: z.coerce.number().int().min(50).max(300_000).default(15_000),
-    /** Bearer token for GET /metrics (API and worker health port); unset = open, for in-network scrapers. */
-    METRICS_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
+    /**
+     * Bearer token for GET /metrics (API and worker health port). Unset: open in development and
+     * test, off in production. Lengths and placeholders of every secret: secret.rules.ts.
+     */
+    METRICS_TOKEN: z.string().optional(),
     WORKER_CONCURRENCY: positiveInt.max(64).default(1),
     WORKER_HEALTH_PORT: port.default(3001),
     WORKER_SHUTDOWN_GRACE_S: z.coerce.number().int().min(0).max(3600).default(30),
@@ -81,7 +83,7 @@ export const EnvSchema = z
       .enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow', 'slower', 'veryslow'])
       .default('veryfast'),
 
-    WEBHOOK_SECRET: z.string().min(16, 'use at least 16 characters').optional(),
+    WEBHOOK_SECRET: z.string().optional(),
     WEBHOOK_DEFAULT_URL: httpUrl.optional(),
     /** Delivery attempts per webhook event; retries back off exponentially from WEBHOOK_BACKOFF_MS. */
     WEBHOOK_ATTEMPTS: positiveInt.max(30).default(8),
@@ -121,6 +123,7 @@ export function crossVariableProblems(raw: RawEnv, role: ProcessRole = 'api'): {
   if ((raw.BULL_BOARD_USER === undefined) !== (raw.BULL_BOARD_PASSWORD === undefined)) {
     need(raw.BULL_BOARD_USER === undefined ? 'BULL_BOARD_USER' : 'BULL_BOARD_PASSWORD', 'together with the other BULL_BOARD_* variable');
   }
+  problems.push(...secretProblems(raw));
   return problems;
 }
 

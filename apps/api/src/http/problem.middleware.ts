@@ -19,6 +19,7 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   file_not_found: 404,
   job_not_found: 404,
   route_not_found: 404,
+  metrics_disabled: 404,
   method_not_allowed: 405,
   request_timeout: 408,
   header_fields_too_large: 431,

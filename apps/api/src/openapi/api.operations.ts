@@ -258,11 +258,12 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     path: '/metrics',
     operationId: 'metrics',
     summary: 'Prometheus metrics',
-    description: 'Open unless METRICS_TOKEN is set; then it needs `Authorization: Bearer <METRICS_TOKEN>`.',
+    description:
+      'With METRICS_TOKEN set it needs `Authorization: Bearer <METRICS_TOKEN>`. Without it, it is open in development and test and off (404 `metrics_disabled`) in production.',
     tag: 'operations',
     security: 'metrics',
     responses: { 200: { description: 'Prometheus text format 0.0.4', contentType: 'text/plain', schema: { type: 'string' } } },
-    problems: [401],
+    problems: [401, 404],
   },
   {
     method: 'get',

@@ -92,7 +92,7 @@ export function buildOpenApiDocument(operations: readonly ApiOperation[] = API_O
 
 const SECURITY: Record<ApiOperation['security'], JsonSchema[]> = {
   bearer: [{ bearerAuth: [] }],
-  // Either open (no METRICS_TOKEN) or the metrics token.
+  // Open (no METRICS_TOKEN outside production) or the metrics token.
   metrics: [{}, { metricsToken: [] }],
   none: [],
 };

@@ -1,11 +1,12 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { MetricsAccess } from '@reelforge/config';
 import type { Registry } from 'prom-client';
 
 export interface MetricsEndpoint {
   registry: Registry;
-  /** METRICS_TOKEN; without it the endpoint is open, as usual for scrapers inside a private network. */
-  token: string | undefined;
+  /** From METRICS_TOKEN and NODE_ENV (see `MetricsAccess`). */
+  access: MetricsAccess;
 }
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
@@ -16,12 +17,21 @@ function bearerMatches(header: string | undefined, token: string): boolean {
   return presented !== undefined && timingSafeEqual(digest(presented), digest(token));
 }
 
+/** The API's problem+json shape, so scrapers see the same answers on both ports. */
+function sendProblem(res: ServerResponse, status: number, code: string, title: string, detail: string, headers: Record<string, string> = {}): void {
+  res
+    .writeHead(status, { 'content-type': 'application/problem+json', ...headers })
+    .end(JSON.stringify({ type: `https://reelforge.dev/problems/${code.replace(/_/g, '-')}`, title, status, detail, code }));
+}
+
 /** GET /metrics on the worker's health port, in Prometheus text format. */
-export async function serveMetrics(req: IncomingMessage, res: ServerResponse, { registry, token }: MetricsEndpoint): Promise<void> {
-  if (token !== undefined && !bearerMatches(req.headers.authorization, token)) {
-    res
-      .writeHead(401, { 'content-type': 'application/problem+json', 'www-authenticate': 'Bearer realm="reelforge"' })
-      .end(JSON.stringify({ type: 'https://reelforge.dev/problems/unauthorized', title: 'Unauthorized', status: 401, detail: 'Send "Authorization: Bearer <METRICS_TOKEN>".', code: 'unauthorized' }));
+export async function serveMetrics(req: IncomingMessage, res: ServerResponse, { registry, access }: MetricsEndpoint): Promise<void> {
+  if (access.mode === 'off') {
+    sendProblem(res, 404, 'metrics_disabled', 'Not Found', 'Metrics are off: in production /metrics is served only when METRICS_TOKEN is set.');
+    return;
+  }
+  if (access.mode === 'token' && !bearerMatches(req.headers.authorization, access.token)) {
+    sendProblem(res, 401, 'unauthorized', 'Unauthorized', 'Send "Authorization: Bearer <METRICS_TOKEN>".', { 'www-authenticate': 'Bearer realm="reelforge"' });
     return;
   }
   try {
