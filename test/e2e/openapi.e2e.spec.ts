@@ -54,6 +54,8 @@ describe('GET /openapi.json', () => {
       openapi: '3.1.0',
       info: { title: 'Reelforge', version: expect.any(String) },
       jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
+      // Relative: the API is the origin that served this document, whatever host or proxy is in front.
+      servers: [{ url: '/', description: expect.any(String) }],
       paths: expect.any(Object),
       components: { schemas: expect.any(Object), securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
     });

@@ -33,6 +33,11 @@ export interface OperationResponse {
   description: string;
   contentType?: string;
   schema?: z.ZodType | Record<string, unknown>;
+  /**
+   * For `text/event-stream`: the schema of each event's JSON `data`, by event name. Written as the
+   * stream schema's `$defs` (OpenAPI 3.1 has no per-event schema; 3.2's itemSchema will).
+   */
+  events?: Record<string, z.ZodType>;
 }
 
 export interface ApiOperation {
@@ -47,7 +52,10 @@ export interface ApiOperation {
   parameters?: OperationParameter[];
   requestBody?: OperationBody;
   responses: Record<number, OperationResponse>;
-  /** Statuses answered with application/problem+json (401 is added for bearer routes). */
+  /**
+   * Statuses answered with application/problem+json. Added for every operation: 401 on bearer
+   * routes, and the answers of the HTTP server itself (SERVER_PROBLEMS in openapi.document.ts).
+   */
   problems?: number[];
 }
 
@@ -131,7 +139,8 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     operationId: 'streamTranscodeEvents',
     summary: 'Follow a transcode live (Server-Sent Events)',
     description: [
-      'Events: `state` (TranscodeStatus) first, then `progress` (ProgressEvent: stage, percent, etaSeconds, speed), and',
+      "Events (the JSON `data` of each is described in the response schema's `$defs`, by event name):",
+      '`state` (TranscodeStatus) first, then `progress` (ProgressEvent: stage, percent, etaSeconds, speed), and',
       'finally one of `completed`, `failed`, `cancelled` (TranscodeStatus), after which the server ends the stream.',
       'Percent never goes backwards within an attempt; a retry is announced by a `state` event. Comment lines',
       '(`: heartbeat`) keep idle connections open. Event ids are positions in the shared queue event stream; on',
@@ -143,9 +152,16 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     parameters: [fileIdParam, { name: 'Last-Event-ID', in: 'header', required: false, description: 'Resume after this event', schema: LAST_EVENT_ID }],
     responses: {
       200: {
-        description: 'An event stream; `data` of each event is JSON (see the description)',
+        description: 'An event stream; the `data` of each event is JSON, described under its event name in `$defs`',
         contentType: 'text/event-stream',
         schema: { type: 'string' },
+        events: {
+          state: TranscodeStatusSchema,
+          progress: ProgressEventSchema,
+          completed: TranscodeStatusSchema,
+          failed: TranscodeStatusSchema,
+          cancelled: TranscodeStatusSchema,
+        },
       },
     },
     problems: [404, 503],

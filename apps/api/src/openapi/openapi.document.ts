@@ -11,6 +11,7 @@ export interface OpenApiDocument {
   openapi: '3.1.0';
   info: { title: string; version: string; description: string; license: { name: string; identifier: string } };
   jsonSchemaDialect: string;
+  servers: { url: string; description: string }[];
   tags: { name: string; description: string }[];
   paths: Record<string, Record<string, JsonSchema>>;
   components: { schemas: Record<string, JsonSchema>; securitySchemes: Record<string, JsonSchema> };
@@ -22,6 +23,20 @@ export function openApiPath(expressPath: string): string {
 }
 
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
+
+/**
+ * The API itself, at the origin that serves this document. Relative, so it is right behind any
+ * proxy or host name; a client generator reading the document from GET /openapi.json resolves it
+ * against that URL. Not PUBLIC_BASE_URL: that is where the HLS output is read (a CDN or bucket
+ * with S3 storage). `/`, not `/api`: the paths below already start at the origin.
+ */
+export const API_SERVERS: OpenApiDocument['servers'] = [{ url: '/', description: 'The origin serving this document (GET /openapi.json)' }];
+
+/**
+ * What the HTTP server answers before any route sees the request (clientErrorHandler), whatever the
+ * operation: 400 invalid_http, 408 request_timeout (headers too slow), 431 header_fields_too_large.
+ */
+export const SERVER_PROBLEMS: readonly number[] = [400, 408, 431];
 
 /**
  * Builds the OpenAPI 3.1 document from the zod schemas that validate requests (z.toJSONSchema emits
@@ -47,8 +62,9 @@ export function buildOpenApiDocument(operations: readonly ApiOperation[] = API_O
   for (const op of operations) {
     const responses: Record<string, JsonSchema> = {};
     for (const [status, response] of Object.entries(op.responses)) responses[status] = responseObject(response, schemaOf);
-    const problems = new Set([...(op.security === 'bearer' ? [401] : []), ...(op.problems ?? [])]);
-    for (const status of [...problems].sort((a, b) => a - b)) responses[String(status)] = problemResponse(STATUS_CODES[status] ?? 'Error');
+    const problems = new Set([...SERVER_PROBLEMS, ...(op.security === 'bearer' ? [401] : []), ...(op.problems ?? [])]);
+    // A status the operation documents with its own body (the watch page's HTML 404) keeps it.
+    for (const status of [...problems].sort((a, b) => a - b)) responses[String(status)] ??= problemResponse(STATUS_CODES[status] ?? 'Error');
     responses.default = problemResponse('Unexpected error');
     (paths[openApiPath(op.path)] ??= {})[op.method] = {
       operationId: op.operationId,
@@ -73,6 +89,7 @@ export function buildOpenApiDocument(operations: readonly ApiOperation[] = API_O
       license: { name: 'MIT', identifier: 'MIT' },
     },
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
+    servers: API_SERVERS,
     tags: [
       { name: 'media', description: 'Upload, transcode, status and live progress' },
       { name: 'jobs', description: 'Listing, cancel and retry' },
@@ -99,7 +116,9 @@ const SECURITY: Record<ApiOperation['security'], JsonSchema[]> = {
 
 function responseObject(response: OperationResponse, schemaOf: (s: NonNullable<OperationResponse['schema']>) => JsonSchema): JsonSchema {
   if (!response.schema) return { description: response.description };
-  return { description: response.description, content: { [response.contentType ?? 'application/json']: { schema: schemaOf(response.schema) } } };
+  const schema = schemaOf(response.schema);
+  const events = response.events ? { $defs: Object.fromEntries(Object.entries(response.events).map(([name, data]) => [name, schemaOf(data)])) } : {};
+  return { description: response.description, content: { [response.contentType ?? 'application/json']: { schema: { ...schema, ...events } } } };
 }
 
 function problemResponse(description: string): JsonSchema {
