@@ -1,7 +1,7 @@
 import { REPO_PATTERN, SOURCE_FIELDS } from './app-spec.reference.js';
 import type { SpecComponent } from './app-spec.schema.js';
 import type { ComponentRole } from './component-requirements.table.js';
-import { COMPONENT_ROLES, requirementOf } from './component-requirements.table.js';
+import { COMPONENT_ROLES, MEDIA_TOOL_PACKAGES, requirementOf } from './component-requirements.table.js';
 import type { Problem } from './problem.model.js';
 import { error, warning } from './problem.model.js';
 import { joinRepoPath } from './repo-view.port.js';
@@ -83,6 +83,7 @@ function checkDockerBuild(ctx: SpecContext, component: SpecComponent): Problem[]
     ...(contextProblems.length === 0 ? checkContextCopies(ctx, component, build) : []),
     ...checkRoleFits(ctx, component, build),
     ...checkImageUser(component, build),
+    ...checkMediaTools(ctx, component, build),
   ];
 }
 
@@ -173,4 +174,21 @@ function checkImageUser({ label }: SpecComponent, build: ComponentBuild): Proble
   const user = build.dockerfile?.user;
   if (user !== undefined && user !== 'root' && user !== '0') return [];
   return [warning({ component: label, field: 'dockerfile_path', message: `${build.dockerfilePath} runs as root`, fix: 'add USER node to the final stage' })];
+}
+
+/** The image must carry what its process spawns: the API sniffs uploads with ffprobe, the worker runs ffmpeg. */
+function checkMediaTools(ctx: SpecContext, component: SpecComponent, build: ComponentBuild): Problem[] {
+  const { role } = ctx.role(component);
+  const media = requirementOf(role).mediaTools;
+  if (media === null) return [];
+  const installed = new Set(build.dockerfile?.aptPackages ?? []);
+  const missing = [...new Set(media.tools.map((tool) => MEDIA_TOOL_PACKAGES[tool]))].filter((pkg) => !installed.has(pkg));
+  return missing.map((pkg) =>
+    error({
+      component: component.label,
+      field: 'dockerfile_path',
+      message: `${build.dockerfilePath} does not install ${pkg}, but the ${role} ${media.why}`,
+      fix: `add ${pkg} to the apt-get install line of the final stage of ${build.dockerfilePath} (Debian's ${pkg} package carries ${media.tools.join(' and ')})`,
+    }),
+  );
 }

@@ -31,6 +31,8 @@ export interface DockerfileFacts {
   readonly entrypoint: readonly string[] | undefined;
   readonly user: string | undefined;
   readonly healthcheck: string | undefined;
+  /** Packages `apt-get install`ed by the final stage (or the stages it is built FROM). */
+  readonly aptPackages: readonly string[];
   /** COPY/ADD sources taken from the build context (not `--from=` another stage or image). */
   readonly contextSources: readonly ContextSource[];
   /** Names declared with ARG or ENV in any stage. */
@@ -51,6 +53,7 @@ export function parseDockerfile(text: string): DockerfileFacts {
     entrypoint: optionalCommand(inherited('ENTRYPOINT')),
     user: inherited('USER')?.args.trim(),
     healthcheck: inherited('HEALTHCHECK')?.args.trim(),
+    aptPackages: final === undefined ? [] : stageChain(stages, final).flatMap((s) => s.instructions.filter((i) => i.keyword === 'RUN').flatMap((i) => aptInstalls(i.args))),
     contextSources: all.filter((i) => i.keyword === 'COPY' || i.keyword === 'ADD').flatMap(copySources),
     argNames: all.filter((i) => i.keyword === 'ARG').map((i) => (i.args.trim().split(/[=\s]/)[0] ?? '')),
     envNames: all.filter((i) => i.keyword === 'ENV').flatMap((i) => envNames(i.args)),
@@ -151,4 +154,14 @@ function envNames(args: string): string[] {
   const trimmed = args.trim();
   if (!trimmed.includes('=')) return [trimmed.split(/\s+/)[0] ?? ''];
   return [...trimmed.matchAll(/(?:^|\s)([A-Za-z_][A-Za-z0-9_]*)=/g)].map((m) => m[1] ?? '');
+}
+
+/** Package names from every `apt-get install` / `apt install` in a shell command (options and version pins dropped). */
+function aptInstalls(command: string): string[] {
+  return command.split(/&&|\|\||;|\|/).flatMap((part) => {
+    const tokens = part.trim().split(/\s+/);
+    const apt = tokens.findIndex((token) => token === 'apt-get' || token === 'apt');
+    const install = apt < 0 ? -1 : tokens.indexOf('install', apt + 1);
+    return install < 0 ? [] : tokens.slice(install + 1).filter((token) => !token.startsWith('-')).map((token) => token.split('=')[0] ?? token);
+  });
 }

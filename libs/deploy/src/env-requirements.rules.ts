@@ -21,7 +21,12 @@ const EXAMPLES: Readonly<Record<string, string>> = {
 export function checkEnvRequirements(ctx: SpecContext): Problem[] {
   return ctx.components.flatMap((component) => {
     const role = ctx.role(component).role;
-    return [...checkRequired(ctx, component, role), ...checkDatabaseKinds(ctx, component), ...checkUnneededSecrets(ctx, component, role)];
+    return [
+      ...checkRequired(ctx, component, role),
+      ...checkDatabaseKinds(ctx, component),
+      ...checkUnneededSecrets(ctx, component, role),
+      ...checkUploadAcl(ctx, component, role),
+    ];
   });
 }
 
@@ -94,4 +99,21 @@ function checkUnneededSecrets(ctx: SpecContext, component: SpecComponent, role: 
     .map((env) =>
       warning({ component: component.label, field: `envs.${env.key}`, message: `the ${role} does not use it`, fix: 'remove it (give each component only the secrets it needs)' }),
     );
+}
+
+/**
+ * SPACES_ACL makes HLS output public; the API writes only uploaded originals, which stay private
+ * whatever it says. Set on the API it does nothing but suggest the uploads are public.
+ */
+function checkUploadAcl(ctx: SpecContext, component: SpecComponent, role: ComponentRole): Problem[] {
+  if (role !== 'api' || !ctx.envs(component).has('SPACES_ACL')) return [];
+  const appWide = !(component.spec.envs ?? []).some((env) => env.key === 'SPACES_ACL');
+  return [
+    warning({
+      component: component.label,
+      field: 'envs.SPACES_ACL',
+      message: `set for the API${appWide ? ' by the app-wide envs' : ''}, which stores only uploaded originals: they stay private whatever SPACES_ACL says`,
+      fix: `set SPACES_ACL on the worker only${appWide ? ', not app-wide' : ''}: it applies to the HLS output the workers write`,
+    }),
+  ];
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Problem } from '../src/index.js';
 import { formatProblem, validateAppSpec } from '../src/index.js';
-import { API_DOCKERFILE, MINIMAL_SPEC, errorLines, fixtureRepo, minimalSpecWith } from './spec-fixtures.js';
+import { API_DOCKERFILE, MINIMAL_SPEC, WORKER_DOCKERFILE, errorLines, fixtureRepo, minimalSpecWith } from './spec-fixtures.js';
 
 const validate = (text: string, repo = fixtureRepo()): Problem[] => validateAppSpec(text, repo);
 const errors = (text: string, repo = fixtureRepo()): string[] => errorLines(validate(text, repo));
@@ -273,6 +273,55 @@ describe('required env and topology', () => {
   it('when a field has the wrong YAML type, then the expected type is named', () => {
     expect(errors(minimalSpecWith('    http_port: 3000', '    http_port: "3000"'))).toEqual([
       'api: http_port: expected number, got string "3000" → write a number without quotes',
+    ]);
+  });
+});
+
+describe('what the images carry', () => {
+  const withoutFfmpeg = (dockerfile: string): string => dockerfile.replace('apt-get install -y --no-install-recommends ffmpeg tini', 'apt-get install -y --no-install-recommends tini');
+
+  it('when the API image does not install ffmpeg, then the API is flagged for ffprobe and the migrate job is not', () => {
+    expect(errors(MINIMAL_SPEC, fixtureRepo({ 'Dockerfile.api': withoutFfmpeg(API_DOCKERFILE) }))).toEqual([
+      "api: dockerfile_path: Dockerfile.api does not install ffmpeg, but the api sniffs every upload with ffprobe before a job is accepted → add ffmpeg to the apt-get install line of the final stage of Dockerfile.api (Debian's ffmpeg package carries ffprobe)",
+    ]);
+  });
+
+  it('when the worker image does not install ffmpeg, then the worker is flagged', () => {
+    expect(errors(MINIMAL_SPEC, fixtureRepo({ 'Dockerfile.worker': withoutFfmpeg(WORKER_DOCKERFILE) }))).toEqual([
+      "worker: dockerfile_path: Dockerfile.worker does not install ffmpeg, but the worker probes and transcodes every job with ffprobe and ffmpeg → add ffmpeg to the apt-get install line of the final stage of Dockerfile.worker (Debian's ffmpeg package carries ffprobe and ffmpeg)",
+    ]);
+  });
+
+  it('when ffmpeg is installed only in a build stage, then the runtime image still lacks it', () => {
+    const dockerfile = withoutFfmpeg(API_DOCKERFILE).replace('WORKDIR /app', 'WORKDIR /app\nRUN apt-get update && apt-get install -y ffmpeg');
+    expect(errors(MINIMAL_SPEC, fixtureRepo({ 'Dockerfile.api': dockerfile }))[0]).toMatch(/^api: dockerfile_path: Dockerfile\.api does not install ffmpeg/);
+  });
+
+  it('when the service runs a prebuilt image, then its contents cannot be checked and nothing is claimed', () => {
+    const text = minimalSpecWith(
+      '    github: { repo: acme/reelforge, branch: main }\n    dockerfile_path: Dockerfile.api',
+      '    image: { registry_type: DOCR, repository: reelforge-api, tag: "1" }',
+    );
+    expect(errors(text, fixtureRepo({ 'Dockerfile.api': withoutFfmpeg(API_DOCKERFILE) })).filter((line) => line.startsWith('api:'))).toEqual([]);
+  });
+});
+
+describe('SPACES_ACL', () => {
+  const acl = '      - { key: SPACES_ACL, scope: RUN_TIME, value: public-read }';
+
+  it('when the worker sets it, then nothing is flagged: it makes the HLS output public', () => {
+    expect(validate(minimalSpecWith('      - { key: SPACES_SECRET_KEY, scope: RUN_TIME, type: SECRET }\njobs', `      - { key: SPACES_SECRET_KEY, scope: RUN_TIME, type: SECRET }\n${acl}\njobs`))).toEqual([]);
+  });
+
+  it('when the API sets it, then a warning says uploads stay private and where it belongs', () => {
+    expect(warnings(minimalSpecWith('      - { key: BULL_BOARD_USER', `${acl}\n      - { key: BULL_BOARD_USER`))).toEqual([
+      'warning: api: envs.SPACES_ACL: set for the API, which stores only uploaded originals: they stay private whatever SPACES_ACL says → set SPACES_ACL on the worker only: it applies to the HLS output the workers write',
+    ]);
+  });
+
+  it('when the app-wide envs set it, then the API is named and the app-wide entry blamed', () => {
+    expect(warnings(minimalSpecWith('region: nyc\n', `region: nyc\nenvs:\n  - { key: SPACES_ACL, scope: RUN_TIME, value: public-read }\n`))).toEqual([
+      'warning: api: envs.SPACES_ACL: set for the API by the app-wide envs, which stores only uploaded originals: they stay private whatever SPACES_ACL says → set SPACES_ACL on the worker only, not app-wide: it applies to the HLS output the workers write',
     ]);
   });
 });

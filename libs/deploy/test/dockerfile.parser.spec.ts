@@ -55,3 +55,22 @@ describe('parseDockerfile', () => {
     expect(facts.user).toBeUndefined();
   });
 });
+
+describe('parseDockerfile aptPackages', () => {
+  it('when the final stage and its parents apt-get install packages, then those are listed without options or pins', () => {
+    const facts = parseDockerfile(
+      [
+        'FROM debian:12 AS build',
+        'RUN apt-get update && apt-get install -y build-essential',
+        'FROM debian:12 AS base',
+        'RUN apt-get -y install --no-install-recommends tini=0.19.0-1 ; echo done',
+        'FROM base AS runtime',
+        'RUN apt-get update \\',
+        ' && apt-get install -y --no-install-recommends ffmpeg ca-certificates \\',
+        ' && rm -rf /var/lib/apt/lists/*',
+        'RUN apt install -y curl | tee /tmp/log',
+      ].join('\n'),
+    );
+    expect(facts.aptPackages).toEqual(['ffmpeg', 'ca-certificates', 'curl', 'tini']);
+  });
+});

@@ -50,6 +50,7 @@ export const API_DOCKERFILE = [
   'COPY package.json package-lock.json ./',
   'COPY . .',
   'FROM node:22-bookworm-slim',
+  'RUN apt-get update && apt-get install -y --no-install-recommends ffmpeg tini',
   'COPY --from=build /app/apps/api/dist ./apps/api/dist',
   'USER node',
   'EXPOSE 3000',
