@@ -38,3 +38,17 @@ export const BINDING_PATTERN = /\$\{([^}]*)\}/g;
 
 /** An App Platform encrypted value, as returned by `doctl apps spec get`. */
 export const ENCRYPTED_VALUE_PATTERN = /^EV\[[^\]]+\]$/;
+
+/**
+ * Scaling, from the App Platform docs ("How to Scale Apps") and DigitalOcean's OpenAPI spec
+ * (app_component_instance_base / app_autoscaling_spec): `instance_count` and the autoscaling range
+ * go from 1 to 250 instances, `instance_count` must not be set together with `autoscaling`, and the
+ * CPU target is a percentage from 1 to 100 (default 80). Autoscaling runs on dedicated-CPU sizes
+ * only; an omitted `instance_size_slug` means the shared-CPU `apps-s-1vcpu-0.5gb`.
+ */
+export const INSTANCE_COUNT_RANGE = { min: 1, max: 250 } as const;
+export const CPU_PERCENT_RANGE = { min: 1, max: 100, default: 80 } as const;
+export const DEDICATED_CPU_SIZE_PREFIX = 'apps-d-';
+export const DEFAULT_INSTANCE_SIZE = 'apps-s-1vcpu-0.5gb';
+/** Pre-2024 size names (basic-xxs, professional-xl, ...), replaced by apps-s-… and apps-d-… slugs. */
+export const LEGACY_SIZE_PATTERN = /^(basic|professional)-/;

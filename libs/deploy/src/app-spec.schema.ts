@@ -54,7 +54,13 @@ const componentSchema = z.looseObject({
   envs: z.array(envVarSchema).optional(),
   instance_count: z.number().int().optional(),
   instance_size_slug: z.string().optional(),
-  autoscaling: z.looseObject({ min_instance_count: z.number().int().optional() }).optional(),
+  autoscaling: z
+    .looseObject({
+      min_instance_count: z.number().int().optional(),
+      max_instance_count: z.number().int().optional(),
+      metrics: z.looseObject({ cpu: z.looseObject({ percent: z.number().int().optional() }).optional() }).optional(),
+    })
+    .optional(),
   http_port: z.number().int().optional(),
   internal_ports: z.array(z.number().int()).optional(),
   health_check: healthCheckSchema.optional(),

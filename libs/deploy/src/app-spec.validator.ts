@@ -6,6 +6,7 @@ import { checkNames } from './names.rules.js';
 import { checkPorts } from './ports.rules.js';
 import type { Problem } from './problem.model.js';
 import type { RepoView } from './repo-view.port.js';
+import { checkScaling } from './scaling.rules.js';
 import { createSpecContext } from './spec-context.js';
 import { checkTopology } from './topology.rules.js';
 
@@ -17,5 +18,5 @@ export function validateAppSpec(specText: string, repo: RepoView): Problem[] {
   const parsed = parseAppSpec(specText);
   if (!parsed.ok) return parsed.problems;
   const ctx = createSpecContext(parsed.spec, repo);
-  return [checkNames, checkBuilds, checkPorts, checkEnvValues, checkEnvRequirements, checkTopology].flatMap((rule) => rule(ctx));
+  return [checkNames, checkBuilds, checkPorts, checkEnvValues, checkEnvRequirements, checkScaling, checkTopology].flatMap((rule) => rule(ctx));
 }

@@ -5,30 +5,9 @@ import type { Problem } from './problem.model.js';
 import { error, warning } from './problem.model.js';
 import type { SpecContext } from './spec-context.js';
 
-/** Instance counts, the migration job, and the managed databases. */
+/** The migration job, which processes run at all, and the managed databases. */
 export function checkTopology(ctx: SpecContext): Problem[] {
-  return [...checkInstanceCounts(ctx), ...checkJobs(ctx), ...checkPresence(ctx), ...checkDatabases(ctx)];
-}
-
-function checkInstanceCounts(ctx: SpecContext): Problem[] {
-  return ctx.components.flatMap(({ label, spec, kind }) => {
-    const count = spec.autoscaling?.min_instance_count ?? spec.instance_count;
-    const field = spec.autoscaling?.min_instance_count === undefined ? 'instance_count' : 'autoscaling.min_instance_count';
-    if (count !== undefined && count < 1) {
-      return [error({ component: label, field, message: `${count} is below the minimum of 1`, fix: `set ${field}: 1 or more` })];
-    }
-    if (kind === 'worker' && (count ?? 1) < 2) {
-      return [
-        warning({
-          component: label,
-          field,
-          message: `${count ?? 'not set (1)'}: one worker means transcoding stops while it restarts or deploys`,
-          fix: `set ${field}: 2 or more`,
-        }),
-      ];
-    }
-    return [];
-  });
+  return [...checkJobs(ctx), ...checkPresence(ctx), ...checkDatabases(ctx)];
 }
 
 function checkJobs(ctx: SpecContext): Problem[] {

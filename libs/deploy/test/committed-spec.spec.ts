@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { parseDocument } from 'yaml';
 import { createFsRepoView, validateAppSpec } from '../src/index.js';
 import { committedSpecText, envIndex, errorLines, mutatedSpec, repoRoot } from './spec-fixtures.js';
 
@@ -15,6 +16,31 @@ describe('the committed .do/app.yaml', () => {
   it('when validated, then only placeholders are left as warnings', () => {
     const warnings = validateAppSpec(committedSpecText(), repo).filter((p) => p.severity === 'warning');
     expect(warnings.every((w) => w.message.startsWith('placeholder'))).toBe(true);
+  });
+
+  it('when read, then the worker autoscales on CPU from two instances of a dedicated-CPU size, with no fixed count', () => {
+    const worker = parseDocument(committedSpecText()).toJS().workers[0] as Record<string, unknown>;
+    expect(worker).not.toHaveProperty('instance_count');
+    expect(worker).toMatchObject({
+      instance_size_slug: expect.stringMatching(/^apps-d-/),
+      autoscaling: { min_instance_count: 2, max_instance_count: expect.any(Number), metrics: { cpu: { percent: expect.any(Number) } } },
+    });
+  });
+});
+
+describe('autoscaling mistakes against the committed spec', () => {
+  it('when instance_count comes back next to autoscaling, then exactly that is refused', () => {
+    const text = mutatedSpec((doc) => doc.setIn(['workers', 0, 'instance_count'], 2));
+    expect(validate(text)).toEqual([
+      'worker: instance_count: set together with autoscaling, which App Platform refuses → remove instance_count: autoscaling.min_instance_count and max_instance_count set the range',
+    ]);
+  });
+
+  it('when the worker moves to a shared-CPU size, then autoscaling asks for a dedicated one', () => {
+    const text = mutatedSpec((doc) => doc.setIn(['workers', 0, 'instance_size_slug'], 'apps-s-2vcpu-4gb'));
+    expect(validate(text)).toEqual([
+      'worker: instance_size_slug: "apps-s-2vcpu-4gb" is not a dedicated-CPU size, and autoscaling needs one → set instance_size_slug to a dedicated-CPU size (apps-d-…, e.g. apps-d-2vcpu-4gb)',
+    ]);
   });
 });
 
