@@ -16,6 +16,7 @@ export default {
   // Source imports use NodeNext-style `.js` suffixes; Jest resolves them to the `.ts` files.
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testMatch: ['<rootDir>/apps/*/test/**/*.spec.ts', '<rootDir>/libs/*/test/**/*.spec.ts', '<rootDir>/tools/test/**/*.spec.ts', '<rootDir>/test/e2e/**/*.spec.ts'],
+  setupFiles: ['<rootDir>/tools/testing/fast-check.setup.ts'],
   globalSetup: '<rootDir>/tools/testing/global-setup.mjs',
   globalTeardown: '<rootDir>/tools/testing/global-teardown.mjs',
   maxWorkers: 2,

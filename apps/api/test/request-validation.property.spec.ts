@@ -4,6 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { cleanupFixtures, makeFixture } from '@reelforge/ffmpeg/testing';
 import fc from 'fast-check';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- FC_NUM_RUNS is read once for the suite, in the Jest setup file
+import { numRuns } from '../../../tools/testing/fast-check.setup.js';
 import { STATUS_BY_CODE } from '../src/http/problem.middleware.js';
 import { MAX_ORIGINAL_NAME_LENGTH } from '../src/media/original-name.sanitizer.js';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the shared real-stack harness lives in the root test/support
@@ -12,7 +14,7 @@ import { auth, uploadFile } from '../../../test/support/http.js';
 import { startTestStack, TEST_TOKEN, type TestStack } from '../../../test/support/test-stack.js';
 import { buildMultipart } from './support/multipart.builder.js';
 
-/** Bounded so the file takes a few seconds; a failure prints the seed and the shrunk input to replay. */
+/** Bounded so the file takes a few seconds (FC_NUM_RUNS overrides); a failure prints its seed, which FC_SEED replays. */
 const RUNS = { transcode: 200, headers: 100, uploads: 30 };
 
 /** Every answer is either one of `allowed` or a 4xx problem whose code maps to exactly its status. */
@@ -90,7 +92,7 @@ describe('request validation holds for arbitrary input (fast-check)', () => {
         });
         await expectWellFormed(res, [202]);
       }),
-      { numRuns: RUNS.transcode },
+      { numRuns: numRuns(RUNS.transcode) },
     );
   });
 
@@ -100,7 +102,7 @@ describe('request validation holds for arbitrary input (fast-check)', () => {
         const res = await fetch(`${stack.baseUrl}/api/media/transcode`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: text });
         await expectWellFormed(res, [202]);
       }),
-      { numRuns: RUNS.headers },
+      { numRuns: numRuns(RUNS.headers) },
     );
   });
 
@@ -117,7 +119,7 @@ describe('request validation holds for arbitrary input (fast-check)', () => {
         const status = await fetch(`${stack.baseUrl}/api/media/transcode/${encodeURIComponent(id)}`, { headers: auth });
         await expectWellFormed(status, [200]);
       }),
-      { numRuns: RUNS.headers },
+      { numRuns: numRuns(RUNS.headers) },
     );
   });
 
@@ -148,7 +150,7 @@ describe('request validation holds for arbitrary input (fast-check)', () => {
         }
         expect(await readdir(spool)).toEqual([]);
       }),
-      { numRuns: RUNS.uploads },
+      { numRuns: numRuns(RUNS.uploads) },
     );
   });
 });

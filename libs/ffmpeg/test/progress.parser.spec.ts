@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- FC_NUM_RUNS is read once for the suite, in the Jest setup file
+import { numRuns } from '../../../tools/testing/fast-check.setup.js';
 import { ProgressParser, parseProgressBlock, parseProgressLine, type FfmpegProgress } from '../src/index.js';
 
 // Captured from ffmpeg 5.1 (`-progress pipe:1 -nostats`, libx264 to mp4): a first, middle and last block.
@@ -216,7 +218,7 @@ describe('ProgressParser', () => {
         reports.push(...parser.end());
         expect(reports).toEqual(expected);
       }),
-      { numRuns: 300 },
+      { numRuns: numRuns(300) },
     );
   });
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- FC_NUM_RUNS is read once for the suite, in the Jest setup file
+import { numRuns } from '../../../tools/testing/fast-check.setup.js';
 import { assertSafeKey, MAX_FILE_NAME_LENGTH, safeFileName } from '../src/index.js';
 
 describe('safeFileName', () => {
@@ -56,7 +58,7 @@ describe('safeFileName', () => {
         expect(name).toMatch(/^[a-z0-9][a-z0-9_-]*(\.[a-z0-9]{1,10})?$/);
         expect(() => assertSafeKey(`uploads/abc/${name}`)).not.toThrow();
       }),
-      { numRuns: 500 },
+      { numRuns: numRuns(500) },
     );
   });
 });
