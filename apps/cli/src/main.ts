@@ -6,6 +6,7 @@ import { processIo } from './cli.io.js';
 import { CLIENT_USAGE, clientCommand } from './commands/client.commands.js';
 import { runDemo } from './commands/demo.command.js';
 import { runDoctor } from './commands/doctor.command.js';
+import { DOCTOR_ROLES } from './doctor/doctor.checks.js';
 import { runMigrate } from './commands/migrate.command.js';
 import { runReconcile } from './commands/reconcile.command.js';
 import { runUp } from './commands/up.command.js';
@@ -18,7 +19,9 @@ Commands:
   migrate [--down]        apply database migrations (DATABASE_URL)
   reconcile               put back what Redis lost: queued/processing jobs, pending webhook deliveries
   validate-spec [path]    check a DigitalOcean App Platform spec offline (default .do/app.yaml)
-  doctor [--json]         check the live configuration: env, Postgres, Redis, storage, ffmpeg
+  doctor [--role api|worker] [--json]
+                          check the live configuration as that process (default api) sees it: env,
+                          Postgres, Redis, storage, and ffprobe (api) or ffmpeg (worker)
 ${CLIENT_USAGE}
 
 Client commands talk to --server (REELFORGE_SERVER, default http://localhost:3000) with --token
@@ -39,6 +42,7 @@ async function main(argv: string[]): Promise<number> {
       down: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
       json: { type: 'boolean', default: false },
+      role: { type: 'string', default: 'api' },
     },
   });
   const [command, ...rest] = positionals;
@@ -46,7 +50,14 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return command || values.help ? 0 : 2;
   }
-  if (command === 'doctor') return runDoctor(values.json);
+  if (command === 'doctor') {
+    const role = DOCTOR_ROLES.find((r) => r === values.role);
+    if (role === undefined) {
+      log(`doctor --role must be one of ${DOCTOR_ROLES.join(', ')} (got "${values.role}")`);
+      return 2;
+    }
+    return runDoctor(values.json, role);
+  }
   if (command === 'validate-spec') {
     const result = runValidateSpec(rest[0], process.cwd());
     process.stdout.write(`${result.output}\n`);

@@ -7,6 +7,8 @@ import { freePort, startEmbeddedRedis, type EmbeddedRedis } from '@reelforge/que
 import { startS3rver, type S3rverHandle } from '@reelforge/storage/testing';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- the shared CLI runner lives in the root test/support
+import { runCli } from '../../../test/support/cli.runner.js';
 import { runDoctorChecks } from '../src/doctor/doctor.checks.js';
 import { formatDoctorReport, redactUrl, type CheckResult } from '../src/doctor/doctor.report.js';
 
@@ -26,6 +28,13 @@ describe('doctor report formatting', () => {
     // secretlint-disable-next-line -- a made-up password: the point is that it gets masked
     expect(redactUrl('postgres://app:s3cret@db:5432/x')).toBe('postgres://app:***@db:5432/x');
     expect(redactUrl('not a url')).toBe('(unparseable URL)');
+  });
+});
+
+describe('reelforge doctor --role', () => {
+  it('when --role names no process, then the CLI exits 2 naming the choices', async () => {
+    const result = await runCli(['doctor', '--role', 'migrate'], {});
+    expect(result).toMatchObject({ code: 2, stderr: expect.stringContaining('doctor --role must be one of api, worker (got "migrate")') });
   });
 });
 
@@ -64,7 +73,7 @@ describe('reelforge doctor against real services', () => {
     await rm(scratch, { recursive: true, force: true });
   });
 
-  it('when everything is configured and reachable, then every check passes', async () => {
+  it('when everything is configured and reachable, then every check passes, ending with ffprobe for the api', async () => {
     const checks = await runDoctorChecks({ env });
     expect(checks.filter((c) => !c.ok)).toEqual([]);
     expect(checks.map((c) => c.name)).toEqual([
@@ -76,8 +85,26 @@ describe('reelforge doctor against real services', () => {
       'storage read/write',
       'storage public URL',
       'storage delete',
-      'ffmpeg',
+      'ffprobe',
     ]);
+    expect(byName(checks).ffprobe?.detail).toMatch(/^ffprobe \S+: the api sniffs every upload with ffprobe/);
+  });
+
+  it('when run as the worker, then the worker\'s rules apply and ffmpeg with its encoders is checked', async () => {
+    // The worker needs no API_TOKENS even in production; the api would refuse this environment.
+    const production = { ...env, NODE_ENV: 'production' };
+    expect(byName(await runDoctorChecks({ env: production, role: 'api' }))['env API_TOKENS']).toMatchObject({ ok: false });
+    const checks = await runDoctorChecks({ env: production, role: 'worker' });
+    expect(checks.filter((c) => !c.ok)).toEqual([]);
+    expect(checks.at(-1)).toMatchObject({ name: 'ffmpeg', ok: true, detail: expect.stringMatching(/libx264 and aac encoders present$/) });
+    expect(checks[0]?.detail).toMatch(/^configuration valid for the worker/);
+  });
+
+  it('when ffprobe is missing, then the api fails on ffprobe and the worker on ffmpeg, both told to install ffmpeg', async () => {
+    const api = byName(await runDoctorChecks({ env, ffprobePath: '/nonexistent/ffprobe' }));
+    expect(api.ffprobe).toMatchObject({ ok: false, detail: expect.stringMatching(/the api sniffs every upload/), fix: expect.stringContaining('apt-get install ffmpeg') });
+    const worker = byName(await runDoctorChecks({ env, role: 'worker', ffprobePath: '/nonexistent/ffprobe' }));
+    expect(worker.ffmpeg).toMatchObject({ ok: false, fix: expect.stringContaining('apt-get install ffmpeg') });
   });
 
   it('when the services are broken, then each failing check says what is wrong and how to fix it', async () => {
@@ -87,7 +114,7 @@ describe('reelforge doctor against real services', () => {
       await runDoctorChecks({
         // secretlint-disable-next-line -- a made-up password for a closed port; the test checks it never appears
         env: { ...env, DATABASE_URL: `postgres://app:hunter22@127.0.0.1:${closed}/x`, REDIS_URL: evictingRedis.url, SPACES_BUCKET: 'no-such-bucket' },
-        ffmpegPath: '/nonexistent/ffmpeg',
+        ffprobePath: '/nonexistent/ffprobe',
         timeoutMs: 2_000,
       }),
     );
@@ -96,7 +123,7 @@ describe('reelforge doctor against real services', () => {
     expect(checks.postgres?.detail).not.toContain('hunter22');
     expect(checks['redis maxmemory-policy']).toMatchObject({ ok: false, detail: expect.stringContaining('allkeys-lru'), fix: expect.stringContaining('noeviction') });
     expect(checks['storage read/write']).toMatchObject({ ok: false, fix: expect.stringContaining('SPACES_BUCKET') });
-    expect(checks.ffmpeg).toMatchObject({ ok: false, fix: expect.stringContaining('apt-get install ffmpeg') });
+    expect(checks.ffprobe).toMatchObject({ ok: false, fix: expect.stringContaining('apt-get install ffmpeg') });
     expect(JSON.stringify(checks)).not.toContain(s3.secretAccessKey);
 
     const client = new pg.Client({ connectionString: db.databaseUrl });

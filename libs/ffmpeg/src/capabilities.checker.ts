@@ -49,6 +49,12 @@ async function capture(file: string, args: string[], options: CheckFfmpegOptions
   return chunks.join('');
 }
 
+/** The installed ffprobe's version, for a process that only probes (the API sniffing uploads). */
+export async function checkFfprobe(options: Pick<CheckFfmpegOptions, 'ffprobePath' | 'signal' | 'timeoutMs'> = {}): Promise<{ ffprobeVersion: string }> {
+  const ffprobe = options.ffprobePath ?? 'ffprobe';
+  return { ffprobeVersion: parseVersion(await capture(ffprobe, ['-hide_banner', '-version'], options), 'ffprobe') ?? 'unknown' };
+}
+
 /** What the installed ffmpeg/ffprobe can do: for `reelforge doctor` and worker start-up. */
 export async function checkFfmpeg(options: CheckFfmpegOptions = {}): Promise<FfmpegCapabilities> {
   const ffmpeg = options.ffmpegPath ?? 'ffmpeg';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { parseEncoderNames, parseFilterNames, parseVersion } from '../src/capabilities.parser.js';
-import { FfmpegNotFoundError, checkFfmpeg } from '../src/index.js';
+import { FfmpegNotFoundError, checkFfmpeg, checkFfprobe } from '../src/index.js';
 
 const ENCODERS = `Encoders:
  V..... = Video
@@ -60,5 +60,16 @@ describe('checkFfmpeg', () => {
 
   it('when ffmpeg is missing, then it rejects with FfmpegNotFoundError', async () => {
     await expect(checkFfmpeg({ ffmpegPath: '/nonexistent/ffmpeg' })).rejects.toBeInstanceOf(FfmpegNotFoundError);
+  });
+});
+
+describe('checkFfprobe', () => {
+  it('when ffprobe is installed, then its version is reported', async () => {
+    expect((await checkFfprobe()).ffprobeVersion).toMatch(/^\S+$/);
+    expect((await checkFfprobe()).ffprobeVersion).not.toBe('unknown');
+  });
+
+  it('when ffprobe is missing, then it rejects with FfmpegNotFoundError', async () => {
+    await expect(checkFfprobe({ ffprobePath: '/nonexistent/ffprobe' })).rejects.toBeInstanceOf(FfmpegNotFoundError);
   });
 });

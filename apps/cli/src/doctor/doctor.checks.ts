@@ -1,15 +1,22 @@
 import { createId } from '@paralleldrive/cuid2';
 import { ConfigError, loadConfig, storageDriverConfig, type Config } from '@reelforge/config';
 import { pendingMigrations } from '@reelforge/db';
-import { checkFfmpeg } from '@reelforge/ffmpeg';
+import { requirementOf } from '@reelforge/deploy';
+import { checkFfmpeg, checkFfprobe } from '@reelforge/ffmpeg';
 import { checkRedisPolicy, createRedisConnection } from '@reelforge/queue';
 import { createStorageDriver } from '@reelforge/storage';
 import pg from 'pg';
 import { Readable } from 'node:stream';
 import { redactUrl, type CheckResult } from './doctor.report.js';
 
+/** The process whose view doctor takes: its configuration rules and the programs it spawns. */
+export type DoctorRole = 'api' | 'worker';
+export const DOCTOR_ROLES: readonly DoctorRole[] = ['api', 'worker'];
+
 export interface DoctorOptions {
   env: NodeJS.ProcessEnv;
+  /** Default api, the process whose console operators open first. */
+  role?: DoctorRole;
   /** For tests: where to look for ffmpeg/ffprobe. */
   ffmpegPath?: string;
   ffprobePath?: string;
@@ -22,22 +29,23 @@ export interface DoctorOptions {
  */
 export async function runDoctorChecks(options: DoctorOptions): Promise<CheckResult[]> {
   const timeoutMs = options.timeoutMs ?? 5_000;
+  const role = options.role ?? 'api';
   let config: Config;
   try {
-    config = loadConfig(options.env, { role: 'api' });
+    config = loadConfig(options.env, { role });
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     return [
       ...err.problems.map((p) => ({ name: `env ${p.variable}`, ok: false, detail: p.message, fix: `set ${p.variable} (see README "Configuration")` })),
-      await ffmpegCheck(options),
+      await mediaToolsCheck(role, options),
     ];
   }
   return [
-    { name: 'env', ok: true, detail: `configuration valid (NODE_ENV=${config.env}, storage=${config.storage.driver})` },
+    { name: 'env', ok: true, detail: `configuration valid for the ${role} (NODE_ENV=${config.env}, storage=${config.storage.driver})` },
     ...(await postgresChecks(config, timeoutMs)),
     ...(await redisChecks(config, timeoutMs)),
     ...(await storageChecks(config, timeoutMs)),
-    await ffmpegCheck(options),
+    await mediaToolsCheck(role, options),
   ];
 }
 
@@ -134,14 +142,28 @@ async function publicUrlCheck(url: string, body: string, timeoutMs: number): Pro
   }
 }
 
+const INSTALL_FFMPEG = "install Debian's ffmpeg package (apt-get install ffmpeg), which also carries ffprobe";
+
+/** What the role spawns, as COMPONENT_REQUIREMENTS says: ffprobe alone for the API, the full ffmpeg for the worker. */
+async function mediaToolsCheck(role: DoctorRole, options: DoctorOptions): Promise<CheckResult> {
+  const media = requirementOf(role).mediaTools;
+  if (media?.tools.includes('ffmpeg')) return ffmpegCheck(options);
+  try {
+    const { ffprobeVersion } = await checkFfprobe({ ffprobePath: options.ffprobePath });
+    return { name: 'ffprobe', ok: true, detail: `ffprobe ${ffprobeVersion}: the ${role} ${media?.why ?? 'runs it'}` };
+  } catch (err) {
+    return { name: 'ffprobe', ok: false, detail: `${(err as Error).message}; the ${role} ${media?.why ?? 'needs it'}`, fix: INSTALL_FFMPEG };
+  }
+}
+
 async function ffmpegCheck(options: DoctorOptions): Promise<CheckResult> {
   try {
     const caps = await checkFfmpeg({ ffmpegPath: options.ffmpegPath, ffprobePath: options.ffprobePath });
     const missing = [!caps.encoders.libx264 && 'libx264', !caps.encoders.aac && 'aac'].filter(Boolean);
     return missing.length === 0
       ? { name: 'ffmpeg', ok: true, detail: `ffmpeg ${caps.ffmpegVersion}, ffprobe ${caps.ffprobeVersion}, libx264 and aac encoders present` }
-      : { name: 'ffmpeg', ok: false, detail: `missing encoders: ${missing.join(', ')}`, fix: "install Debian's ffmpeg package (apt-get install ffmpeg)" };
+      : { name: 'ffmpeg', ok: false, detail: `missing encoders: ${missing.join(', ')}`, fix: INSTALL_FFMPEG };
   } catch (err) {
-    return { name: 'ffmpeg', ok: false, detail: (err as Error).message, fix: "install Debian's ffmpeg package (apt-get install ffmpeg)" };
+    return { name: 'ffmpeg', ok: false, detail: (err as Error).message, fix: INSTALL_FFMPEG };
   }
 }
