@@ -80,13 +80,7 @@ describeContainers.each(['local', 's3'] as const)('the API and worker images in 
       WORKER_SHUTDOWN_GRACE_S: '2',
       ...(s3
         ? {
-            STORAGE_DRIVER: 's3',
-            SPACES_ENDPOINT: s3.endpoint,
-            SPACES_BUCKET: s3.bucket,
-            SPACES_REGION: s3.region,
-            SPACES_ACCESS_KEY: s3.accessKeyId,
-            SPACES_SECRET_KEY: s3.secretAccessKey,
-            SPACES_FORCE_PATH_STYLE: 'true',
+            ...s3.env,
             PUBLIC_BASE_URL: `${s3.endpoint}/${s3.bucket}`,
           }
         : { STORAGE_DRIVER: 'local', STORAGE_DIR: '/app/.reelforge/storage', PUBLIC_BASE_URL: baseUrl }),

@@ -64,15 +64,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     JOB_LOCK_DURATION_MS: '10000',
     JOB_STALLED_INTERVAL_MS: '2000',
     ...(s3
-      ? {
-          STORAGE_DRIVER: 's3',
-          SPACES_ENDPOINT: s3.endpoint,
-          SPACES_BUCKET: s3.bucket,
-          SPACES_REGION: s3.region,
-          SPACES_ACCESS_KEY: s3.accessKeyId,
-          SPACES_SECRET_KEY: s3.secretAccessKey,
-          SPACES_FORCE_PATH_STYLE: 'true',
-        }
+      ? s3.env
       : {}),
     ...options.env,
   };

@@ -34,15 +34,7 @@ export function stackEnv({ schema, redisUrl, queuePrefix, storage, extra }: Stac
     API_TOKENS: BENCH_TOKEN,
     ...(storage.kind === 'local'
       ? { STORAGE_DRIVER: 'local', STORAGE_DIR: storage.dir }
-      : {
-          STORAGE_DRIVER: 's3',
-          SPACES_ENDPOINT: storage.s3.endpoint,
-          SPACES_BUCKET: storage.s3.bucket,
-          SPACES_REGION: storage.s3.region,
-          SPACES_ACCESS_KEY: storage.s3.accessKeyId,
-          SPACES_SECRET_KEY: storage.s3.secretAccessKey,
-          SPACES_FORCE_PATH_STYLE: 'true',
-        }),
+      : storage.s3.env),
     ...mediaEnv(),
     ...extra,
   };

@@ -57,13 +57,7 @@ describe('reelforge doctor against real services', () => {
       DATABASE_URL: db.databaseUrl,
       DATABASE_SCHEMA: db.schema,
       REDIS_URL: process.env.REELFORGE_TEST_REDIS_URL,
-      STORAGE_DRIVER: 's3',
-      SPACES_ENDPOINT: s3.endpoint,
-      SPACES_BUCKET: s3.bucket,
-      SPACES_REGION: s3.region,
-      SPACES_ACCESS_KEY: s3.accessKeyId,
-      SPACES_SECRET_KEY: s3.secretAccessKey,
-      SPACES_FORCE_PATH_STYLE: 'true',
+      ...s3.env,
     };
   });
   afterAll(async () => {

@@ -17,6 +17,8 @@ export interface S3rverHandle {
   secretAccessKey: string;
   /** Ready-made config for `createStorageDriver`. */
   storageConfig: S3StorageConfig;
+  /** The same server as the environment a Reelforge process reads (STORAGE_DRIVER=s3 and the SPACES_* variables). */
+  env: Record<string, string>;
   /** Stops the server and deletes its directory; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -82,6 +84,15 @@ export async function startS3rver(): Promise<S3rverHandle> {
       accessKeyId: S3RVER_CREDENTIAL,
       secretAccessKey: S3RVER_CREDENTIAL,
       forcePathStyle: true,
+    },
+    env: {
+      STORAGE_DRIVER: 's3',
+      SPACES_ENDPOINT: endpoint,
+      SPACES_BUCKET: bucket,
+      SPACES_REGION: region,
+      SPACES_ACCESS_KEY: S3RVER_CREDENTIAL,
+      SPACES_SECRET_KEY: S3RVER_CREDENTIAL,
+      SPACES_FORCE_PATH_STYLE: 'true',
     },
     stop() {
       stopping ??= (async () => {
