@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { cleanupFixtures, makeFixture } from '@reelforge/ffmpeg/testing';
-import { findChromium, launchChromium } from '../support/browser.js';
+import { findChromium, itWithChromium, launchChromium } from '../support/browser.js';
 import { submitTranscode, uploadFile, waitForSettled } from '../support/http.js';
 import { startTestStack, type TestStack } from '../support/test-stack.js';
 
@@ -38,8 +38,7 @@ describe('Bull Board at /admin/queues', () => {
     expect(wrong.status).toBe(401);
   });
 
-  const browserIt = CHROMIUM ? it : it.skip;
-  if (!CHROMIUM) process.stderr.write('[bull-board.browser] SKIPPED: no `chromium` on PATH (npm test installs Debian\'s chromium).\n');
+  const browserIt = itWithChromium(CHROMIUM);
 
   browserIt(
     'when an operator logs in, then the transcode queue shows the completed job with its file id and name',

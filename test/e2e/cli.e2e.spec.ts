@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { cleanupFixtures, makeFixture } from '@reelforge/ffmpeg/testing';
 import { CLI_COMMAND, cliEnv, REPO_ROOT, runCli } from '../support/cli.runner.js';
 import { TEST_TOKEN, startTestStack, type TestStack } from '../support/test-stack.js';
-import { HAS_TMUX, startTmux } from '../support/tmux.session.js';
+import { itWithTmux, startTmux } from '../support/tmux.session.js';
 
 /** Where the pseudo-terminal capture of the progress bar is kept for people to look at. */
 const CAPTURE_FILE = path.join(REPO_ROOT, '.reelforge', 'captures', 'cli-progress.txt');
@@ -94,7 +94,7 @@ describe('the reelforge CLI against a running API and worker', () => {
     expect((JSON.parse(run.stdout) as { items: unknown[] }).items).toHaveLength(1);
   });
 
-  (HAS_TMUX ? it : it.skip)('when transcode runs in a terminal, then it draws one live progress line and ends with the master URL', async () => {
+  itWithTmux('when transcode runs in a terminal, then it draws one live progress line and ends with the master URL', async () => {
     const session = await startTmux([...CLI_COMMAND, 'transcode', clip], cliEnv(client), { cwd: REPO_ROOT, width: 100, height: 8 });
     const frames: string[] = [];
     try {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { cleanupFixtures, makeFixture } from '@reelforge/ffmpeg/testing';
 import type { Page } from 'playwright-core';
-import { findChromium, launchChromium } from '../support/browser.js';
+import { findChromium, itWithChromium, launchChromium } from '../support/browser.js';
 import { submitTranscode, uploadFile } from '../support/http.js';
 import { startTestStack, TEST_TOKEN, type TestStack } from '../support/test-stack.js';
 
@@ -96,10 +96,7 @@ describe('player page /watch/:fileId', () => {
     expect(await status.json()).toMatchObject({ code: 'file_not_found' });
   });
 
-  const browserIt = CHROMIUM ? it : it.skip;
-  if (!CHROMIUM) {
-    process.stderr.write('[player.browser] SKIPPED the browser test: no `chromium` on PATH (npm test installs Debian\'s chromium).\n');
-  }
+  const browserIt = itWithChromium(CHROMIUM);
 
   browserIt(
     'when the page is open while the job runs, then it shows the status, plays the ladder in chromium and switches levels',

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type BrowserContextOptions } from 'playwright-core';
+import { itRequiring, type ItFn } from './requirement.js';
 
 /** Debian's chromium (tools/run.mjs installs it for `npm test`); found through PATH like `which`. */
 export function findChromium(): string | null {
@@ -18,6 +19,11 @@ export function findChromium(): string | null {
     }
   }
   return null;
+}
+
+/** `it` for a test that drives `chromium` (findChromium's answer): never skipped quietly, never in CI. */
+export function itWithChromium(chromium: string | null): ItFn {
+  return itRequiring(chromium === null ? 'there is no `chromium` on PATH' : null, "apt-get install chromium (Debian's package; `npm test` installs it when missing)");
 }
 
 /**

@@ -3,11 +3,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { itRequiring } from './requirement.js';
 
 const run = promisify(execFile);
 
-/** tmux (Debian package, installed by `npm test`); the pseudo-terminal tests skip without it. */
+/** tmux (Debian package, installed by `npm test`). */
 export const HAS_TMUX = spawnSync('tmux', ['-V'], { stdio: 'ignore' }).status === 0;
+
+/** `it` for a test in a real terminal: without tmux skipped loudly, and failed when CI=true. */
+export const itWithTmux = itRequiring(HAS_TMUX ? null : 'tmux is not installed', "apt-get install tmux (Debian's package; `npm test` installs it when missing)");
 
 export interface TmuxSession {
   /** The visible screen, one string per row, trailing blanks trimmed. */
