@@ -17,8 +17,8 @@ export function debianMirrorFrom(sourcesTexts: readonly string[]): string | unde
   for (const text of sourcesTexts) {
     for (const stanza of text.split(/\n\s*\n/)) {
       const uris = /^URIs:\s*(\S+)/im.exec(stanza)?.[1];
-      const suites = /^Suites:\s*(.+)$/im.exec(stanza)?.[1]?.split(/\s+/) ?? [];
-      if (uris && /^Types:.*\bdeb\b/im.test(stanza) && suites.includes('bookworm')) return uris;
+      const field = (name: string) => new RegExp(`^${name}:\\s*(.+)$`, 'im').exec(stanza)?.[1]?.trim().split(/\s+/) ?? [];
+      if (uris && field('Types').includes('deb') && field('Suites').includes('bookworm')) return uris;
     }
     for (const line of text.split('\n')) {
       const match = /^deb\s+(?:\[[^\]]*\]\s+)?(\S+)\s+bookworm\s/.exec(line.trim() + ' ');
