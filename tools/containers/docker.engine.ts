@@ -97,7 +97,8 @@ export async function ensureDockerEngine(options: { dir?: string; log?: (line: s
   if (stalePid !== undefined && !isAlive(stalePid)) await rm(pidFile, { force: true });
 
   const logFile = path.join(dir, 'dockerd.log');
-  const out = openSync(logFile, 'a');
+  // One log per start: the data root is kept for years of runs, its log should not grow with them.
+  const out = openSync(logFile, 'w');
   const daemon = spawn(
     'dockerd',
     [
