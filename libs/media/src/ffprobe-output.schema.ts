@@ -1,8 +1,7 @@
 import { z } from 'zod';
 
-// ffprobe's JSON writer prints most numbers as strings ("6.000000", "N/A"); fluent-ffmpeg's ffprobe()
-// parses the flat text output and turns only unsigned decimal strings into numbers. Both shapes are
-// accepted: every field is "string or number or missing", normalised here to number|null / string|null.
+// ffprobe's JSON writer prints some numbers as numbers (width, index) and most as strings
+// ("6.000000", "N/A"); every numeric field is "string or number or missing", normalised to number|null.
 const MISSING_TEXT = new Set(['', 'N/A', 'unknown']);
 
 function toNumber(value: string | number | null | undefined): number | null {
@@ -12,14 +11,14 @@ function toNumber(value: string | number | null | undefined): number | null {
   return Number.isFinite(parsed) ? parsed : null;
 }
 
-function toText(value: string | number | null | undefined): string | null {
+function toText(value: string | null | undefined): string | null {
   if (value === null || value === undefined) return null;
-  const text = String(value).trim();
+  const text = value.trim();
   return MISSING_TEXT.has(text) ? null : text;
 }
 
 const numberish = z.union([z.number(), z.string()]).nullish().transform(toNumber);
-const textish = z.union([z.string(), z.number()]).nullish().transform(toText);
+const textish = z.string().nullish().transform(toText);
 
 const RawSideDataSchema = z.looseObject({
   side_data_type: textish,
@@ -27,7 +26,7 @@ const RawSideDataSchema = z.looseObject({
 });
 
 export const RawStreamSchema = z.looseObject({
-  index: numberish,
+  index: z.number().int(),
   codec_type: textish,
   codec_name: textish,
   width: numberish,
@@ -43,8 +42,6 @@ export const RawStreamSchema = z.looseObject({
   channels: numberish,
   channel_layout: textish,
   sample_rate: numberish,
-  /** fluent-ffmpeg flattens the Display Matrix side data onto the stream itself. */
-  rotation: numberish,
   side_data_list: z.array(RawSideDataSchema).nullish(),
   disposition: z.record(z.string(), numberish).nullish(),
   tags: z.record(z.string(), textish).nullish(),

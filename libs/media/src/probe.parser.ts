@@ -14,11 +14,8 @@ import {
   readTaggedDuration,
 } from './stream-facts.reader.js';
 
-type IndexedStream = RawStream & { index: number };
-
 /**
- * Turns ffprobe output (`ffprobe -v error -show_format -show_streams -print_format json`, or
- * fluent-ffmpeg's ffprobe() result) into MediaInfo.
+ * Turns ffprobe output (`ffprobe -v error -show_format -show_streams -print_format json`) into MediaInfo.
  * @throws InvalidMediaError when the output does not describe playable media.
  * @throws UnsupportedInputError for a still image (pictures but no video frames and no sound).
  */
@@ -26,8 +23,7 @@ export function parseProbe(raw: unknown): MediaInfo {
   const parsed = RawProbeSchema.safeParse(raw);
   if (!parsed.success) throw new InvalidMediaError(`unreadable probe output: ${parsed.error.issues[0]?.message ?? 'bad shape'}`);
   const probe = parsed.data;
-  // fluent-ffmpeg output may lack `index`; the position in the list is the same number.
-  const streams = (probe.streams ?? []).map((stream, position) => ({ ...stream, index: stream.index ?? position }));
+  const streams = probe.streams ?? [];
   if (streams.length === 0) throw new InvalidMediaError('the file contains no streams');
 
   const formatName = probe.format?.format_name ?? null;
@@ -62,7 +58,7 @@ function readDuration(probe: RawProbe, streams: RawStream[]): number {
   return Math.max(...streamDurations);
 }
 
-function readVideo(stream: IndexedStream): VideoStreamInfo {
+function readVideo(stream: RawStream): VideoStreamInfo {
   const width = positiveInt(stream.width);
   const height = positiveInt(stream.height);
   if (width === null || height === null) {
@@ -93,7 +89,7 @@ function readVideo(stream: IndexedStream): VideoStreamInfo {
   };
 }
 
-function readAudio(stream: IndexedStream): AudioStreamInfo {
+function readAudio(stream: RawStream): AudioStreamInfo {
   const language = stream.tags?.['language'] ?? null;
   return {
     index: stream.index,

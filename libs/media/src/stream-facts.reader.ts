@@ -34,7 +34,7 @@ export function isPictureStream(stream: RawStream, formatName: string | null): b
  */
 export function readRotation(stream: RawStream): VideoStreamInfo['rotation'] {
   const tag = stream.tags?.['rotate'];
-  const matrix = stream.side_data_list?.find((entry) => entry.rotation !== null)?.rotation ?? stream.rotation ?? 0;
+  const matrix = stream.side_data_list?.find((entry) => entry.rotation !== null)?.rotation ?? 0;
   const clockwise = tag && Number.isFinite(Number(tag)) ? Number(tag) : -matrix;
   const quarterTurns = Math.round(clockwise / 90);
   if (Math.abs(clockwise - quarterTurns * 90) > 1) return 0;

@@ -12,7 +12,6 @@ import { hdrHlg720p, hdrPq720p, tenBit720p } from './fixtures/ffprobe-color.fixt
 import { full1080p50, hd720p60, ntsc720p5994, vfr720p } from './fixtures/ffprobe-motion.fixtures.js';
 import { anamorphic1440x1080, odd853x479, portrait1080x1920, rotated90, ultrawide2560x1080 } from './fixtures/ffprobe-shape.fixtures.js';
 import { hd720p30, landscape1080p30, sd360p30, tiny240p, uhd4k30 } from './fixtures/ffprobe-size.fixtures.js';
-import { fluentMp3WithCover, fluentOdd853x479, fluentRotated90 } from './fixtures/fluent-ffprobe.fixtures.js';
 
 const MP4 = 'mov,mp4,m4a,3gp,3g2,mj2';
 
@@ -209,19 +208,6 @@ describe('parseProbe on real ffprobe output', () => {
 
   it('reads an M4A without video', () => {
     expect(parseProbe(m4aAudioOnly)).toEqual(info({ bitrateBps: 130961, sizeBytes: 98221, audio: [aac({ index: 0 })] }));
-  });
-});
-
-describe('parseProbe on fluent-ffmpeg ffprobe() results', () => {
-  it('gives the same facts as the JSON writer', () => {
-    expect(parseProbe(fluentRotated90)).toEqual(parseProbe(rotated90));
-    expect(parseProbe(fluentMp3WithCover)).toEqual(parseProbe(mp3WithCover));
-    expect(parseProbe(fluentOdd853x479)).toEqual(parseProbe(odd853x479));
-  });
-
-  it('reads a negative rotation that fluent-ffmpeg leaves as a string', () => {
-    const raw = { ...fluentRotated90, streams: fluentRotated90.streams.map((s, i) => (i === 0 ? { ...s, rotation: '-90' } : s)) };
-    expect(parseProbe(raw).video).toMatchObject({ rotation: 90, displayWidth: 1080, displayHeight: 1920 });
   });
 });
 
