@@ -2,7 +2,6 @@ import { describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { detectOrphanGuard } from '../src/index.js';
 import { guardCommand, guardExecFailure } from '../src/orphan.guard.js';
@@ -71,23 +70,25 @@ async function killChild(child: ReturnType<typeof spawn>): Promise<void> {
 }
 
 (detected.kind === 'pdeathsig' ? describe : describe.skip)('when the worker process is SIGKILLed', () => {
-  it('then its ffmpeg (spawned through setpriv --pdeathsig) disappears within 2 s', async () => {
+  // The child's ffmpeg reads a ten-minute source in real time: gone before that means killed.
+  it('then its ffmpeg (spawned through setpriv --pdeathsig) disappears', async () => {
     const { child, ffmpegPid } = await startChild('guarded');
     expect(await isRunning(ffmpegPid)).toBe(true);
 
     await killChild(child);
 
-    await expect(waitUntilGone(ffmpegPid, 2000)).resolves.toBeLessThan(2000);
+    await waitUntilGone(ffmpegPid);
   });
 
-  it('then, as a control, an unguarded ffmpeg would have been orphaned', async () => {
-    const { child, ffmpegPid } = await startChild('unguarded');
+  it('then, as a control, an unguarded ffmpeg killed alongside a guarded one outlives it', async () => {
+    const [guarded, unguarded] = await Promise.all([startChild('guarded'), startChild('unguarded')]);
     try {
-      await killChild(child);
-      await sleep(500);
-      expect(await isRunning(ffmpegPid)).toBe(true);
+      await Promise.all([killChild(guarded.child), killChild(unguarded.child)]);
+      // The guarded one being gone is the moment the guard has done its work; no fixed wait.
+      await waitUntilGone(guarded.ffmpegPid);
+      expect(await isRunning(unguarded.ffmpegPid)).toBe(true);
     } finally {
-      if (await isRunning(ffmpegPid)) process.kill(ffmpegPid, 'SIGKILL');
+      for (const pid of [guarded.ffmpegPid, unguarded.ffmpegPid]) if (await isRunning(pid)) process.kill(pid, 'SIGKILL');
     }
   });
 });

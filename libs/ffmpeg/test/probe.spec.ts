@@ -108,11 +108,11 @@ describe('probe', () => {
   it('when ffprobe hangs, then it is killed at the timeout', async () => {
     const fifo = join(workDir, 'hang.mp4');
     await makeFifo(fifo);
-    const started = Date.now();
+    // Nobody ever writes to the FIFO, so ffprobe would wait forever: settling at all, with this
+    // error, is the timeout stopping it (no stopwatch: how fast depends on the machine's load).
     const error = await probe(fifo, { orphanGuard: guard, timeoutMs: 300 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProbeTimeoutError);
     expect((error as ProbeTimeoutError).code).toBe('probe_timeout');
-    expect(Date.now() - started).toBeLessThan(3000);
   });
 
   it('when the signal aborts, then the probe is cancelled', async () => {

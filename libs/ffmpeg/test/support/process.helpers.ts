@@ -13,12 +13,17 @@ export async function isRunning(pid: number): Promise<boolean> {
   }
 }
 
-/** Polls until `pid` is gone; resolves with how long that took, rejects after `timeoutMs`. */
-export async function waitUntilGone(pid: number, timeoutMs: number): Promise<number> {
-  const started = Date.now();
+/**
+ * A limit for waits on a process that is being stopped: generous, so that only a process that will
+ * never stop (a ten-minute ffmpeg nobody killed) reaches it, however loaded the machine is.
+ */
+export const STOP_LIMIT_MS = 30_000;
+
+/** Polls until `pid` is gone; rejects after `timeoutMs` (a limit on the wait, not a measurement). */
+export async function waitUntilGone(pid: number, timeoutMs = STOP_LIMIT_MS): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   while (await isRunning(pid)) {
-    if (Date.now() - started > timeoutMs) throw new Error(`process ${pid} still running after ${timeoutMs} ms`);
+    if (Date.now() > deadline) throw new Error(`process ${pid} still running after ${timeoutMs} ms`);
     await sleep(20);
   }
-  return Date.now() - started;
 }
