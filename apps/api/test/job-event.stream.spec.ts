@@ -39,6 +39,7 @@ function harness(initial: Partial<TranscodeStatus> = {}, timing = { heartbeatMs:
   });
   opened.push(stream);
   const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+  const heartbeats = () => chunks.filter((c) => c.startsWith(':')).length;
   return {
     stream,
     setState: (patch: Partial<TranscodeStatus>) => {
@@ -59,7 +60,26 @@ function harness(initial: Partial<TranscodeStatus> = {}, timing = { heartbeatMs:
         return `${id} ${event} ${body.status ?? ''}${body.progress ?? body.percent}`;
       }),
     ended: () => ended,
+    /** Resolves once `n` more heartbeats have come and the stream has handled what they found. */
+    heartbeats: async (n = 1) => {
+      const target = heartbeats() + n;
+      await until(() => heartbeats() >= target);
+      await settle();
+    },
+    /** Resolves once the stream has ended. */
+    end: () => until(() => ended),
   };
+}
+
+/** Generous: the waits are for events (a 20 ms heartbeat, a 50 ms grace), never a measure of their speed. */
+const LIMIT_MS = 30_000;
+
+async function until(check: () => boolean): Promise<void> {
+  const deadline = Date.now() + LIMIT_MS;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${LIMIT_MS} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
 }
 
 const progress = (id: string, percent: number, stage: 'probing' | 'encoding' = 'encoding'): JobQueueEvent => ({
@@ -131,7 +151,8 @@ describe('JobEventStream', () => {
     const h = harness({ status: 'processing', attempts: 1, progress: 90 }, { heartbeatMs: 20, finalEventGraceMs: 60_000 });
     h.begin('1-0');
     h.setState({ status: 'completed', progress: 100, stage: 'done' });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // A heartbeat after the change has looked at Postgres and seen the job over; it must not end the stream.
+    await h.heartbeats();
     expect(h.ended()).toBe(false);
     await h.push(progress('2-0', 100));
     await h.push({ kind: 'lifecycle', id: '3-0', name: 'completed' });
@@ -143,8 +164,7 @@ describe('JobEventStream', () => {
     const h = harness({ status: 'queued' }, { heartbeatMs: 20, finalEventGraceMs: 50 });
     h.begin('4-0');
     h.setState({ status: 'cancelled', stage: 'queued' });
-    const deadline = Date.now() + 5_000;
-    while (!h.ended() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    await h.end();
     expect(h.events()).toEqual(['4-0 state queued0', '4-0 cancelled cancelled0']);
     expect(h.ended()).toBe(true);
   });

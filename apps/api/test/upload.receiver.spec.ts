@@ -1,5 +1,5 @@
 import { EventEmitter, once } from 'node:events';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import os from 'node:os';
@@ -12,6 +12,8 @@ import { receiveUpload } from '../src/media/upload.receiver.js';
 import { buildMultipart } from './support/multipart.builder.js';
 
 const IDLE_TIMEOUT_MS = 300;
+/** For uploads that must not time out while the test acts on them: longer than any test runs. */
+const NEVER_IDLE_MS = 10 * 60_000;
 
 /**
  * The receiver behind a bare Express app over real HTTP, for what the full stack cannot stage
@@ -28,7 +30,8 @@ describe('receiveUpload with stalled and vanishing clients', () => {
     const app = express();
     app.post('/upload', async (req, res) => {
       try {
-        const received = await receiveUpload(req, { maxBytes: 1024 * 1024, tmpDir: spool, idleTimeoutMs: IDLE_TIMEOUT_MS });
+        const idleTimeoutMs = req.query.idle === 'never' ? NEVER_IDLE_MS : IDLE_TIMEOUT_MS;
+        const received = await receiveUpload(req, { maxBytes: 1024 * 1024, tmpDir: spool, idleTimeoutMs });
         await rm(received.dir, { recursive: true, force: true });
         outcomes.emit('settled', 'received');
         res.status(201).json({ bytes: received.bytes, originalName: received.originalName });
@@ -50,13 +53,26 @@ describe('receiveUpload with stalled and vanishing clients', () => {
   });
 
   /** Opens a connection and sends the request head plus the first part of a multipart body. */
-  async function startUpload(): Promise<Socket> {
+  async function startUpload(path = '/upload'): Promise<Socket> {
     const { body, contentType } = buildMultipart([{ field: 'file', filename: 'clip.mp4', content: Buffer.alloc(64 * 1024, 1) }]);
     const socket = connect(port, '127.0.0.1');
     await once(socket, 'connect');
-    socket.write(`POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: ${contentType}\r\nContent-Length: ${body.length}\r\n\r\n`);
+    socket.write(`POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: ${contentType}\r\nContent-Length: ${body.length}\r\n\r\n`);
     socket.write(body.subarray(0, body.length / 2));
     return socket;
+  }
+
+  /** Resolves once an upload's spool file holds bytes (the server is mid-upload). */
+  async function spooledBytes(): Promise<void> {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      for (const dir of await readdir(spool)) {
+        const size = await stat(path.join(spool, dir, 'upload.bin')).then((s) => s.size, () => 0);
+        if (size > 0) return;
+      }
+      if (Date.now() > deadline) throw new Error('the server never started spooling the upload');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
   }
 
   it('when the client stops sending mid-upload, then it gets 408 request_timeout and the spooled part is removed', async () => {
@@ -74,8 +90,10 @@ describe('receiveUpload with stalled and vanishing clients', () => {
   });
 
   it('when the client disconnects mid-upload, then the spooled part is removed and the server keeps serving', async () => {
-    const socket = await startUpload();
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // No idle timeout in play: with 300 ms, a slow moment here could end the upload as a timeout before the disconnect.
+    const socket = await startUpload('/upload?idle=never');
+    // Mid-upload means the server has started spooling what came; wait for that instead of sleeping.
+    await spooledBytes();
     socket.destroy();
     const [outcome] = await once(outcomes, 'settled');
     expect(outcome).toBe('request_aborted');

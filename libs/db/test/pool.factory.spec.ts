@@ -96,10 +96,10 @@ describe('createPool connection timeout', () => {
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', () => resolve()));
     const { port } = silent.address() as net.AddressInfo;
     const pool = createPool({ connectionString: `postgres://nobody@127.0.0.1:${port}/x`, connectionTimeoutMs: 300, onError: () => undefined });
-    const started = Date.now();
     try {
+      // The server never answers, so without the timeout this would hang until the test's own limit;
+      // a timeout error is the bound at work (no stopwatch: how fast depends on the machine's load).
       await expect(pool.query('SELECT 1')).rejects.toThrow(/timeout/i);
-      expect(Date.now() - started).toBeLessThan(5_000);
     } finally {
       await pool.end();
       for (const socket of sockets) socket.destroy();

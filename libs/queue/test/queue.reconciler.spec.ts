@@ -166,7 +166,17 @@ describe('startReconcileLoop', () => {
     const prefix = `rf-loop-${createId().slice(0, 10)}`;
     const redis = createRedisConnection(redisUrl, 'worker');
     const runs: string[] = [];
+    const lockAnswers: { owner: string; args: unknown[]; answer: unknown }[] = [];
     const empty: ReconcileReport = { checked: 0, requeued: [], failed: [] };
+    /** The loop only takes the lock (SET NX PX); this records Redis's answer to each owner. */
+    const recordingRedis = (owner: string) =>
+      ({
+        set: async (...args: unknown[]) => {
+          const answer: unknown = await (redis.set as (...a: unknown[]) => Promise<unknown>).apply(redis, args);
+          lockAnswers.push({ owner, args, answer });
+          return answer;
+        },
+      }) as unknown as Redis;
     const loops = ['a', 'b', 'c'].map((owner) =>
       startReconcileLoop({
         reconcilers: [
@@ -177,17 +187,26 @@ describe('startReconcileLoop', () => {
             },
           },
         ],
-        redis,
+        redis: recordingRedis(owner),
         prefix,
         intervalMs: 60_000,
         owner,
       }),
     );
     try {
-      await new Promise((r) => setTimeout(r, 300));
+      // Each loop asks for the lock at once; after all three answers, the winner has run (it runs
+      // right after its answer) and the others have given up this interval. No fixed wait.
+      const deadline = Date.now() + 30_000;
+      while (lockAnswers.length < 3) {
+        if (Date.now() > deadline) throw new Error(`only ${lockAnswers.length} of 3 loops asked for the lock`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      expect(lockAnswers.filter((a) => a.answer === 'OK').map((a) => a.owner)).toEqual(runs);
       expect(runs).toHaveLength(1);
-      const ttl = await redis.pttl(reconcileLockKey(prefix));
-      expect(ttl).toBeGreaterThan(50_000);
+      // The lock lasts 0.9 of the interval (what spaces the runs out); Redis still holds it. Its
+      // remaining TTL is not compared with a number: that would measure how long this test took.
+      for (const { owner, args } of lockAnswers) expect(args).toEqual([reconcileLockKey(prefix), owner, 'PX', 54_000, 'NX']);
+      expect(await redis.pttl(reconcileLockKey(prefix))).toBeGreaterThan(0);
       expect(await redis.get(reconcileLockKey(prefix))).toBe(runs[0]);
     } finally {
       for (const loop of loops) loop.stop();

@@ -14,15 +14,16 @@ describeStorageDriverContract('LocalDriver', async () => {
   };
 });
 
-/** Resolves once a `*.partial-*` temp file exists in `dir` (the write is in flight). */
+/** Resolves once a `*.partial-*` temp file exists in `dir` (the write is in flight); the limit is generous. */
 async function waitForPartial(dir: string): Promise<string> {
-  for (let i = 0; i < 200; i += 1) {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
     const names = await readdir(dir).catch(() => [] as string[]);
     const partial = names.find((n) => n.includes('.partial-'));
     if (partial) return partial;
+    if (Date.now() > deadline) throw new Error('no partial file appeared');
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
-  throw new Error('no partial file appeared');
 }
 
 describe('LocalDriver', () => {
