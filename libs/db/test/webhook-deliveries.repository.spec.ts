@@ -50,11 +50,11 @@ describe('WebhookDeliveriesRepository', () => {
     expect(await deliveries.markFailed(delivery.id, 'too late')).toBeNull();
   });
 
-  it('when a pending delivery could not be queued, then markFailed records why', async () => {
+  it('when the queue gave up on a pending delivery, then markFailed records why', async () => {
     const { delivery } = await deliveries.createPending(newDelivery());
-    expect(await deliveries.markFailed(delivery.id, 'could not be queued: Redis down')).toMatchObject({
+    expect(await deliveries.markFailed(delivery.id, 'the queue gave up on this delivery')).toMatchObject({
       status: 'failed',
-      error: 'could not be queued: Redis down',
+      error: 'the queue gave up on this delivery',
     });
   });
 

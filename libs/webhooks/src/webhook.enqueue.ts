@@ -7,7 +7,7 @@ import { assertDeliverableUrl } from './webhook.sender.js';
 
 export interface WebhookEnqueueDeps {
   queue: WebhookQueue;
-  deliveries: Pick<WebhookDeliveriesRepository, 'createPending' | 'markFailed'>;
+  deliveries: Pick<WebhookDeliveriesRepository, 'createPending'>;
   /** WEBHOOK_DEFAULT_URL: the receiver for jobs that named none. */
   defaultUrl: string | undefined;
   /** Public URL of a storage key, for the event's hlsUrl. */
@@ -19,7 +19,8 @@ export interface WebhookEnqueueDeps {
  * Records a pending delivery for a job that just reached completed, failed or cancelled, and queues
  * it on the `webhooks` queue. Returns null when there is nothing to send (no receiver URL, or the job
  * is still active). Call it after the guarded transition succeeded, from whoever made it: the
- * delivery is keyed by a deterministic event id, so calling it twice sends once.
+ * delivery is keyed by a deterministic event id, so calling it twice sends once. When the queue
+ * cannot take it, the row stays pending and the webhook reconciler queues it later.
  */
 export async function enqueueWebhookFor(job: Job, deps: WebhookEnqueueDeps): Promise<WebhookDelivery | null> {
   const url = job.webhookUrl ?? deps.defaultUrl;
@@ -30,13 +31,8 @@ export async function enqueueWebhookFor(job: Job, deps: WebhookEnqueueDeps): Pro
 
   const { delivery } = await deps.deliveries.createPending({ jobId: job.id, url, eventType: event.type, eventId: event.id, payload: event });
   if (delivery.status !== 'pending') return delivery;
-  try {
-    // The delivery id is the BullMQ id: a second add of the same delivery is ignored by BullMQ.
-    await deps.queue.add(delivery.eventType, toWebhookJobPayload(delivery), { jobId: delivery.id });
-  } catch (err) {
-    await deps.deliveries.markFailed(delivery.id, `could not be queued: ${(err as Error).message}`).catch(() => undefined);
-    throw err;
-  }
+  // The delivery id is the BullMQ id: a second add of the same delivery is ignored by BullMQ.
+  await deps.queue.add(delivery.eventType, toWebhookJobPayload(delivery), { jobId: delivery.id });
   return delivery;
 }
 
@@ -50,7 +46,7 @@ export function createWebhookNotifier(deps: WebhookEnqueueDeps & { logger: Logge
       const delivery = await enqueueWebhookFor(job, deps);
       if (delivery) deps.logger.debug({ jobId: job.id, deliveryId: delivery.id, eventType: delivery.eventType }, 'webhook queued');
     } catch (err) {
-      deps.logger.error({ err, jobId: job.id }, 'could not queue the webhook for this job; the transcode outcome stands');
+      deps.logger.error({ err, jobId: job.id }, 'could not queue the webhook for this job; the reconciler will, and the transcode outcome stands');
     }
   };
 }

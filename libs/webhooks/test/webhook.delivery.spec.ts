@@ -267,6 +267,28 @@ describe('reconciling webhook deliveries with the queue', () => {
     expect((await reconciler().reconcileOnce()).requeued).toEqual([]);
   });
 
+  it('when the queue cannot take a new delivery, then it stays pending and the reconciler delivers it later', async () => {
+    const hook = await receiver((_req, res) => res.writeHead(204).end());
+    const job = await completedJob(hook.url('/late'));
+    const closed = createRedisConnection(process.env.REELFORGE_TEST_REDIS_URL!, 'producer');
+    const unreachable = createWebhookQueue({ connection: closed, prefix: `rf-wh-closed-${createId().slice(0, 8)}` });
+    unreachable.on('error', () => undefined);
+    await unreachable.waitUntilReady();
+    closed.disconnect();
+    try {
+      await expect(enqueueWebhookFor(job, { queue: unreachable, deliveries, defaultUrl: undefined, publicUrl: (k) => k })).rejects.toThrow();
+    } finally {
+      await unreachable.close();
+    }
+    const [pending] = await deliveries.listForJob(job.id);
+    expect(pending).toMatchObject({ status: 'pending', attempt: 0, error: null });
+
+    const done = settled(pending!.id);
+    expect((await reconciler().reconcileOnce()).requeued).toContain(pending!.id);
+    expect(await done).toMatchObject({ status: 'delivered', attempt: 1, responseStatus: 204 });
+    expect(hook.requests).toHaveLength(1);
+  });
+
   it('when more deliveries are pending than one page holds, then every one of them is checked', async () => {
     const lost = [await lostAfterOneAttempt('http://127.0.0.1:9/a'), await lostAfterOneAttempt('http://127.0.0.1:9/b'), await lostAfterOneAttempt('http://127.0.0.1:9/c')];
     // A queue no worker reads, so the re-added jobs stay where the test can see them.
