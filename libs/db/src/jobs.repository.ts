@@ -153,16 +153,20 @@ export class JobsRepository {
   }
 
   /** For the reconciler: oldest queued first. */
-  async listByStatuses(statuses: readonly JobStatus[]): Promise<Job[]> {
+  /**
+   * One page of queued and processing jobs, oldest first; pass the last job of a page as `after` for
+   * the next. Keyed on the creation time to the millisecond (what a Date holds) and the id.
+   */
+  async listActive(options: { limit: number; after?: Pick<Job, 'createdAt' | 'id'> }): Promise<Job[]> {
     const { rows } = await this.query<JobRow>(
-      'SELECT * FROM transcoding_jobs WHERE status = ANY($1::text[]) ORDER BY queued_at, id',
-      [statuses],
+      `SELECT * FROM transcoding_jobs
+       WHERE status = ANY($1::text[])
+         AND ($3::timestamptz IS NULL OR (date_trunc('milliseconds', created_at), id) > ($3::timestamptz, $4::text))
+       ORDER BY date_trunc('milliseconds', created_at), id
+       LIMIT $2`,
+      [ACTIVE_JOB_STATUSES, options.limit, options.after?.createdAt ?? null, options.after?.id ?? null],
     );
     return rows.map(toJob);
-  }
-
-  async listActive(): Promise<Job[]> {
-    return this.listByStatuses(ACTIVE_JOB_STATUSES);
   }
 
   /** Remembers which BullMQ job carries the current attempt (not a status change). */

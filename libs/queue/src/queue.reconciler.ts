@@ -17,6 +17,8 @@ export interface QueueReconcilerDeps {
   logger?: ReconcilerLogger;
   /** How long a queued job without a recorded BullMQ id is left to the API that is enqueuing it (default 30 s). */
   pendingEnqueueGraceMs?: number;
+  /** Rows read per page, oldest first (default 1,000). */
+  batchSize?: number;
   now?: () => number;
 }
 
@@ -38,6 +40,7 @@ export function isLiveBullState(state: string): boolean {
   return LIVE_STATES.has(state);
 }
 const DEFAULT_PENDING_ENQUEUE_GRACE_MS = 30_000;
+const DEFAULT_BATCH_SIZE = 1_000;
 /** How many occupied ids to step over when looking for a fresh attempt id. */
 const MAX_ID_PROBES = 20;
 
@@ -59,16 +62,22 @@ export class QueueReconciler {
   constructor(private readonly deps: QueueReconcilerDeps) {}
 
   async reconcileOnce(): Promise<ReconcileReport> {
-    const active = await this.deps.jobs.listActive();
-    const report: ReconcileReport = { checked: active.length, requeued: [], failed: [] };
-    for (const job of active) {
-      try {
-        await this.reconcileJob(job, report);
-      } catch (err) {
-        // One job that cannot be repaired now must not keep the others from being checked.
-        this.deps.logger?.warn({ err, jobId: job.id }, 'reconciler could not repair a job; will try again next run');
+    const limit = this.deps.batchSize ?? DEFAULT_BATCH_SIZE;
+    const report: ReconcileReport = { checked: 0, requeued: [], failed: [] };
+    let page: Job[] = [];
+    do {
+      const after = page.at(-1);
+      page = await this.deps.jobs.listActive({ limit, ...(after ? { after } : {}) });
+      report.checked += page.length;
+      for (const job of page) {
+        try {
+          await this.reconcileJob(job, report);
+        } catch (err) {
+          // One job that cannot be repaired now must not keep the others from being checked.
+          this.deps.logger?.warn({ err, jobId: job.id }, 'reconciler could not repair a job; will try again next run');
+        }
       }
-    }
+    } while (page.length === limit);
     if (report.requeued.length > 0 || report.failed.length > 0) {
       this.deps.logger?.info(report, 'reconciler repaired jobs Redis had lost');
     }

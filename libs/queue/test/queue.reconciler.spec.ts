@@ -159,6 +159,15 @@ describe('QueueReconciler against real Postgres and Redis', () => {
     expect(await jobs.findById(job.id)).toMatchObject({ bullmqJobId: `${job.id}.1` });
     expect(await bullState(`${job.id}.1`)).toBe('waiting');
   });
+
+  it('when more jobs are active than one page holds, then every one of them is checked and repaired', async () => {
+    const lost = await Promise.all([1, 2, 3, 4, 5].map(() => queuedJob({ enqueue: false })));
+    const report = await new QueueReconciler({ queue, jobs, files, batchSize: 2 }).reconcileOnce();
+    expect(report.requeued).toEqual(expect.arrayContaining(lost.map((j) => j.id)));
+    expect(new Set(report.requeued).size).toBe(report.requeued.length);
+    expect(report.checked).toBeGreaterThanOrEqual(lost.length);
+    for (const job of lost) expect(await bullState(`${job.id}.1`)).toBe('prioritized');
+  });
 });
 
 describe('startReconcileLoop', () => {
