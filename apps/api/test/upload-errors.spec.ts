@@ -2,6 +2,7 @@ import { readdir, readFile, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { ErrorCode } from '@reelforge/errors';
 import { cleanupFixtures, makeFixture } from '@reelforge/ffmpeg/testing';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the shared real-stack harness lives in the root test/support
 import { auth } from '../../../test/support/http.js';
@@ -68,7 +69,7 @@ describe('bad uploads: every one is a 4xx problem and leaves nothing behind', ()
     return { rows, objects: objects.length, spooled: await readdir(spool) };
   }
 
-  async function expectRefusedWithoutTrace(send: () => Promise<Response>, status: number, code: string) {
+  async function expectRefusedWithoutTrace(send: () => Promise<Response>, status: number, code: ErrorCode) {
     const before = await footprint();
     const problem = await expectProblem(await send(), status, code);
     expect(await footprint()).toEqual({ ...before, spooled: [] });

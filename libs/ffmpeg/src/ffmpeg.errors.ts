@@ -1,3 +1,4 @@
+import { AppError } from '@reelforge/errors';
 import { classifyFfmpegFailure, type FfmpegFailure } from './failure.classifier.js';
 import { summarizeFfmpegStderr } from './stderr.summary.js';
 
@@ -7,19 +8,12 @@ export type FfmpegErrorCode = 'invalid_media' | 'ffmpeg_missing' | 'ffmpeg_faile
  * Base of every error this lib throws. `code` is stable (jobs store it); `retryable` tells the worker
  * whether to let BullMQ retry or to throw an UnrecoverableError.
  */
-export abstract class FfmpegError extends Error {
-  abstract readonly code: FfmpegErrorCode;
+export abstract class FfmpegError extends AppError<FfmpegErrorCode> {
   abstract readonly retryable: boolean;
-
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = new.target.name;
-  }
 }
 
 /** ffprobe could not read the file: missing, empty, not media, or broken beyond probing. */
 export class ProbeFailedError extends FfmpegError {
-  readonly code = 'invalid_media';
   readonly retryable = false;
 
   constructor(
@@ -27,20 +21,19 @@ export class ProbeFailedError extends FfmpegError {
     readonly reason: string,
     readonly stderrTail: string,
   ) {
-    super(`ffprobe could not read "${fileName}": ${reason}`);
+    super('invalid_media', `ffprobe could not read "${fileName}": ${reason}`);
   }
 }
 
 /** ffprobe ran longer than allowed and was killed. Retryable: a loaded machine is the usual cause. */
 export class ProbeTimeoutError extends FfmpegError {
-  readonly code = 'probe_timeout';
   readonly retryable = true;
 
   constructor(
     readonly fileName: string,
     readonly timeoutMs: number,
   ) {
-    super(`ffprobe did not finish reading "${fileName}" within ${timeoutMs} ms and was killed`);
+    super('probe_timeout', `ffprobe did not finish reading "${fileName}" within ${timeoutMs} ms and was killed`);
   }
 }
 
@@ -49,7 +42,6 @@ export class ProbeTimeoutError extends FfmpegError {
  * Retryable because it is a fault of this machine, not of the job: another worker may have it.
  */
 export class FfmpegNotFoundError extends FfmpegError {
-  readonly code = 'ffmpeg_missing';
   readonly retryable = true;
 
   constructor(
@@ -59,7 +51,7 @@ export class FfmpegNotFoundError extends FfmpegError {
     const install = binary.endsWith('setpriv')
       ? `Install Debian's "util-linux" package`
       : `Install Debian's "ffmpeg" package (apt-get install ffmpeg), or pass the binary's path`;
-    super(`${binary} could not be started (${detail}). ${install}.`);
+    super('ffmpeg_missing', `${binary} could not be started (${detail}). ${install}.`);
   }
 }
 
@@ -93,7 +85,6 @@ function failureOf(exit: FfmpegExit): FfmpegFailure {
 
 /** ffmpeg/ffprobe exited non-zero or was killed by someone else (e.g. the OOM killer). */
 export class FfmpegFailedError extends FfmpegError {
-  readonly code = 'ffmpeg_failed';
   readonly exitCode: number | null;
   readonly signal: NodeJS.Signals | null;
   readonly stderrTail: string;
@@ -104,7 +95,7 @@ export class FfmpegFailedError extends FfmpegError {
     const how = exit.signal === null ? `exited with code ${exit.exitCode}` : `was killed by ${exit.signal}`;
     const why = failure === TOO_MANY_DECODE_ERRORS ? ` (${failure.evidence})` : '';
     const summary = summarizeFfmpegStderr(exit.stderrTail);
-    super(`${exit.program} ${how}${why}${summary === '' ? '' : `: ${summary}`}`);
+    super('ffmpeg_failed', `${exit.program} ${how}${why}${summary === '' ? '' : `: ${summary}`}`);
     this.exitCode = exit.exitCode;
     this.signal = exit.signal;
     this.stderrTail = exit.stderrTail;
@@ -118,10 +109,9 @@ export class FfmpegFailedError extends FfmpegError {
 
 /** The caller's AbortSignal fired; the process was stopped (SIGTERM, then SIGKILL after a grace period). */
 export class FfmpegCancelledError extends FfmpegError {
-  readonly code = 'cancelled';
   readonly retryable = false;
 
   constructor(binary: string, reason: unknown) {
-    super(`${binary} was cancelled`, { cause: reason });
+    super('cancelled', `${binary} was cancelled`, { cause: reason });
   }
 }

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import net from 'node:net';
+import { AppError } from '@reelforge/errors';
 import { detectOrphanGuard } from '@reelforge/ffmpeg';
 import { Redis } from 'ioredis';
 
@@ -19,14 +20,13 @@ export interface EmbeddedRedisOptions {
   redisServerPath?: string;
 }
 
-export class RedisServerMissingError extends Error {
-  readonly code = 'redis_missing';
+export class RedisServerMissingError extends AppError<'redis_missing'> {
   constructor(path: string) {
     super(
+      'redis_missing',
       `redis-server not found (${path}). Install it (Debian/Ubuntu: apt-get install redis-server) ` +
         'or set REDIS_URL to an existing Redis.',
     );
-    this.name = 'RedisServerMissingError';
   }
 }
 

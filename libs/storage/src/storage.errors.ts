@@ -1,55 +1,41 @@
+import { AppError } from '@reelforge/errors';
+
 /**
  * Storage failures a caller can act on, each with a stable `code`. The HTTP layer maps codes to
  * statuses; the worker treats `storage_unavailable` as transient (retry) and the rest as final.
  */
-export type StorageErrorCode =
-  | 'storage_unavailable'
-  | 'storage_not_found'
-  | 'invalid_storage_key'
-  | 'storage_range_not_satisfiable';
+export type StorageErrorCode = 'storage_unavailable' | 'storage_not_found' | 'invalid_storage_key' | 'storage_range_not_satisfiable';
 
 /** The backend failed (network, SDK, disk, permissions, truncated write); usually worth a retry. */
-export class StorageError extends Error {
-  readonly code = 'storage_unavailable';
-
+export class StorageError extends AppError<'storage_unavailable'> {
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'StorageError';
+    super('storage_unavailable', message, options);
   }
 }
 
-export class StorageNotFoundError extends Error {
-  readonly code = 'storage_not_found';
-
+export class StorageNotFoundError extends AppError<'storage_not_found'> {
   constructor(readonly key: string) {
-    super(`Storage object not found: "${key}"`);
-    this.name = 'StorageNotFoundError';
+    super('storage_not_found', `Storage object not found: "${key}"`);
   }
 }
 
-export class InvalidStorageKeyError extends Error {
-  readonly code = 'invalid_storage_key';
-
+export class InvalidStorageKeyError extends AppError<'invalid_storage_key'> {
   constructor(
     readonly key: string,
     readonly reason: string,
   ) {
     // The key may be hostile (huge, control characters): show a bounded, escaped excerpt.
-    super(`Invalid storage key ${JSON.stringify(key.slice(0, 120))}: ${reason}`);
-    this.name = 'InvalidStorageKeyError';
+    super('invalid_storage_key', `Invalid storage key ${JSON.stringify(key.slice(0, 120))}: ${reason}`);
   }
 }
 
 /** The requested byte range starts at or beyond the end of the object. */
-export class StorageRangeNotSatisfiableError extends Error {
-  readonly code = 'storage_range_not_satisfiable';
-
+export class StorageRangeNotSatisfiableError extends AppError<'storage_range_not_satisfiable'> {
   constructor(
     readonly key: string,
     readonly start: number,
   ) {
-    super(`Range starting at byte ${start} is not satisfiable for "${key}"`);
-    this.name = 'StorageRangeNotSatisfiableError';
+    super('storage_range_not_satisfiable', `Range starting at byte ${start} is not satisfiable for "${key}"`);
   }
 }
 

@@ -1,21 +1,11 @@
-/**
- * Errors raised by the API layer itself. Domain libraries raise their own classes; all carry a
- * stable `code`, and only the error middleware knows HTTP statuses.
- */
-export class AppError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly details?: Record<string, unknown>,
-  ) {
-    super(message);
-    this.name = new.target.name;
-  }
-}
+import { AppError } from '@reelforge/errors';
+
+/** The shared base, and the errors the API layer raises itself: each carries a code, never a status. */
+export { AppError };
 
 export class RequestValidationError extends AppError {
   constructor(message: string, details?: Record<string, unknown>) {
-    super('invalid_request', message, details);
+    super('invalid_request', message, { details });
   }
 }
 
@@ -26,13 +16,13 @@ export class UnauthorizedError extends AppError {
 }
 
 export class NotFoundError extends AppError {
-  constructor(code: string, message: string) {
+  constructor(code: 'file_not_found' | 'job_not_found', message: string) {
     super(code, message);
   }
 }
 
 export class ConflictError extends AppError {
-  constructor(code: string, message: string) {
+  constructor(code: 'job_not_retryable' | 'job_not_cancellable' | 'idempotency_key_reused', message: string) {
     super(code, message);
   }
 }
@@ -45,7 +35,7 @@ export class ServiceUnavailableError extends AppError {
 
 export class PayloadTooLargeError extends AppError {
   constructor(what: string, limitBytes: number) {
-    super('payload_too_large', `${what} exceeds the limit of ${limitBytes} bytes.`, { limitBytes });
+    super('payload_too_large', `${what} exceeds the limit of ${limitBytes} bytes.`, { details: { limitBytes } });
   }
 }
 
@@ -57,6 +47,6 @@ export class UnsupportedMediaTypeError extends AppError {
 
 export class MethodNotAllowedError extends AppError {
   constructor(method: string, path: string, allowed: readonly string[]) {
-    super('method_not_allowed', `${method} is not allowed on ${path}; use ${allowed.join(' or ')}.`, { allowed });
+    super('method_not_allowed', `${method} is not allowed on ${path}; use ${allowed.join(' or ')}.`, { details: { allowed } });
   }
 }

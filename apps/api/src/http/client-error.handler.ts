@@ -1,7 +1,8 @@
 import type { Duplex } from 'node:stream';
+import type { ErrorCode } from '@reelforge/errors';
 import { problemFor } from './problem.middleware.js';
 
-function problemCode(err: NodeJS.ErrnoException): [code: string, detail: string] {
+function problemCode(err: NodeJS.ErrnoException): [code: ErrorCode, detail: string] {
   if (err.code === 'HPE_HEADER_OVERFLOW') return ['header_fields_too_large', 'The request headers are larger than the server accepts.'];
   if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') return ['request_timeout', 'The request headers did not arrive in time.'];
   return ['invalid_http', 'The request is not valid HTTP/1.1.'];

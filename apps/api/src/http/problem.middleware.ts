@@ -1,10 +1,14 @@
+import { STATUS_CODES } from 'node:http';
+import { AppError, type ErrorCode } from '@reelforge/errors';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { AppError } from './app.errors.js';
 import { asServiceUnavailable } from './dependency-failure.mapper.js';
 
-/** HTTP status for every stable error code the API can answer with. Unknown codes are 500. */
-export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
+/**
+ * HTTP status for every stable error code. A `Record` over ErrorCode: a code without a status does not
+ * compile. 500 marks a failure of ours: it is logged and the client sees only `internal_error`.
+ */
+export const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   invalid_request: 400,
   invalid_json: 400,
   invalid_cursor: 400,
@@ -13,26 +17,40 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   invalid_http: 400,
   missing_file: 400,
   request_aborted: 400,
+  webhook_url_not_allowed: 400,
   unauthorized: 401,
-  forbidden: 403,
-  not_found: 404,
   file_not_found: 404,
   job_not_found: 404,
   route_not_found: 404,
   metrics_disabled: 404,
+  storage_not_found: 404,
+  api_key_not_found: 404,
   method_not_allowed: 405,
   request_timeout: 408,
-  header_fields_too_large: 431,
   job_not_retryable: 409,
   job_not_cancellable: 409,
-  idempotency_key_reused: 422,
+  active_job_exists: 409,
+  api_key_ambiguous: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  storage_range_not_satisfiable: 416,
+  idempotency_key_reused: 422,
   invalid_media: 422,
   unsupported_input: 422,
+  header_fields_too_large: 431,
+  internal_error: 500,
+  ffmpeg_missing: 500,
+  ffmpeg_failed: 500,
+  cancelled: 500,
+  invalid_schema_name: 500,
+  embedded_postgres_failed: 500,
+  webhook_secret_missing: 500,
+  webhook_delivery_failed: 500,
+  invalid_config: 500,
+  redis_missing: 500,
   service_unavailable: 503,
   storage_unavailable: 503,
-  storage_not_found: 404,
+  probe_timeout: 503,
 };
 
 export interface Problem {
@@ -40,31 +58,15 @@ export interface Problem {
   title: string;
   status: number;
   detail: string;
-  code: string;
+  code: ErrorCode;
   [extra: string]: unknown;
 }
 
-const TITLES: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  408: 'Request Timeout',
-  409: 'Conflict',
-  413: 'Payload Too Large',
-  415: 'Unsupported Media Type',
-  422: 'Unprocessable Content',
-  431: 'Request Header Fields Too Large',
-  500: 'Internal Server Error',
-  503: 'Service Unavailable',
-};
-
-export function problemFor(code: string, detail: string, extra: Record<string, unknown> = {}): Problem {
-  const status = STATUS_BY_CODE[code] ?? 500;
+export function problemFor(code: ErrorCode, detail: string, extra: Record<string, unknown> = {}): Problem {
+  const status = STATUS_BY_CODE[code];
   return {
     type: `https://reelforge.dev/problems/${code.replace(/_/g, '-')}`,
-    title: TITLES[status] ?? 'Error',
+    title: STATUS_CODES[status] ?? 'Error',
     status,
     detail,
     code,
@@ -72,13 +74,8 @@ export function problemFor(code: string, detail: string, extra: Record<string, u
   };
 }
 
-function codeOf(err: unknown): string | undefined {
-  const code = (err as { code?: unknown })?.code;
-  return typeof code === 'string' && code in STATUS_BY_CODE ? code : undefined;
-}
-
 /** Express body-parser and similar libraries mark client errors with `type` and `status`. */
-function clientErrorCode(err: unknown): string | undefined {
+function clientErrorCode(err: unknown): ErrorCode | undefined {
   const e = err as { type?: string; status?: number };
   if (e?.type === 'entity.parse.failed') return 'invalid_json';
   if (e?.type === 'entity.too.large') return 'payload_too_large';
@@ -106,16 +103,16 @@ export function problemMiddleware(logger: Logger): ErrorRequestHandler {
     if (res.headersSent) return next(err);
     if (bodyLeftUnread(req)) res.set('Connection', 'close');
     // A Postgres or Redis outage surfaces as the driver's own error: answer it with a retryable 503.
-    if (codeOf(err) === undefined) err = asServiceUnavailable(err) ?? err;
-    const code = codeOf(err) ?? clientErrorCode(err);
-    if (code === undefined) {
-      (req.log ?? logger).error({ err }, 'unhandled error');
+    const error: unknown = err instanceof AppError ? err : (asServiceUnavailable(err) ?? err);
+    const code: ErrorCode | undefined = error instanceof AppError ? error.code : clientErrorCode(error);
+    if (code === undefined || STATUS_BY_CODE[code] === 500) {
+      (req.log ?? logger).error({ err: error }, 'unhandled error');
       sendProblem(res, problemFor('internal_error', 'Something went wrong on our side; the error has been logged.'));
       return;
     }
-    const message = code === 'invalid_json' ? 'The request body is not valid JSON.' : (err as Error).message;
-    const details = (err as { details?: Record<string, unknown> }).details;
-    if ((STATUS_BY_CODE[code] ?? 500) >= 500) (req.log ?? logger).warn({ err }, message);
+    const message = code === 'invalid_json' ? 'The request body is not valid JSON.' : (error as Error).message;
+    const details = error instanceof AppError ? error.details : undefined;
+    if (STATUS_BY_CODE[code] > 500) (req.log ?? logger).warn({ err: error }, message);
     sendProblem(res, problemFor(code, message, details ? { details } : {}));
   };
 }

@@ -1,4 +1,5 @@
 import { expect } from '@jest/globals';
+import type { ErrorCode } from '@reelforge/errors';
 import { STATUS_BY_CODE } from '../../src/http/problem.middleware.js';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the shared real-stack harness lives in the root test/support
 import { TEST_TOKEN } from '../../../../test/support/test-stack.js';
@@ -19,7 +20,7 @@ const STACK_FRAME = /\bat .*[/\\][^\s]+:\d+:\d+/;
  * Asserts the whole error contract: the status, `application/problem+json`, every RFC 9457 member
  * plus a `code` that maps to this status, and no stack frame, token or connection string in the body.
  */
-export async function expectProblem(res: Response, status: number, code: string, secrets: readonly string[] = []): Promise<ProblemBody> {
+export async function expectProblem(res: Response, status: number, code: ErrorCode, secrets: readonly string[] = []): Promise<ProblemBody> {
   const text = await res.text();
   expect({ status: res.status, body: text }).toMatchObject({ status });
   expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json(;|$)/);

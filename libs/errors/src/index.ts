@@ -1,0 +1,1 @@
+export { AppError, type ErrorCode } from './app.error.js';
