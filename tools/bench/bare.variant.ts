@@ -7,14 +7,11 @@ import {
   buildPosterArgs,
   buildStoryboardTileArgs,
   planStoryboard,
-  POSTER_IMAGE_NAME,
-  STORYBOARD_IMAGE_NAME,
   STORYBOARD_THUMB_PATTERN,
-  STORYBOARD_VTT_NAME,
   writeStoryboardVtt,
   type VideoTranscodePlan,
 } from '@reelforge/media';
-import type { StorageDriver } from '@reelforge/storage';
+import { POSTER_IMAGE_NAME, STORYBOARD_IMAGE_NAME, STORYBOARD_VTT_NAME, type StorageDriver } from '@reelforge/storage';
 import { singleRungPlans } from './ladder.plan.js';
 import { uploadAfterEncode, type SerialUploadResult } from './serial.uploader.js';
 import { runTimed } from './timed.process.js';

@@ -2,14 +2,13 @@ import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
-  MASTER_PLAYLIST_NAME,
   measureRendition,
   mediaPlaylistUri,
   writeMasterPlaylist,
   type BitrateMeasure,
   type TranscodePlan,
 } from '@reelforge/media';
-import type { StorageDriver } from '@reelforge/storage';
+import { MASTER_PLAYLIST_NAME, type StorageDriver } from '@reelforge/storage';
 import HLS from 'hls-parser';
 
 export interface SerialUploadResult {

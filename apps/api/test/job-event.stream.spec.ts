@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
+import type { JobView } from '@reelforge/db';
 import { pino } from 'pino';
 import { JobEventStream } from '../src/events/job-event.stream.js';
 import type { JobQueueEvent } from '../src/events/transcode-events.hub.js';
-import type { TranscodeStatus } from '../src/media/media.service.js';
 
-const baseState: TranscodeStatus = {
+const baseState: JobView = {
   fileId: 'file1',
   jobId: 'job1',
   status: 'queued',
@@ -13,11 +13,13 @@ const baseState: TranscodeStatus = {
   attempts: 0,
   renditions: [],
   hlsUrl: null,
+  posterUrl: null,
   error: null,
-  queuedAt: new Date(0),
+  createdAt: new Date(0).toISOString(),
+  queuedAt: new Date(0).toISOString(),
   startedAt: null,
   finishedAt: null,
-  updatedAt: new Date(0),
+  updatedAt: new Date(0).toISOString(),
 };
 
 const opened: JobEventStream[] = [];
@@ -26,8 +28,8 @@ afterEach(() => {
 });
 
 /** A stream whose Postgres state the test sets, recording what it writes. */
-function harness(initial: Partial<TranscodeStatus> = {}, timing = { heartbeatMs: 60_000, finalEventGraceMs: 60_000 }) {
-  let state: TranscodeStatus = { ...baseState, ...initial };
+function harness(initial: Partial<JobView> = {}, timing = { heartbeatMs: 60_000, finalEventGraceMs: 60_000 }) {
+  let state: JobView = { ...baseState, ...initial };
   const chunks: string[] = [];
   let ended = false;
   const stream = new JobEventStream({
@@ -42,7 +44,7 @@ function harness(initial: Partial<TranscodeStatus> = {}, timing = { heartbeatMs:
   const heartbeats = () => chunks.filter((c) => c.startsWith(':')).length;
   return {
     stream,
-    setState: (patch: Partial<TranscodeStatus>) => {
+    setState: (patch: Partial<JobView>) => {
       state = { ...state, ...patch };
     },
     begin: (position: string) => stream.begin(state, position),

@@ -40,7 +40,7 @@ describe('where an upload is stored on S3-compatible storage', () => {
 
     const row = await stack.db.pool.query<{ storage_key: string; mime: string }>('SELECT storage_key, mime FROM files WHERE id = $1', [fileId]);
     const { storage_key: key, mime } = row.rows[0]!;
-    expect(key).toBe(`uploads/${fileId}/clip.html`);
+    expect(key).toBe(`uploads/${fileId}/source`);
     expect(mime).toBe('text/html');
     const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
     expect(head).toMatchObject({ ContentType: 'application/octet-stream', ContentDisposition: 'attachment', CacheControl: 'private, no-cache' });

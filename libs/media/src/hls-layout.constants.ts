@@ -12,11 +12,6 @@ export function segmentNamePattern(attempt: number | undefined): string {
   if (!Number.isInteger(attempt) || attempt < 1) throw new RangeError(`attempt must be a positive integer (got ${attempt})`);
   return `seg_a${attempt}_%05d.ts`;
 }
-export const MASTER_PLAYLIST_NAME = 'master.m3u8';
-/** Beside master.m3u8; the player page looks for them there. */
-export const POSTER_IMAGE_NAME = 'poster.jpg';
-export const STORYBOARD_IMAGE_NAME = 'storyboard.jpg';
-export const STORYBOARD_VTT_NAME = 'storyboard.vtt';
 
 /** "1080p/index.m3u8" for a rendition (or "audio/index.m3u8"). */
 export function mediaPlaylistUri(renditionName: string): string {

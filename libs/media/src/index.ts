@@ -53,10 +53,6 @@ export { type RungFrame, type RungSelection, selectRungs } from './rung.selector
 export { buildFilterComplex, renditionFilters, sourceColorFilters, STORYBOARD_LABEL } from './video-filter.builder.js';
 export {
   AUDIO_GROUP_ID,
-  MASTER_PLAYLIST_NAME,
-  POSTER_IMAGE_NAME,
-  STORYBOARD_IMAGE_NAME,
-  STORYBOARD_VTT_NAME,
   MEDIA_PLAYLIST_NAME,
   mediaPlaylistUri,
   SEGMENT_NAME_PATTERN,

@@ -1,4 +1,4 @@
-import { safeFileName } from './file-name.sanitizer.js';
+import { isOriginalKey } from './storage-key.layout.js';
 
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
   m3u8: 'application/vnd.apple.mpegurl',
@@ -31,8 +31,6 @@ export const ASSET_CACHE_CONTROL = 'public, max-age=3600';
 /** Anything else (uploaded originals) is not meant for shared caches. */
 export const PRIVATE_CACHE_CONTROL = 'private, no-cache';
 
-/** Uploaded originals live under `uploads/<fileId>/…`, HLS output under `hls/<fileId>/…`. */
-export const ORIGINALS_PREFIX = 'uploads/';
 /** Makes a browser save an original instead of rendering it. */
 export const ORIGINAL_CONTENT_DISPOSITION = 'attachment';
 
@@ -65,16 +63,6 @@ export function cacheControlFor(key: string): string {
     default:
       return PRIVATE_CACHE_CONTROL;
   }
-}
-
-/** True for an uploaded original's key (`uploads/<fileId>/…`). */
-export function isOriginalKey(key: string): boolean {
-  return key.startsWith(ORIGINALS_PREFIX);
-}
-
-/** The key an uploaded original is stored under; the client's file name is reduced by `safeFileName`. */
-export function originalKey(fileId: string, originalName: string): string {
-  return `${ORIGINALS_PREFIX}${fileId}/${safeFileName(originalName)}`;
 }
 
 export interface ObjectHeaders {

@@ -6,12 +6,10 @@ export {
   DEFAULT_CONTENT_TYPE,
   type ObjectHeaders,
   objectHeadersFor,
-  originalKey,
   PLAYLIST_CACHE_CONTROL,
   PRIVATE_CACHE_CONTROL,
   SEGMENT_CACHE_CONTROL,
 } from './content-type.policy.js';
-export { MAX_FILE_NAME_LENGTH, safeFileName } from './file-name.sanitizer.js';
 export { LocalDriver, type LocalDriverOptions } from './local.driver.js';
 export { localPublicUrl, parseSpacesEndpoint, s3PublicUrl, type S3PublicUrlOptions } from './public-url.builder.js';
 export { S3Driver, type S3DriverOptions } from './s3.driver.js';
@@ -39,4 +37,14 @@ export {
   StorageRangeNotSatisfiableError,
 } from './storage.errors.js';
 export { createStorageDriver } from './storage.factory.js';
+export {
+  masterKey,
+  MASTER_PLAYLIST_NAME,
+  originalKey,
+  outputPrefix,
+  POSTER_IMAGE_NAME,
+  posterKey,
+  STORYBOARD_IMAGE_NAME,
+  STORYBOARD_VTT_NAME,
+} from './storage-key.layout.js';
 export { assertSafeKey, MAX_KEY_BYTES } from './storage-key.guard.js';

@@ -35,7 +35,7 @@ export interface ListedObject {
 
 /**
  * Object storage as the API and worker need it. Keys are relative POSIX-style keys
- * (`uploads/<fileId>/<name>`, `hls/<fileId>/720p/seg_00001.ts`) checked by `assertSafeKey`;
+ * (`uploads/<fileId>/source`, `hls/<fileId>/720p/seg_00001.ts`; see `storage-key.layout.ts`) checked by `assertSafeKey`;
  * every method rejects an unsafe key with `InvalidStorageKeyError` before touching storage.
  *
  * Failures: `StorageNotFoundError` for a missing object on reads, `StorageError` (transient)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { cacheControlFor, contentTypeFor, objectHeadersFor, originalKey } from '../src/index.js';
+import { cacheControlFor, contentTypeFor, objectHeadersFor } from '../src/index.js';
 
 describe('contentTypeFor', () => {
   it.each([
@@ -67,12 +67,5 @@ describe('objectHeadersFor', () => {
 
   it('when a key only starts like uploads (no slash), then it is not an original', () => {
     expect(objectHeadersFor('uploads-archive/clip.mp4')).toMatchObject({ contentType: 'video/mp4', aclApplies: true });
-  });
-});
-
-describe('originalKey', () => {
-  it('when a client names its file, then the key is uploads/<fileId>/ and a safe name', () => {
-    expect(originalKey('f1', '../../Café Crème.MP4')).toBe('uploads/f1/cafe-creme.mp4');
-    expect(objectHeadersFor(originalKey('f1', 'x.mp4')).aclApplies).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { JobStatusSchema, RenditionRecordSchema, WebhookEventTypeSchema, type Job, type JobStatus, type WebhookEventType } from '@reelforge/db';
+import { JobViewSchema, toJobView, WebhookEventTypeSchema, type Job, type JobStatus, type WebhookEventType } from '@reelforge/db';
 import { z } from 'zod';
 
 /** The JSON body Reelforge POSTs to a receiver. */
@@ -9,15 +9,8 @@ export const WebhookEventSchema = z.object({
   type: WebhookEventTypeSchema,
   /** ISO 8601, when the event was created (not when this attempt was sent). */
   createdAt: z.string(),
-  data: z.object({
-    jobId: z.string(),
-    fileId: z.string(),
-    status: JobStatusSchema,
-    renditions: z.array(RenditionRecordSchema),
-    /** The master playlist; null unless completed. */
-    hlsUrl: z.string().nullable(),
-    error: z.object({ code: z.string(), message: z.string() }).nullable(),
-  }),
+  /** The job as the status route shows it, in part: hlsUrl (the master playlist) is null unless completed. */
+  data: JobViewSchema.pick({ jobId: true, fileId: true, status: true, renditions: true, hlsUrl: true, error: true }),
 });
 export type WebhookEvent = z.infer<typeof WebhookEventSchema>;
 
@@ -53,17 +46,6 @@ export interface BuildWebhookEventOptions {
 export function buildWebhookEvent(job: Job, { publicUrl, now }: BuildWebhookEventOptions): WebhookEvent | null {
   const type = eventTypeFor(job.status);
   if (type === null) return null;
-  return {
-    id: webhookEventId(job),
-    type,
-    createdAt: now.toISOString(),
-    data: {
-      jobId: job.id,
-      fileId: job.fileId,
-      status: job.status,
-      renditions: job.status === 'completed' ? job.renditions : [],
-      hlsUrl: job.status === 'completed' && job.outputPrefix ? publicUrl(`${job.outputPrefix}/master.m3u8`) : null,
-      error: job.errorCode ? { code: job.errorCode, message: job.errorMessage ?? '' } : null,
-    },
-  };
+  const { jobId, fileId, status, renditions, hlsUrl, error } = toJobView(job, publicUrl);
+  return { id: webhookEventId(job), type, createdAt: now.toISOString(), data: { jobId, fileId, status, renditions, hlsUrl, error } };
 }

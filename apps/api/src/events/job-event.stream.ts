@@ -1,13 +1,8 @@
+import { isTerminalStatus, type JobStatus, type JobView } from '@reelforge/db';
 import type { Logger } from 'pino';
-import type { TranscodeStatus } from '../media/media.service.js';
 import { formatSseComment, formatSseEvent } from './sse.format.js';
 import { compareStreamIds, STREAM_START } from './stream-id.js';
 import type { JobQueueEvent } from './transcode-events.hub.js';
-
-type JobStatus = TranscodeStatus['status'];
-
-export const FINAL_STATUSES: readonly JobStatus[] = ['completed', 'failed', 'cancelled'];
-const isFinal = (status: JobStatus) => FINAL_STATUSES.includes(status);
 
 export interface SseSink {
   write(chunk: string): void;
@@ -17,7 +12,7 @@ export interface SseSink {
 export interface JobEventStreamDeps {
   sink: SseSink;
   /** The job's state from Postgres, in the shape of GET /api/media/transcode/:fileId. */
-  loadState: () => Promise<TranscodeStatus>;
+  loadState: () => Promise<JobView>;
   heartbeatMs: number;
   /**
    * How long a final state seen only in Postgres (on a heartbeat) waits for the job's own queue
@@ -58,9 +53,9 @@ export class JobEventStream {
   };
 
   /** Sends the first event: the final one if the job is already over, else its current state. */
-  begin(state: TranscodeStatus, position: string): void {
+  begin(state: JobView, position: string): void {
     this.position = position;
-    if (isFinal(state.status)) {
+    if (isTerminalStatus(state.status)) {
       this.finish(state, position);
     } else {
       this.adopt(state, state.progress);
@@ -119,7 +114,7 @@ export class JobEventStream {
     if (this.closed) return;
     // A change no queue event announced is labelled with the newest event already handled.
     const eventId = id ?? this.position;
-    if (isFinal(state.status)) {
+    if (isTerminalStatus(state.status)) {
       if (id === undefined) this.awaitFinalEvent(state);
       else this.finish(state, eventId);
       return;
@@ -140,7 +135,7 @@ export class JobEventStream {
    * another; so wait for the queue's final event, and send the Postgres state only if it never comes
    * (a queued job cancelled without a queue event, Redis lost).
    */
-  private awaitFinalEvent(state: TranscodeStatus): void {
+  private awaitFinalEvent(state: JobView): void {
     if (this.finalFallback) return;
     const graceMs = this.deps.finalEventGraceMs ?? Math.max(this.deps.heartbeatMs, 1_000);
     this.finalFallback = setTimeout(() => {
@@ -149,13 +144,13 @@ export class JobEventStream {
     this.finalFallback.unref();
   }
 
-  private adopt(state: TranscodeStatus, floor: number): void {
+  private adopt(state: JobView, floor: number): void {
     this.status = state.status;
     this.attempts = state.attempts;
     this.floor = floor;
   }
 
-  private finish(state: TranscodeStatus, id: string): void {
+  private finish(state: JobView, id: string): void {
     this.send(state.status, state, id);
     this.close();
   }

@@ -1,9 +1,8 @@
-import type { JobsRepository } from '@reelforge/db';
+import type { JobsRepository, JobView } from '@reelforge/db';
 import { closeBullmq, createRedisConnection, QueueName, TranscodeProgressSchema, type TranscodeQueue } from '@reelforge/queue';
 import { QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { TranscodeStatus } from '../media/media.service.js';
 import { TranscodeEventsHub } from './transcode-events.hub.js';
 import { TranscodeEventsService } from './transcode-events.service.js';
 
@@ -14,7 +13,7 @@ export interface LiveEventsOptions {
   queueRedis: Redis;
   queue: TranscodeQueue;
   jobs: JobsRepository;
-  status: (fileId: string, owner: string | null) => Promise<TranscodeStatus>;
+  status: (fileId: string, owner: string | null) => Promise<JobView>;
   heartbeatMs: number;
   logger: Logger;
 }

@@ -1,8 +1,8 @@
+import type { JobView } from '@reelforge/db';
 import type { TranscodeProgress } from '@reelforge/queue';
 import type { Response } from 'express';
 import type { Logger } from 'pino';
 import { ServiceUnavailableError } from '../http/app.errors.js';
-import type { TranscodeStatus } from '../media/media.service.js';
 import { JobEventStream } from './job-event.stream.js';
 import { formatSseRetry } from './sse.format.js';
 import { isStreamId } from './stream-id.js';
@@ -11,7 +11,7 @@ import type { TranscodeEventsHub } from './transcode-events.hub.js';
 export interface TranscodeEventsServiceDeps {
   hub: TranscodeEventsHub;
   /** The status body of GET /api/media/transcode/:fileId; throws not-found errors with a `code`. */
-  status: (fileId: string, owner: string | null) => Promise<TranscodeStatus>;
+  status: (fileId: string, owner: string | null) => Promise<JobView>;
   /** The progress the worker last reported to BullMQ (Postgres is written throttled, so it may lag). */
   liveProgress: (jobId: string) => Promise<TranscodeProgress | null>;
   heartbeatMs: number;
@@ -57,7 +57,7 @@ export class TranscodeEventsService {
     // Subscribe before reading the stream position and the state, so no event can fall in between.
     const unsubscribe = hub.subscribe(first.jobId, stream.push);
     let position: string;
-    let snapshot: TranscodeStatus;
+    let snapshot: JobView;
     try {
       position = await hub.streamPosition().catch((err: unknown) => {
         log.warn({ err }, 'cannot read the queue event stream');
@@ -105,7 +105,7 @@ export class TranscodeEventsService {
     for (const stream of [...this.streams]) stream.close();
   }
 
-  private async snapshot(fileId: string, owner: string | null): Promise<TranscodeStatus> {
+  private async snapshot(fileId: string, owner: string | null): Promise<JobView> {
     const state = await this.deps.status(fileId, owner);
     if (state.status !== 'processing') return state;
     const live = await this.deps.liveProgress(state.jobId).catch(() => null);

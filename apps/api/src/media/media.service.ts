@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { createId } from '@paralleldrive/cuid2';
-import type { FileRecord, FilesRepository, Job, JobsRepository } from '@reelforge/db';
+import { toJobView, type FileRecord, type FilesRepository, type Job, type JobsRepository, type JobView } from '@reelforge/db';
 import { enqueueTranscode, transcodeBullJobId, type TranscodeQueue } from '@reelforge/queue';
 import { originalKey, type StorageDriver } from '@reelforge/storage';
 import type { Redis } from 'ioredis';
@@ -27,22 +27,6 @@ export interface MediaServiceDeps {
   logger: Logger;
 }
 
-export interface TranscodeStatus {
-  fileId: string;
-  jobId: string;
-  status: Job['status'];
-  progress: number;
-  stage: string | null;
-  attempts: number;
-  renditions: Job['renditions'];
-  hlsUrl: string | null;
-  error: { code: string; message: string } | null;
-  queuedAt: Date | null;
-  startedAt: Date | null;
-  finishedAt: Date | null;
-  updatedAt: Date;
-}
-
 export class InvalidUploadError extends AppError {
   constructor(message: string) {
     super('invalid_media', message);
@@ -62,7 +46,7 @@ export class MediaService {
       if (received.bytes === 0) throw new InvalidUploadError('The uploaded file is empty (0 bytes).');
       const facts = await sniff(received.path);
       const id = createId();
-      const storageKey = originalKey(id, received.originalName);
+      const storageKey = originalKey(id);
       // The client's content type is only recorded in the row: storage keeps originals opaque and private.
       await storage.putFile(storageKey, received.path);
       try {
@@ -135,7 +119,7 @@ export class MediaService {
     return { job, created: true };
   }
 
-  async status(fileId: string, owner: string | null): Promise<TranscodeStatus> {
+  async status(fileId: string, owner: string | null): Promise<JobView> {
     const { files, jobs, storage } = this.deps;
     const file = await files.findById(fileId);
     if (!file || (owner !== null && file.owner !== null && file.owner !== owner)) {
@@ -145,21 +129,7 @@ export class MediaService {
     if (!job) {
       throw new NotFoundError('job_not_found', `File ${fileId} has no transcode job yet; start one with POST /api/media/transcode.`);
     }
-    return {
-      fileId,
-      jobId: job.id,
-      status: job.status,
-      progress: job.progress,
-      stage: job.stage,
-      attempts: job.attempts,
-      renditions: job.renditions,
-      hlsUrl: job.status === 'completed' && job.outputPrefix ? storage.publicUrl(`${job.outputPrefix}/master.m3u8`) : null,
-      error: job.errorCode ? { code: job.errorCode, message: job.errorMessage ?? '' } : null,
-      queuedAt: job.queuedAt,
-      startedAt: job.startedAt,
-      finishedAt: job.finishedAt,
-      updatedAt: job.updatedAt,
-    };
+    return toJobView(job, (key) => storage.publicUrl(key));
   }
 
   private sameRequestOrThrow(job: Job, request: TranscodeRequest): Job {

@@ -10,8 +10,8 @@ const MIME_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}\/[a-z0-9][a-z0-9!#$&^_.+-]{0
 
 /**
  * The client's file name as it is shown back: NFC, without control or bidi-override characters,
- * lone surrogates replaced, at most 255 code points with the extension kept. The storage key is
- * built separately (`safeFileName`), so this name never reaches a path.
+ * lone surrogates replaced, at most 255 code points with the extension kept. It is kept in Postgres
+ * only: the storage key has a fixed name (`originalKey`), so this name never reaches a path.
  */
 export function cleanOriginalName(raw: string | undefined): string {
   const cleaned = (raw ?? '').replace(LONE_SURROGATE, '\ufffd').normalize('NFC').replace(UNSAFE_CHARACTERS, '').trim();

@@ -1,4 +1,4 @@
-import { JOB_STATUSES } from '@reelforge/db';
+import { JOB_STATUSES, JobStatusSchema, JobViewSchema } from '@reelforge/db';
 import { TranscodeProgressSchema } from '@reelforge/queue';
 import { z } from 'zod';
 
@@ -30,8 +30,6 @@ export const UploadResponseSchema = z.object({
   createdAt: timestamp,
 });
 
-export const JobStatusSchema = z.enum(JOB_STATUSES);
-
 export const TranscodeAcceptedSchema = z.object({
   jobId: z.string(),
   fileId: z.string(),
@@ -39,21 +37,8 @@ export const TranscodeAcceptedSchema = z.object({
   created: z.boolean().describe('false when an active job for the file or the same Idempotency-Key already existed'),
 });
 
-export const TranscodeStatusSchema = z.object({
-  fileId: z.string(),
-  jobId: z.string(),
-  status: JobStatusSchema,
-  progress: z.number().min(0).max(100).describe('100 only once completed'),
-  stage: z.string().nullable().describe('queued, probing, encoding, uploading, finalizing or done'),
-  attempts: z.int().nonnegative(),
-  renditions: z.array(z.record(z.string(), z.unknown())),
-  hlsUrl: z.url().nullable().describe('master.m3u8, once completed'),
-  error: z.object({ code: z.string(), message: z.string() }).nullable(),
-  queuedAt: timestamp.nullable(),
-  startedAt: timestamp.nullable(),
-  finishedAt: timestamp.nullable(),
-  updatedAt: timestamp,
-});
+/** GET /api/media/transcode/:fileId, and the `state` and final events of its live stream. */
+export const TranscodeStatusSchema = JobViewSchema;
 
 export const JobControlResponseSchema = z.object({
   jobId: z.string(),
@@ -66,13 +51,12 @@ export const JobControlResponseSchema = z.object({
 export const ProgressEventSchema = TranscodeProgressSchema;
 
 /** GET /watch/:fileId/status.json: what the public player may know (no names, owners or error messages). */
-export const WatchStatusSchema = z.object({
+export const WatchStatusSchema = JobViewSchema.pick({ progress: true, stage: true }).extend({
   status: z.enum([...JOB_STATUSES, 'uploaded']).describe('uploaded while no transcode was requested'),
-  progress: z.number().min(0).max(100),
-  stage: z.string().nullable(),
   hlsUrl: z.string().nullable().describe('Once completed; root-relative for local storage'),
   posterUrl: z.string().nullable(),
 });
+export type WatchStatus = z.infer<typeof WatchStatusSchema>;
 
 export const HealthSchema = z.object({ status: z.literal('ok') });
 

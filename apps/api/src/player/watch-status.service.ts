@@ -1,6 +1,13 @@
-import type { FilesRepository, Job, JobsRepository } from '@reelforge/db';
-import { MASTER_PLAYLIST_NAME } from '@reelforge/media';
+import { toJobView, type FilesRepository, type JobsRepository } from '@reelforge/db';
 import { NotFoundError } from '../http/app.errors.js';
+import type { WatchStatus } from '../openapi/response.schemas.js';
+
+export interface WatchStatusServiceDeps {
+  files: Pick<FilesRepository, 'findById'>;
+  jobs: Pick<JobsRepository, 'findLatestByFileId'>;
+  /** URL the viewer's browser loads a storage key from (root-relative for local storage). */
+  mediaUrl: (key: string) => string;
+}
 
 /**
  * What the public watch page may learn about a file, and nothing more.
@@ -12,24 +19,6 @@ import { NotFoundError } from '../http/app.errors.js';
  * route shows: the original file name, the owner, job ids, timestamps, attempts, renditions and the
  * error message (ffmpeg's stderr can name paths on the worker). A failed job only says "failed".
  */
-export interface WatchStatus {
-  /** The latest job's status, or `uploaded` while no transcode was requested. */
-  status: Job['status'] | 'uploaded';
-  progress: number;
-  stage: string | null;
-  /** Set once the job completed. */
-  hlsUrl: string | null;
-  /** Set once the job completed with a video (an audio-only output has no poster). */
-  posterUrl: string | null;
-}
-
-export interface WatchStatusServiceDeps {
-  files: Pick<FilesRepository, 'findById'>;
-  jobs: Pick<JobsRepository, 'findLatestByFileId'>;
-  /** URL the viewer's browser loads a storage key from (root-relative for local storage). */
-  mediaUrl: (key: string) => string;
-}
-
 export class WatchStatusService {
   constructor(private readonly deps: WatchStatusServiceDeps) {}
 
@@ -39,14 +28,7 @@ export class WatchStatusService {
     if (!file) throw new NotFoundError('file_not_found', `No video with id ${fileId}.`);
     const job = await this.deps.jobs.findLatestByFileId(fileId);
     if (!job) return { status: 'uploaded', progress: 0, stage: null, hlsUrl: null, posterUrl: null };
-    const done = job.status === 'completed' && job.outputPrefix !== null;
-    const hasVideo = job.renditions.some((rendition) => rendition['kind'] === 'video');
-    return {
-      status: job.status,
-      progress: job.progress,
-      stage: job.stage,
-      hlsUrl: done ? this.deps.mediaUrl(`${job.outputPrefix}/${MASTER_PLAYLIST_NAME}`) : null,
-      posterUrl: done && hasVideo ? this.deps.mediaUrl(`${job.outputPrefix}/poster.jpg`) : null,
-    };
+    const { status, progress, stage, hlsUrl, posterUrl } = toJobView(job, this.deps.mediaUrl);
+    return { status, progress, stage, hlsUrl, posterUrl };
   }
 }

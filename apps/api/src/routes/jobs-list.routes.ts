@@ -1,4 +1,4 @@
-import type { Job, JobsRepository } from '@reelforge/db';
+import { toJobView, type JobsRepository } from '@reelforge/db';
 import { Router } from 'express';
 import { ownerOf } from '../http/bearer-auth.middleware.js';
 import { parseOrThrow } from '../http/validate.js';
@@ -27,26 +27,8 @@ export function jobsListRoutes({ jobs, publicUrl }: JobsListRoutesDeps): Router 
       ...(query.cursor !== undefined ? { cursor: query.cursor } : {}),
       ...(owner !== null ? { owner } : {}),
     });
-    const body: JobsPage = { items: page.items.map((job) => summarize(job, publicUrl)), nextCursor: page.nextCursor };
+    const body: JobsPage = { items: page.items.map((job) => toJobView(job, publicUrl)), nextCursor: page.nextCursor };
     res.json(body);
   });
   return router;
-}
-
-function summarize(job: Job, publicUrl: (key: string) => string): JobsPage['items'][number] {
-  return {
-    jobId: job.id,
-    fileId: job.fileId,
-    status: job.status,
-    progress: job.progress,
-    stage: job.stage,
-    attempts: job.attempts,
-    hlsUrl: job.status === 'completed' && job.outputPrefix ? publicUrl(`${job.outputPrefix}/master.m3u8`) : null,
-    error: job.errorCode ? { code: job.errorCode, message: job.errorMessage ?? '' } : null,
-    createdAt: job.createdAt.toISOString(),
-    queuedAt: job.queuedAt.toISOString(),
-    startedAt: job.startedAt?.toISOString() ?? null,
-    finishedAt: job.finishedAt?.toISOString() ?? null,
-    updatedAt: job.updatedAt.toISOString(),
-  };
 }

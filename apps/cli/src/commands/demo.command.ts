@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Config } from '@reelforge/config';
 import { runFfmpeg } from '@reelforge/ffmpeg';
 import { freePort } from '@reelforge/queue';
+import { masterKey, outputPrefix } from '@reelforge/storage';
 import { ReelforgeClient, type TranscodeStatusBody } from '../api.client.js';
 import { startDevStack } from '../dev-stack.js';
 import { formatDuration, ProgressPrinter } from '../progress.bar.js';
@@ -46,7 +47,7 @@ export async function runDemo({ config, input, log }: DemoOptions): Promise<numb
       const size = r.width ? `${r.width}x${r.height} @ ${r.fps} fps` : 'audio';
       log(`  ${String(r.name).padEnd(6)} ${size.padEnd(22)} ${Math.round(Number(r.averageBandwidth ?? 0) / 1000)} kbps avg  ${r.codecs}`);
     }
-    const local = config.storage.driver === 'local' ? path.join(config.storage.rootDir, 'hls', upload.fileId, 'master.m3u8') : undefined;
+    const local = config.storage.driver === 'local' ? path.join(config.storage.rootDir, masterKey(outputPrefix(upload.fileId))) : undefined;
     log(`done in ${formatDuration((Date.now() - started) / 1000)}`);
     log(`master playlist: ${final.hlsUrl}`);
     if (local) log(`on disk: ${local}`);

@@ -2,6 +2,7 @@ import { createProgressWriter, isTerminalStatus, type Job, type JobsRepository }
 import { FfmpegCancelledError } from '@reelforge/ffmpeg';
 import { describePlan } from '@reelforge/media';
 import { TranscodeJobPayloadSchema, type TranscodeJobPayload, type TranscodeProgress, type TranscodeResult } from '@reelforge/queue';
+import { masterKey } from '@reelforge/storage';
 import { DelayedError, UnrecoverableError, type Processor } from 'bullmq';
 import type { Logger } from 'pino';
 import { decideFailure } from './failure.policy.js';
@@ -184,7 +185,7 @@ async function alreadySettled({ jobId, fileId }: TranscodeJobPayload, deps: Tran
   // derived from the outcome, so an event already recorded is not sent again.
   if (current && isTerminalStatus(current.status)) await notifySettled(deps, current, log);
   if (current?.status === 'completed' && current.outputPrefix) {
-    return { outputPrefix: current.outputPrefix, masterKey: `${current.outputPrefix}/master.m3u8`, renditions: current.renditions };
+    return { outputPrefix: current.outputPrefix, masterKey: masterKey(current.outputPrefix), renditions: current.renditions };
   }
   if (current?.status === 'cancelled') {
     // Cancelled while its worker was dead: what that worker wrote is still there.

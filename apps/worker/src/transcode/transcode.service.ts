@@ -9,16 +9,12 @@ import {
   buildPosterArgs,
   buildStoryboardTileArgs,
   LadderOptionsSchema,
-  MASTER_PLAYLIST_NAME,
   measureRendition,
   mediaPlaylistUri,
   parseProbe,
   planLadder,
   planStoryboard,
-  POSTER_IMAGE_NAME,
-  STORYBOARD_IMAGE_NAME,
   STORYBOARD_THUMB_PATTERN,
-  STORYBOARD_VTT_NAME,
   writeMasterPlaylist,
   writeStoryboardVtt,
   type BitrateMeasure,
@@ -27,7 +23,17 @@ import {
   type TranscodePlan,
 } from '@reelforge/media';
 import type { TranscodeJobPayload, TranscodeResult } from '@reelforge/queue';
-import { LocalDriver, StorageNotFoundError, type StorageDriver } from '@reelforge/storage';
+import {
+  LocalDriver,
+  masterKey,
+  MASTER_PLAYLIST_NAME,
+  outputPrefix,
+  POSTER_IMAGE_NAME,
+  STORYBOARD_IMAGE_NAME,
+  STORYBOARD_VTT_NAME,
+  StorageNotFoundError,
+  type StorageDriver,
+} from '@reelforge/storage';
 import HLS from 'hls-parser';
 import { HlsOutputUploader } from './hls-output.uploader.js';
 import type { ProgressReporter } from './progress.reporter.js';
@@ -42,8 +48,6 @@ export interface TranscodeServiceDeps {
   /** Parent of the per-job scratch directories. */
   workDir?: string;
 }
-
-export const hlsPrefix = (fileId: string) => `hls/${fileId}`;
 
 /**
  * One transcode attempt: probe, plan, encode every rendition and the storyboard in one ffmpeg pass
@@ -81,7 +85,7 @@ export class TranscodeService {
 
       const outputDir = path.join(scratch, 'out');
       await mkdir(outputDir, { recursive: true });
-      const keyPrefix = hlsPrefix(payload.fileId);
+      const keyPrefix = outputPrefix(payload.fileId);
       const uploader = new HlsOutputUploader({ storage, localDir: outputDir, keyPrefix });
       progress.enter('encoding');
       uploader.start();
@@ -108,9 +112,8 @@ export class TranscodeService {
       const measurements = await this.measure(plan, outputDir, uploader.sizes());
       const masterPath = path.join(outputDir, MASTER_PLAYLIST_NAME);
       await writeFile(masterPath, writeMasterPlaylist({ plan, measurements }));
-      const masterKey = `${keyPrefix}/${MASTER_PLAYLIST_NAME}`;
-      await storage.putFile(masterKey, masterPath);
-      return { outputPrefix: keyPrefix, masterKey, renditions: renditionRecords(plan, measurements) };
+      await storage.putFile(masterKey(keyPrefix), masterPath);
+      return { outputPrefix: keyPrefix, masterKey: masterKey(keyPrefix), renditions: renditionRecords(plan, measurements) };
     } finally {
       await rm(scratch, { recursive: true, force: true });
     }
@@ -118,7 +121,7 @@ export class TranscodeService {
 
   /** Removes whatever an interrupted attempt left in storage. */
   async discardOutput(fileId: string): Promise<void> {
-    await this.deps.storage.deletePrefix(hlsPrefix(fileId));
+    await this.deps.storage.deletePrefix(outputPrefix(fileId));
   }
 
   private async localSource(key: string, scratch: string): Promise<string> {

@@ -1,0 +1,75 @@
+import { describe, expect, it } from '@jest/globals';
+import { JobViewSchema, toJobView, type Job } from '../src/index.js';
+
+const at = new Date('2026-01-02T03:04:05.678Z');
+const video = { name: '360p', kind: 'video', width: 640, height: 360 };
+const audio = { name: 'audio', kind: 'audio', width: null, height: null };
+const completed: Job = {
+  id: 'job1',
+  fileId: 'file1',
+  status: 'completed',
+  progress: 100,
+  stage: 'done',
+  attempts: 2,
+  errorCode: null,
+  errorMessage: null,
+  outputPrefix: 'hls/file1',
+  renditions: [video, audio],
+  ladder: null,
+  priority: null,
+  webhookUrl: null,
+  owner: 'acme',
+  idempotencyKey: null,
+  bullmqJobId: 'job1.2',
+  workerId: 'w1',
+  queuedAt: at,
+  startedAt: at,
+  finishedAt: at,
+  updatedAt: at,
+  createdAt: at,
+};
+const cdn = (key: string) => `https://cdn.example.com/${key}`;
+
+describe('toJobView', () => {
+  it('when the job completed with a video, then the view has its renditions, the master playlist and the poster', () => {
+    const view = toJobView(completed, cdn);
+    expect(view).toEqual({
+      fileId: 'file1',
+      jobId: 'job1',
+      status: 'completed',
+      progress: 100,
+      stage: 'done',
+      attempts: 2,
+      renditions: [video, audio],
+      hlsUrl: 'https://cdn.example.com/hls/file1/master.m3u8',
+      posterUrl: 'https://cdn.example.com/hls/file1/poster.jpg',
+      error: null,
+      createdAt: '2026-01-02T03:04:05.678Z',
+      queuedAt: '2026-01-02T03:04:05.678Z',
+      startedAt: '2026-01-02T03:04:05.678Z',
+      finishedAt: '2026-01-02T03:04:05.678Z',
+      updatedAt: '2026-01-02T03:04:05.678Z',
+    });
+    expect(JobViewSchema.parse(view)).toEqual(view);
+  });
+
+  it('when the output is audio only, then there is a playlist and no poster', () => {
+    expect(toJobView({ ...completed, renditions: [audio] }, cdn)).toMatchObject({ hlsUrl: cdn('hls/file1/master.m3u8'), posterUrl: null });
+  });
+
+  it('when the job failed, then the view carries the error and nothing of the output', () => {
+    const failed: Job = { ...completed, status: 'failed', errorCode: 'invalid_media', errorMessage: null, finishedAt: at };
+    expect(toJobView(failed, cdn)).toMatchObject({ renditions: [], hlsUrl: null, posterUrl: null, error: { code: 'invalid_media', message: '' } });
+  });
+
+  it('when the job is still running, then its times that have not happened yet are null and no URL is given', () => {
+    const running: Job = { ...completed, status: 'processing', progress: 41.5, stage: 'encoding', outputPrefix: null, renditions: [], finishedAt: null };
+    const view = toJobView(running, cdn);
+    expect(view).toMatchObject({ status: 'processing', progress: 41.5, stage: 'encoding', hlsUrl: null, posterUrl: null, finishedAt: null });
+    expect(JobViewSchema.parse(view)).toEqual(view);
+  });
+
+  it('when the reader serves storage itself, then its own URLs are used (the player: root-relative)', () => {
+    expect(toJobView(completed, (key) => `/media/${key}`)).toMatchObject({ hlsUrl: '/media/hls/file1/master.m3u8', posterUrl: '/media/hls/file1/poster.jpg' });
+  });
+});
