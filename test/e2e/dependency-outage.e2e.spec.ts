@@ -63,6 +63,10 @@ describe('Redis or Postgres unavailable for a while', () => {
 
   it('when Redis is down, then /readyz and writes answer 503 problem+json, and both recover by themselves when it is back; so does the worker', async () => {
     const fileId = await upload();
+    // ioredis announces each reconnect it schedules: the first when the connection drops, one more per failed attempt.
+    let reconnects = 0;
+    const countReconnect = () => (reconnects += 1);
+    stack.worker!.connection.on('reconnecting', countReconnect);
     await redis.stop();
 
     const notReady = await readyz();
@@ -77,8 +81,10 @@ describe('Redis or Postgres unavailable for a while', () => {
     const rows = await stack.db.pool.query('SELECT 1 FROM transcoding_jobs WHERE file_id = $1', [fileId]);
     expect(rows.rowCount).toBe(0);
     expect((await fetch(`${stack.baseUrl}/healthz`)).status).toBe(200);
-    // Down for a while: every client goes through several failed reconnects before Redis returns.
-    await new Promise((r) => setTimeout(r, 1_000));
+    // Down for a while: the worker's connection goes through several failed reconnects before Redis
+    // returns (counted, not slept for: a sleep says nothing about how many attempts fit in it).
+    await waitFor('the worker to fail to reconnect three times', async () => (reconnects >= 4 ? true : undefined));
+    stack.worker!.connection.off('reconnecting', countReconnect);
 
     redis = await startEmbeddedRedis({ dataDir, port: redisPort, appendOnly: false });
     await untilReady();

@@ -5,6 +5,13 @@ import { runningWithCmdline } from '../support/proc.js';
 import { startTestStack, type TestStack } from '../support/test-stack.js';
 import { bullJobIn, waitFor } from '../support/wait.js';
 
+/**
+ * Limit on waits for a cancel to take effect: generous, because it only has to tell "never" from
+ * "eventually" on a loaded machine. That the cancel cut the encode short is shown by its own
+ * evidence (the attempt's last progress report), not by a stopwatch.
+ */
+const CANCEL_LIMIT_MS = 60_000;
+
 interface JobBody {
   jobId: string;
   fileId: string;
@@ -53,18 +60,35 @@ describe('job lifecycle through the API', () => {
     for await (const object of stack.storage.list(prefix)) keys.push(object.key);
     return keys;
   };
+  /** Resolves once no ffmpeg works on the file and its partial output is gone. */
+  const stoppedAndCleaned = (fileId: string) =>
+    waitFor(
+      'ffmpeg to stop and the partial output to be removed',
+      async () => ((await runningWithCmdline(fileId)).length === 0 && (await storedKeys(`hls/${fileId}`)).length === 0 ? true : undefined),
+      { timeoutMs: CANCEL_LIMIT_MS },
+    );
+  /**
+   * The attempt's last progress report, once BullMQ has failed it. A run that reached the end of the
+   * source moves on to `uploading`: still `encoding` means ffmpeg was stopped mid-encode, before the
+   * encode would have finished on its own, however long the stop took.
+   */
+  const lastReport = async (jobId: string) => (await bullJobIn('failed', () => stack.queue.getJob(`${jobId}.1`))).progress;
 
   let cancelledBeforeStart: { fileId: string; jobId: string };
 
-  it('when a queued job is cancelled, it leaves the queue; when a running one is, its ffmpeg stops within seconds and its partial output is deleted', async () => {
+  it('when a queued job is cancelled, it leaves the queue; when a running one is, its ffmpeg is stopped mid-encode and its partial output is deleted', async () => {
     const [slowFile, quickFile] = [await upload(longClip), await upload(quickClip)];
-    // A slow preset: without the cancel this encode would run far longer than the deadline below.
+    // A slow preset, so that the encode is still running when the cancel comes.
     const slow = await submit({ fileId: slowFile, ladder: { preset: 'medium' } });
     expect(slow.status).toBe(202);
-    await waitFor('the slow job to be encoding with segments in storage', async () => {
-      const status = await getStatus(stack.baseUrl, slowFile);
-      return status.progress > 5 && (await storedKeys(`hls/${slowFile}`)).length > 0 ? true : undefined;
-    });
+    await waitFor(
+      'the slow job to be encoding with segments in storage',
+      async () => {
+        const status = await getStatus(stack.baseUrl, slowFile);
+        return status.progress > 5 && (await storedKeys(`hls/${slowFile}`)).length > 0 ? true : undefined;
+      },
+      { timeoutMs: CANCEL_LIMIT_MS },
+    );
     expect(await runningWithCmdline(slowFile)).not.toEqual([]);
 
     // The worker is busy, so this one waits in the queue.
@@ -76,37 +100,28 @@ describe('job lifecycle through the API', () => {
     expect(await stack.queue.getJob(`${queued.body.jobId}.1`)).toBeUndefined();
     expect(await eventKinds(queued.body.jobId)).toEqual(['queued', 'cancelled']);
 
-    const started = Date.now();
     const cancelRunning = await control(slowFile, 'cancel');
     expect(cancelRunning).toMatchObject({ status: 202, body: { jobId: slow.body.jobId, status: 'cancelled' } });
-    await waitFor(
-      'ffmpeg to stop and the partial output to be removed',
-      async () => ((await runningWithCmdline(slowFile)).length === 0 && (await storedKeys(`hls/${slowFile}`)).length === 0 ? true : undefined),
-      { timeoutMs: 5_000 },
-    );
-    expect(Date.now() - started).toBeLessThan(5_000);
+    await stoppedAndCleaned(slowFile);
     expect(await getStatus(stack.baseUrl, slowFile)).toMatchObject({ status: 'cancelled', hlsUrl: null });
-    await bullJobIn('failed', () => stack.queue.getJob(`${slow.body.jobId}.1`));
+    expect(await lastReport(slow.body.jobId)).toMatchObject({ stage: 'encoding' });
     // One cancelled event: the worker's own transition after the API's is refused by the guard.
     expect(await eventKinds(slow.body.jobId)).toEqual(['queued', 'processing', 'cancelled']);
 
     // Cancelling again is harmless.
     expect(await control(slowFile, 'cancel')).toMatchObject({ status: 200, body: { status: 'cancelled' } });
-  });
+  }, 3 * CANCEL_LIMIT_MS);
 
   it('when the cancel broadcast never reaches the worker, then its next progress write is refused and it stops anyway', async () => {
     const fileId = await upload(longClip);
     const { body } = await submit({ fileId, ladder: { preset: 'medium' } });
-    await waitFor('the job to be encoding', async () => ((await getStatus(stack.baseUrl, fileId)).progress > 5 ? true : undefined));
+    await waitFor('the job to be encoding', async () => ((await getStatus(stack.baseUrl, fileId)).progress > 5 ? true : undefined), { timeoutMs: CANCEL_LIMIT_MS });
     // Postgres only: what the API does when Redis is unreachable for the publish.
     expect(await stack.jobs.markCancelled(body.jobId)).toMatchObject({ status: 'cancelled' });
-    await waitFor(
-      'ffmpeg to stop and the partial output to be removed',
-      async () => ((await runningWithCmdline(fileId)).length === 0 && (await storedKeys(`hls/${fileId}`)).length === 0 ? true : undefined),
-      { timeoutMs: 5_000 },
-    );
+    await stoppedAndCleaned(fileId);
+    expect(await lastReport(body.jobId)).toMatchObject({ stage: 'encoding' });
     expect(await eventKinds(body.jobId)).toEqual(['queued', 'processing', 'cancelled']);
-  });
+  }, 3 * CANCEL_LIMIT_MS);
 
   it('when a cancelled job is retried, then it runs as a new attempt under a BullMQ id no old key can swallow', async () => {
     const { fileId, jobId } = cancelledBeforeStart;

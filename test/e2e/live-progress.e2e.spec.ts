@@ -52,7 +52,10 @@ async function openStreams(baseUrl: string): Promise<number> {
   return Number(/^reelforge_sse_streams (\d+)$/m.exec(text)?.[1]);
 }
 
-async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+/** Generous limits on waits for events (a stream ending, a count dropping), never a measure of their speed. */
+const LIMIT_MS = 30_000;
+
+async function eventually(check: () => Promise<boolean>, timeoutMs = LIMIT_MS): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error('condition not met in time');
@@ -162,7 +165,7 @@ describe('live progress over Server-Sent Events', () => {
   it('when the job is already over, then the final event comes at once and the stream ends', async () => {
     for (const headers of [auth, { ...auth, 'last-event-id': finished.lastId }]) {
       const stream = await openSse(eventsUrl(replicaUrl, finished.fileId), headers);
-      const messages = await stream.rest(5_000);
+      const messages = await stream.rest(LIMIT_MS);
       expect(messages.map((m) => m.event)).toEqual(['completed']);
       expect(JSON.parse(messages[0]!.data)).toMatchObject({ status: 'completed', progress: 100 });
     }
@@ -183,7 +186,7 @@ describe('live progress over Server-Sent Events', () => {
 
     // Cancelled in Postgres without any queue event: the periodic recheck notices it.
     await stack.jobs.markCancelled(jobId);
-    const rest = await staying.rest(5_000);
+    const rest = await staying.rest(LIMIT_MS);
     expect(rest.map((m) => m.event)).toEqual(['cancelled']);
     expect(JSON.parse(rest[0]!.data)).toMatchObject({ jobId, status: 'cancelled' });
     await eventually(async () => (await openStreams(stack.baseUrl)) === 0);

@@ -1,5 +1,6 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createId } from '@paralleldrive/cuid2';
 import { FilesRepository } from '@reelforge/db';
@@ -94,7 +95,7 @@ describe('media inputs: broken and non-media files, and a long file', () => {
     const final = await waitForSettled(stack.baseUrl, media.fileId, {
       timeoutMs: 50_000,
       onSample: (s) => {
-        samples.push({ at: Date.now(), status: s.status, stage: s.stage, progress: s.progress });
+        samples.push({ at: performance.now(), status: s.status, stage: s.stage, progress: s.progress });
       },
     });
     expect(final).toMatchObject({ status: 'completed', progress: 100 });
@@ -105,9 +106,13 @@ describe('media inputs: broken and non-media files, and a long file', () => {
     const encoding = samples.filter((s) => s.stage === 'encoding');
     const changes = encoding.filter((s, i) => i === 0 || s.progress !== encoding[i - 1]?.progress);
     expect(new Set(encoding.map((s) => s.progress)).size).toBeGreaterThanOrEqual(3);
-    // No plateau: while encoding, the percentage moves at least every few seconds.
-    const gaps = changes.slice(1).map((s, i) => s.at - (changes[i]?.at ?? s.at));
-    expect(Math.max(0, ...gaps)).toBeLessThan(5_000);
+    // No plateau: while encoding, the percentage keeps moving (ffmpeg reports every 0.5 s of its
+    // run). Measured against the encode itself, not in seconds: how long one value held, as a share
+    // of how long the encoding stage lasted. A loaded machine stretches both alike; a percent that
+    // sticks (a parser that stopped reading, ffmpeg reporting only at the end) holds for most of it.
+    const encodingEnd = samples.find((s) => s.at > encoding.at(-1)!.at)!.at;
+    const holds = [...changes.slice(1).map((s, i) => s.at - changes[i]!.at), encodingEnd - changes.at(-1)!.at];
+    expect(Math.max(...holds) / (encodingEnd - encoding[0]!.at)).toBeLessThan(0.5);
 
     const dir = await downloadHlsOutput(stack.storage, media.fileId);
     dirs.push(dir);

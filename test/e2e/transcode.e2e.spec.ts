@@ -1,3 +1,6 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { probe } from '@reelforge/ffmpeg';
 import { cleanupFixtures, makeFixture } from '@reelforge/ffmpeg/testing';
@@ -42,16 +45,31 @@ describe.each(['local', 's3'] as const)('upload → transcode → HLS with %s st
   let stack: TestStack;
   let source: string;
   let sourceDurationS: number;
+  /** This stack's own upload spool (UPLOAD_TMP_DIR), so what it holds is this file's doing alone. */
+  let spool: string;
 
   beforeAll(async () => {
-    stack = await startTestStack({ storage: driver });
+    spool = await mkdtemp(path.join(os.tmpdir(), 'reelforge-e2e-spool-'));
+    stack = await startTestStack({ storage: driver, env: { UPLOAD_TMP_DIR: spool } });
     source = await makeFixture('landscape-720p', { durationS: 3 });
     sourceDurationS = parseProbe(await probe(source)).durationS;
   });
   afterAll(async () => {
     await stack.stop();
+    await rm(spool, { recursive: true, force: true });
     await cleanupFixtures();
   });
+
+  /** Everything an upload can leave behind: file rows, stored objects (the whole store) and spooled temp files. */
+  const traces = async () => {
+    const objects: string[] = [];
+    for await (const object of stack.storage.list('')) objects.push(object.key);
+    return {
+      files: (await stack.db.pool.query<{ id: string }>('SELECT id FROM files ORDER BY id')).rows.map((r) => r.id),
+      objects: objects.sort(),
+      spooled: (await readdir(spool)).sort(),
+    };
+  };
 
   it('when a video is uploaded and transcoded, then a complete, parseable ladder lands in storage', async () => {
     const upload = await uploadFile(stack.baseUrl, source, 'My Clip (final).mp4');
@@ -109,15 +127,13 @@ describe.each(['local', 's3'] as const)('upload → transcode → HLS with %s st
 
   it('when the file is not a video, then the upload is refused with invalid_media and nothing is kept', async () => {
     const png = await makeFixture('png-renamed');
+    const before = await traces();
     const res = await uploadFile(stack.baseUrl, png, 'holiday.mp4');
     expect(res.status).toBe(422);
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(await res.json()).toMatchObject({ status: 422, code: 'invalid_media' });
-    const rows = await stack.db.pool.query('SELECT count(*)::int AS n FROM files');
-    const before = rows.rows[0].n as number;
-    const uploads = [];
-    for await (const object of stack.storage.list('uploads')) uploads.push(object.key);
-    expect(uploads).toHaveLength(before);
+    // The same rows, objects and spool as before the upload: nothing added, nothing half-written.
+    expect(await traces()).toEqual(before);
   });
 
   it('when the status of an unknown file is asked for, then it is a 404 problem', async () => {

@@ -127,10 +127,16 @@ describe('worker and API processes crashing and restarting', () => {
     const [ffmpeg] = await ffmpegChildren(first.pid);
     expect(ffmpeg).toBeDefined();
 
-    first.kill('SIGKILL');
-    await first.exited;
-    // The parent-death signal reaches ffmpeg at once; no orphan keeps encoding.
-    await waitFor('the killed worker’s ffmpeg to die', async () => ((await isRunning(ffmpeg!.pid)) ? undefined : true), { timeoutMs: 3_000 });
+    // Frozen first, so that it cannot finish on its own: only the parent-death signal can end it, and
+    // the wait below needs no deadline tighter than "eventually" to tell a guard from an orphan.
+    process.kill(ffmpeg!.pid, 'SIGSTOP');
+    try {
+      first.kill('SIGKILL');
+      await first.exited;
+      await waitFor('the killed worker’s ffmpeg to die', async () => ((await isRunning(ffmpeg!.pid)) ? undefined : true), { timeoutMs: 30_000 });
+    } finally {
+      if (await isRunning(ffmpeg!.pid)) process.kill(ffmpeg!.pid, 'SIGKILL');
+    }
 
     const second = await startWorker();
     const done = await settled(jobId);
