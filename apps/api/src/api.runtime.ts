@@ -12,6 +12,7 @@ import { createApp } from './app.js';
 import { createLiveEvents } from './events/live-events.factory.js';
 import { bullBoardRouter } from './http/bull-board.mount.js';
 import { JobControlService } from './media/job-control.service.js';
+import { JobStatusReader } from './media/job-status.reader.js';
 import { MediaService } from './media/media.service.js';
 import { createApiMetrics, QUEUE_STATES } from './metrics/api.metrics.js';
 import { createPlayerDeps } from './player/player.factory.js';
@@ -87,13 +88,12 @@ export function createApiRuntime(config: Config, logger: Logger): ApiRuntime {
     }),
   });
 
+  const status = new JobStatusReader({ files, jobs, queue, publicUrl: (key) => storage.publicUrl(key) });
   const live = createLiveEvents({
     redisUrl: config.redis.url,
     prefix: config.queue.prefix,
     queueRedis,
-    queue,
-    jobs,
-    status: (fileId, owner) => media.status(fileId, owner),
+    status: (fileId, owner) => status.read(fileId, owner),
     heartbeatMs: config.events.heartbeatMs,
     logger,
   });
@@ -107,6 +107,7 @@ export function createApiRuntime(config: Config, logger: Logger): ApiRuntime {
   const app = createApp({
     logger,
     media,
+    status,
     jobControl,
     apiTokens: config.auth.apiTokens,
     apiKeys: new ApiKeysRepository(pool),

@@ -8,11 +8,13 @@ import { healthRoutes, type DependencyCheck } from './routes/health.routes.js';
 import { jobsRoutes } from './routes/jobs.routes.js';
 import { mediaRoutes } from './routes/media.routes.js';
 import type { JobControlService } from './media/job-control.service.js';
+import type { JobStatusReader } from './media/job-status.reader.js';
 import type { MediaService } from './media/media.service.js';
 
 export interface AppDeps {
   logger: Logger;
   media: MediaService;
+  status: JobStatusReader;
   jobControl: JobControlService;
   apiTokens: string[];
   /** API keys from the database (owner-scoped), accepted besides API_TOKENS. */
@@ -65,7 +67,7 @@ export function createApp(deps: AppDeps): express.Express {
     );
   }
   app.use('/api', bearerAuth(deps.apiTokens, deps.apiKeys));
-  app.use(mediaRoutes({ media: deps.media, maxUploadBytes: deps.maxUploadBytes, uploadTmpDir: deps.uploadTmpDir }));
+  app.use(mediaRoutes({ media: deps.media, status: deps.status, maxUploadBytes: deps.maxUploadBytes, uploadTmpDir: deps.uploadTmpDir }));
   app.use(jobsRoutes({ jobControl: deps.jobControl }));
   for (const router of deps.apiRoutes ?? []) app.use(router);
   app.use(notFoundHandler);

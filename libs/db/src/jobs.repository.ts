@@ -1,4 +1,5 @@
 import { createId } from '@paralleldrive/cuid2';
+import { MAX_RUNNING_PERCENT } from '@reelforge/media';
 import { ActiveJobExistsError, UnknownFileError } from './db.errors.js';
 import { decodeJobCursor, encodeJobCursor } from './job-cursor.codec.js';
 import { toJob, type Job, type JobRow, type RenditionRecord } from './job.record.js';
@@ -56,8 +57,6 @@ interface TransitionSpec extends OwnerGuard {
 const DEFAULT_PAGE_SIZE = 20;
 const MAX_PAGE_SIZE = 100;
 const MAX_CREATE_ATTEMPTS = 5;
-/** 100 means "done"; only markCompleted may write it. */
-const MAX_PROGRESS_WHILE_PROCESSING = 99.9;
 const ACTIVE_PER_FILE_INDEX = 'transcoding_jobs_one_active_per_file';
 const RETRY_FROM = allowedFrom('queued').filter(isTerminalStatus);
 const RELEASE_FROM = allowedFrom('queued').filter((status) => !isTerminalStatus(status));
@@ -190,16 +189,16 @@ export class JobsRepository {
   }
 
   /**
-   * Only while processing. Progress never moves backwards (late or reordered writes are harmless) and
-   * stays below 100 until markCompleted.
+   * Only while processing. Stored as the worker reports it (its ProgressReporter keeps it monotonic),
+   * below 100 until markCompleted: 100 means "done".
    */
   async updateProgress(id: string, update: { progress: number; stage?: string } & OwnerGuard): Promise<Job | null> {
     if (!Number.isFinite(update.progress)) throw new RangeError(`progress must be a finite number (got ${update.progress})`);
-    const progress = Math.min(Math.max(update.progress, 0), MAX_PROGRESS_WHILE_PROCESSING);
+    const progress = Math.min(Math.max(update.progress, 0), MAX_RUNNING_PERCENT);
     return this.transition(id, {
       from: ['processing'],
       workerId: update.workerId,
-      set: (p) => `progress = GREATEST(j.progress, ${p.add(progress)}::real), stage = COALESCE(${p.add(update.stage ?? null)}::text, j.stage)`,
+      set: (p) => `progress = ${p.add(progress)}::real, stage = COALESCE(${p.add(update.stage ?? null)}::text, j.stage)`,
       event: 'stage-change',
     });
   }

@@ -11,7 +11,7 @@ export interface SseSink {
 
 export interface JobEventStreamDeps {
   sink: SseSink;
-  /** The job's state from Postgres, in the shape of GET /api/media/transcode/:fileId. */
+  /** The job's state as GET /api/media/transcode/:fileId reads it (JobStatusReader). */
   loadState: () => Promise<JobView>;
   heartbeatMs: number;
   /**
@@ -25,9 +25,10 @@ export interface JobEventStreamDeps {
 
 /**
  * One client's live view of one job. Queue events are handled strictly in arrival order (one chain
- * of promises), and only after the first state has been sent. Postgres decides the state: queue
- * events only say when to look again. Percent never goes backwards within an attempt; when the job
- * is handed back to the queue or re-run after a stall, a `state` event announces the restart.
+ * of promises), and only after the first state has been sent. The status reader decides the state:
+ * queue events only say when to look again. A progress event below what the client was already shown
+ * (one replayed after a newer snapshot) is skipped, so percent never goes backwards within an attempt;
+ * when the job is handed back to the queue or re-run after a stall, a `state` event announces the restart.
  */
 export class JobEventStream {
   /** Newest stream id the client's view already reflects; older queue events are skipped. */

@@ -1,8 +1,8 @@
-import type { JobsRepository, JobView } from '@reelforge/db';
-import { closeBullmq, createRedisConnection, QueueName, TranscodeProgressSchema, type TranscodeQueue } from '@reelforge/queue';
+import { closeBullmq, createRedisConnection, QueueName } from '@reelforge/queue';
 import { QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { JobStatusReader } from '../media/job-status.reader.js';
 import { TranscodeEventsHub } from './transcode-events.hub.js';
 import { TranscodeEventsService } from './transcode-events.service.js';
 
@@ -11,9 +11,7 @@ export interface LiveEventsOptions {
   prefix: string;
   /** The API's producer connection (fails fast), used for short reads. */
   queueRedis: Redis;
-  queue: TranscodeQueue;
-  jobs: JobsRepository;
-  status: (fileId: string, owner: string | null) => Promise<JobView>;
+  status: JobStatusReader['read'];
   heartbeatMs: number;
   logger: Logger;
 }
@@ -36,12 +34,6 @@ export function createLiveEvents(options: LiveEventsOptions): LiveEvents {
   const service = new TranscodeEventsService({
     hub,
     status: options.status,
-    liveProgress: async (jobId) => {
-      const job = await options.jobs.findById(jobId);
-      const bull = job?.bullmqJobId ? await options.queue.getJob(job.bullmqJobId) : undefined;
-      const progress = TranscodeProgressSchema.safeParse(bull?.progress);
-      return progress.success ? progress.data : null;
-    },
     heartbeatMs: options.heartbeatMs,
   });
   return {

@@ -1,8 +1,8 @@
 import type { JobView } from '@reelforge/db';
-import type { TranscodeProgress } from '@reelforge/queue';
 import type { Response } from 'express';
 import type { Logger } from 'pino';
 import { ServiceUnavailableError } from '../http/app.errors.js';
+import type { JobStatusReader } from '../media/job-status.reader.js';
 import { JobEventStream } from './job-event.stream.js';
 import { formatSseRetry } from './sse.format.js';
 import { isStreamId } from './stream-id.js';
@@ -10,10 +10,8 @@ import type { TranscodeEventsHub } from './transcode-events.hub.js';
 
 export interface TranscodeEventsServiceDeps {
   hub: TranscodeEventsHub;
-  /** The status body of GET /api/media/transcode/:fileId; throws not-found errors with a `code`. */
-  status: (fileId: string, owner: string | null) => Promise<JobView>;
-  /** The progress the worker last reported to BullMQ (Postgres is written throttled, so it may lag). */
-  liveProgress: (jobId: string) => Promise<TranscodeProgress | null>;
+  /** The status reader behind GET /api/media/transcode/:fileId; throws not-found errors with a `code`. */
+  status: JobStatusReader['read'];
   heartbeatMs: number;
   /** Reconnect delay announced to clients (`retry:`). */
   reconnectMs?: number;
@@ -63,7 +61,7 @@ export class TranscodeEventsService {
         log.warn({ err }, 'cannot read the queue event stream');
         throw new ServiceUnavailableError('Live progress needs Redis, which is unavailable; retry shortly.');
       });
-      snapshot = await this.snapshot(fileId, owner);
+      snapshot = await this.deps.status(fileId, owner);
     } catch (err) {
       unsubscribe();
       throw err;
@@ -105,10 +103,4 @@ export class TranscodeEventsService {
     for (const stream of [...this.streams]) stream.close();
   }
 
-  private async snapshot(fileId: string, owner: string | null): Promise<JobView> {
-    const state = await this.deps.status(fileId, owner);
-    if (state.status !== 'processing') return state;
-    const live = await this.deps.liveProgress(state.jobId).catch(() => null);
-    return live && live.percent > state.progress ? { ...state, progress: live.percent, stage: live.stage } : state;
-  }
 }

@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { createId } from '@paralleldrive/cuid2';
-import { toJobView, type FileRecord, type FilesRepository, type Job, type JobsRepository, type JobView } from '@reelforge/db';
+import type { FileRecord, FilesRepository, Job, JobsRepository } from '@reelforge/db';
 import { enqueueTranscode, transcodeBullJobId, type TranscodeQueue } from '@reelforge/queue';
 import { originalKey, type StorageDriver } from '@reelforge/storage';
 import type { Redis } from 'ioredis';
@@ -117,19 +117,6 @@ export class MediaService {
       this.deps.logger.warn({ err, jobId: job.id }, 'enqueue failed; the reconciler will retry it');
     }
     return { job, created: true };
-  }
-
-  async status(fileId: string, owner: string | null): Promise<JobView> {
-    const { files, jobs, storage } = this.deps;
-    const file = await files.findById(fileId);
-    if (!file || (owner !== null && file.owner !== null && file.owner !== owner)) {
-      throw new NotFoundError('file_not_found', `No uploaded file with id ${fileId}.`);
-    }
-    const job = await jobs.findLatestByFileId(fileId);
-    if (!job) {
-      throw new NotFoundError('job_not_found', `File ${fileId} has no transcode job yet; start one with POST /api/media/transcode.`);
-    }
-    return toJobView(job, (key) => storage.publicUrl(key));
   }
 
   private sameRequestOrThrow(job: Job, request: TranscodeRequest): Job {

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import type { JobStatusReader } from '../media/job-status.reader.js';
 import type { MediaService } from '../media/media.service.js';
 import { FileIdSchema, IdempotencyKeySchema, TranscodeRequestSchema } from '../media/transcode.request.js';
 import { receiveUpload } from '../media/upload.receiver.js';
@@ -10,6 +11,7 @@ import { ownerOf } from '../http/bearer-auth.middleware.js';
 
 export interface MediaRoutesDeps {
   media: MediaService;
+  status: JobStatusReader;
   maxUploadBytes: number;
   uploadTmpDir: string;
 }
@@ -17,7 +19,7 @@ export interface MediaRoutesDeps {
 /** Transcode requests are a few hundred bytes; this leaves room for a ladder without inviting abuse. */
 const TRANSCODE_BODY_LIMIT_BYTES = 64 * 1024;
 
-export function mediaRoutes({ media, maxUploadBytes, uploadTmpDir }: MediaRoutesDeps): Router {
+export function mediaRoutes({ media, status, maxUploadBytes, uploadTmpDir }: MediaRoutesDeps): Router {
   const router = Router();
 
   // A path id that is not an id cannot name a file. Refused here, for every route below this prefix
@@ -51,7 +53,7 @@ export function mediaRoutes({ media, maxUploadBytes, uploadTmpDir }: MediaRoutes
   });
 
   router.get('/api/media/transcode/:fileId', async (req, res) => {
-    res.json(await media.status(req.params.fileId, ownerOf(res)));
+    res.json(await status.read(req.params.fileId, ownerOf(res)));
   });
 
   router.all('/api/media/upload', methodNotAllowed('POST'));
