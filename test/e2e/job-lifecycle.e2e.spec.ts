@@ -72,7 +72,7 @@ describe('job lifecycle through the API', () => {
    * source moves on to `uploading`: still `encoding` means ffmpeg was stopped mid-encode, before the
    * encode would have finished on its own, however long the stop took.
    */
-  const lastReport = async (jobId: string) => (await bullJobIn('failed', () => stack.queue.getJob(`${jobId}.1`))).progress;
+  const lastReport = async (jobId: string) => (await bullJobIn('failed', () => stack.queue.getJob(`${jobId}.1`), CANCEL_LIMIT_MS)).progress;
 
   let cancelledBeforeStart: { fileId: string; jobId: string };
 
