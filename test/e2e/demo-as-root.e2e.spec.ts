@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { DEFAULT_FALLBACK_ROOT, fallbackDataDir, packagedPrograms, programsCopyDir } from '@reelforge/db';
+import { DEFAULT_FALLBACK_ROOT, fallbackDataDir, packagedPrograms, programsCopyDir } from '@reelforge/db/embedded';
 import { REPO_ROOT } from '../support/cli.runner.js';
 import { runningWithCmdline } from '../support/proc.js';
 

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { cleanupFixtures, makeFixture } from '@reelforge/ffmpeg/testing';
-import { startEmbeddedRedis, type EmbeddedRedis } from '@reelforge/queue';
+import { startEmbeddedRedis, type EmbeddedRedis } from '@reelforge/queue/embedded';
 import { auth, submitTranscode, uploadFile, waitForSettled } from '../support/http.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 import { startTestStack, type TestStack } from '../support/test-stack.js';

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createId } from '@paralleldrive/cuid2';
 import { createTestDatabase, type TestDatabase } from '@reelforge/db/testing';
-import { freePort, startEmbeddedRedis, type EmbeddedRedis } from '@reelforge/queue';
+import { freePort } from '@reelforge/process';
+import { startEmbeddedRedis, type EmbeddedRedis } from '@reelforge/queue/embedded';
 import { spawnApp, waitForHttpOk, type AppProcess } from '../support/app-process.js';
 import { waitFor } from '../support/wait.js';
 

@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { detectOrphanGuard } from '@reelforge/ffmpeg';
+import { detectOrphanGuard, spawnGuarded } from '@reelforge/process';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const OUTPUT_TAIL_CHARS = 16_000;
@@ -32,19 +31,14 @@ export interface AppProcess {
 export async function spawnApp(app: 'api' | 'worker', env: Record<string, string>): Promise<AppProcess> {
   const entry = path.join(ROOT, 'apps', app, 'src', 'main.ts');
   const args = ['--import', 'tsx', entry];
-  const guard = await detectOrphanGuard();
   const childEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env };
-  const options = { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'] };
-  const child =
-    guard.kind === 'pdeathsig'
-      ? spawn(guard.setprivPath, ['--pdeathsig', 'KILL', '--', process.execPath, ...args], options)
-      : spawn(process.execPath, args, options);
+  const child = spawnGuarded(await detectOrphanGuard(), process.execPath, args, { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let tail = '';
   const keep = (chunk: Buffer) => {
     tail = (tail + chunk.toString()).slice(-OUTPUT_TAIL_CHARS);
   };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
   const exited = new Promise<AppExit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const alive = () => child.exitCode === null && child.signalCode === null;
   return {

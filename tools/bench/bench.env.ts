@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { EmbeddedRedis } from '@reelforge/queue';
+import type { EmbeddedRedis } from '@reelforge/queue/embedded';
 import type { BenchContext } from './bench.context.js';
 import { createBenchSchema, startPrivateRedis, type BenchSchema } from './bench.services.js';
 import { newQueuePrefix, startBenchStack, type BenchStack } from './bench.stack.js';

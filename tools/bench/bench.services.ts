@@ -1,9 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '@reelforge/db';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '@reelforge/db/embedded';
 import { createIsolatedSchema, type TestDatabase } from '@reelforge/db/testing';
-import { startEmbeddedRedis, type EmbeddedRedis } from '@reelforge/queue';
+import { startEmbeddedRedis, type EmbeddedRedis } from '@reelforge/queue/embedded';
 
 /** The run's own Postgres cluster, kept between runs under .reelforge/bench-pg (never the machine's). */
 export function startBenchPostgres(log: (line: string) => void): Promise<EmbeddedPostgres> {

@@ -1,7 +1,8 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { freePort, transcodeBullJobId } from '@reelforge/queue';
+import { freePort } from '@reelforge/process';
+import { transcodeBullJobId } from '@reelforge/queue';
 import { spawnApp } from '../../test/support/app-process.js';
 import type { Benchmark, BenchContext, BenchOutcome } from './bench.context.js';
 import { startBenchEnv, type BenchEnv } from './bench.env.js';

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { freePort, transcodeBullJobId } from '@reelforge/queue';
+import { freePort } from '@reelforge/process';
+import { transcodeBullJobId } from '@reelforge/queue';
 import { spawnApp, type AppProcess } from '../../test/support/app-process.js';
 import type { Benchmark, BenchContext, BenchOutcome } from './bench.context.js';
 import { startBenchEnv, type BenchEnv } from './bench.env.js';

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createId } from '@paralleldrive/cuid2';
 import { FilesRepository } from '@reelforge/db';
-import { detectOrphanGuard } from '@reelforge/ffmpeg';
+import { detectOrphanGuard } from '@reelforge/process';
 import { createStorageDriver, type StorageDriver } from '@reelforge/storage';
 import { startS3rver } from '@reelforge/storage/testing';
 import { ProgressReporter } from '../../apps/worker/src/transcode/progress.reporter.js';
@@ -65,7 +65,7 @@ export async function startServiceRunner(databaseUrl: string, source: Clip, log:
       const reporter = new ProgressReporter((sample) => marks.push({ stage: sample.stage, at: performance.now() }));
       const started = performance.now();
       await service.run(
-        { jobId: createId(), fileId, attempt: 1, originalName: path.basename(source.path), sourceKey },
+        { jobId: createId(), fileId, originalName: path.basename(source.path), sourceKey },
         reporter,
         new AbortController().signal,
         1,

@@ -5,7 +5,7 @@ import { access, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { detectOrphanGuard } from '@reelforge/ffmpeg';
+import { detectOrphanGuard, guardCommand } from '@reelforge/process';
 import { readProcMemory } from './proc.reader.js';
 
 export interface TimedRun {
@@ -41,15 +41,13 @@ export function parseGnuTime(text: string): { maxRssKiB: number; cpuS: number } 
  */
 export async function runTimed(file: string, args: readonly string[]): Promise<TimedRun> {
   const guard = await detectOrphanGuard();
-  const dieWithParent = guard.kind === 'pdeathsig' ? [guard.setprivPath, '--pdeathsig', 'KILL', '--'] : [];
   const useTime = await hasGnuTime();
   const timeFile = path.join(os.tmpdir(), `reelforge-bench-time-${randomBytes(6).toString('hex')}`);
-  const argv = useTime
-    ? [...dieWithParent, GNU_TIME, '-f', '%M %U %S', '-o', timeFile, '--', ...dieWithParent, file, ...args]
-    : [...dieWithParent, file, ...args];
+  const program = guardCommand(guard, file, args);
+  const command = useTime ? guardCommand(guard, GNU_TIME, ['-f', '%M %U %S', '-o', timeFile, '--', program.file, ...program.args]) : program;
 
   const started = performance.now();
-  const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(command.file, command.args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-STDERR_TAIL);

@@ -1,11 +1,11 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestDatabase, type TestDatabase } from '@reelforge/db/testing';
-import { freePort } from '@reelforge/queue';
+import { freePort } from '@reelforge/process';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '..', '..');
@@ -24,6 +24,14 @@ describe('production bundles', () => {
   afterAll(async () => {
     await db.drop();
     await rm(scratch, { recursive: true, force: true });
+  });
+
+  it('when the api and worker bundles are built, then no development-only embedded service is in them', async () => {
+    for (const app of ['api', 'worker']) {
+      const { sources } = JSON.parse(await readFile(`${bundle(app)}.map`, 'utf8')) as { sources: string[] };
+      expect(sources.filter((source) => /\/embedded[-/]/.test(source))).toEqual([]);
+      expect(sources).toContainEqual(expect.stringMatching(/libs\/process\/src\/orphan\.guard\.ts$/));
+    }
   });
 
   it('when the cli bundle runs migrate, then it finds the migrations and reports the schema current', async () => {

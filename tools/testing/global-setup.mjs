@@ -14,7 +14,7 @@ import { tsImport } from 'tsx/esm/api';
 export default async function globalSetup() {
   const root = path.resolve(import.meta.dirname, '..', '..');
   if (!process.env.REELFORGE_TEST_DATABASE_URL) {
-    const { startEmbeddedPostgres } = await tsImport('@reelforge/db', import.meta.url);
+    const { startEmbeddedPostgres } = await tsImport('@reelforge/db/embedded', import.meta.url);
     // Under the system temp dir (one per checkout, reused between runs): when tests run as root,
     // Postgres runs as the postgres user, which must be able to reach its data directory.
     const checkout = createHash('sha256').update(root).digest('hex').slice(0, 12);
@@ -23,7 +23,7 @@ export default async function globalSetup() {
     globalThis.__reelforgePg = pg;
   }
   if (!process.env.REELFORGE_TEST_REDIS_URL) {
-    const { startEmbeddedRedis } = await tsImport('@reelforge/queue', import.meta.url);
+    const { startEmbeddedRedis } = await tsImport('@reelforge/queue/embedded', import.meta.url);
     const dataDir = path.join(os.tmpdir(), `reelforge-jest-redis-${process.pid}`);
     await mkdir(dataDir, { recursive: true });
     const redis = await startEmbeddedRedis({ dataDir, appendOnly: false });

@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import { createId } from '@paralleldrive/cuid2';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { loadConfig } from '@reelforge/config';
-import { freePort } from '@reelforge/queue';
+import { freePort } from '@reelforge/process';
 import { pino } from 'pino';
 import { createApiRuntime, type ApiRuntime } from '../src/api.runtime.js';
 import { expectProblem } from './support/problem.expect.js';

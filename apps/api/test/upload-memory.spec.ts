@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
@@ -9,8 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestDatabase, type TestDatabase } from '@reelforge/db/testing';
-import { detectOrphanGuard } from '@reelforge/ffmpeg';
-import { freePort } from '@reelforge/queue';
+import { detectOrphanGuard, freePort, spawnGuarded } from '@reelforge/process';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the shared real-stack harness lives in the root test/support
 import { TEST_TOKEN } from '../../../test/support/test-stack.js';
 
@@ -106,11 +105,7 @@ describe('the API process: upload memory stays bounded, and unparseable HTTP sti
     };
     const args = ['--import', 'tsx', path.join(repoRoot, 'apps/api/src/main.ts')];
     // setpriv execs node in place (same pid) and makes it die with this test process.
-    const guard = await detectOrphanGuard();
-    api =
-      guard.kind === 'pdeathsig'
-        ? spawn(guard.setprivPath, ['--pdeathsig', 'SIGKILL', '--', process.execPath, ...args], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] })
-        : spawn(process.execPath, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    api = spawnGuarded(await detectOrphanGuard(), process.execPath, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const keep = (chunk: Buffer) => {
       output = (output + chunk.toString()).slice(-4_000);
     };

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Config } from '@reelforge/config';
-import { createPool, migrate, startEmbeddedPostgres, type Queryable } from '@reelforge/db';
+import { createPool, migrate, type Queryable } from '@reelforge/db';
+import { startEmbeddedPostgres } from '@reelforge/db/embedded';
 import { CliConfigError, UnavailableError } from './exit.codes.js';
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ETIMEDOUT', 'ECONNRESET']);

@@ -1,13 +1,14 @@
-import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import type { ChildProcess, StdioOptions } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '@reelforge/config';
-import { migrate, startEmbeddedPostgres } from '@reelforge/db';
-import { detectOrphanGuard, type OrphanGuard } from '@reelforge/ffmpeg';
-import { freePort, startEmbeddedRedis } from '@reelforge/queue';
+import { migrate } from '@reelforge/db';
+import { startEmbeddedPostgres } from '@reelforge/db/embedded';
+import { detectOrphanGuard, freePort, spawnGuarded, type OrphanGuard } from '@reelforge/process';
+import { startEmbeddedRedis } from '@reelforge/queue/embedded';
 
 export interface DevStack {
   apiUrl: string;
@@ -108,10 +109,7 @@ function spawnApp(app: 'api' | 'worker', env: NodeJS.ProcessEnv, output: 'inheri
   const args = fromSource ? ['--import', 'tsx', entry] : [entry];
   const stdio: StdioOptions = output === 'inherit' ? 'inherit' : ['ignore', 'pipe', 'pipe'];
   // If this launcher dies, the apps get SIGTERM and shut down gracefully instead of lingering.
-  const child =
-    guard.kind === 'pdeathsig'
-      ? spawn(guard.setprivPath, ['--pdeathsig', 'TERM', '--', process.execPath, ...args], { env, stdio })
-      : spawn(process.execPath, args, { env, stdio });
+  const child = spawnGuarded(guard, process.execPath, args, { env, stdio, deathSignal: 'SIGTERM' });
   if (output === 'quiet') {
     let tail = '';
     const keep = (chunk: Buffer) => {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestDatabase, type TestDatabase } from '@reelforge/db/testing';
-import { freePort } from '@reelforge/queue';
+import { freePort } from '@reelforge/process';
 import { clientCommand } from '../src/commands/client.commands.js';
 import { ExitCode } from '../src/exit.codes.js';
 import { captureIo } from './support.io.js';

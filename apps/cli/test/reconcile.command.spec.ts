@@ -3,7 +3,8 @@ import { createId } from '@paralleldrive/cuid2';
 import { loadConfig, type Config } from '@reelforge/config';
 import { FilesRepository, JobsRepository, WebhookDeliveriesRepository } from '@reelforge/db';
 import { createTestDatabase, type TestDatabase } from '@reelforge/db/testing';
-import { createRedisConnection, createTranscodeQueue, freePort, type TranscodeQueue } from '@reelforge/queue';
+import { freePort } from '@reelforge/process';
+import { createRedisConnection, createTranscodeQueue, type TranscodeQueue } from '@reelforge/queue';
 import { createWebhookQueue } from '@reelforge/webhooks';
 import type { Redis } from 'ioredis';
 import { runReconcile } from '../src/commands/reconcile.command.js';
@@ -36,9 +37,8 @@ describe('reelforge reconcile', () => {
   it('when Redis has lost a queued job, then one run re-enqueues it, says so, and a second run finds nothing to do', async () => {
     const file = await new FilesRepository(db.pool).insert({ originalName: 'clip.mp4', sizeBytes: 1, storageKey: `uploads/${createId()}/clip.mp4` });
     const jobs = new JobsRepository(db.pool);
+    // What the API leaves behind when Redis forgets the job after accepting it: a row that records `<id>.1`.
     const { job } = await jobs.create({ fileId: file.id });
-    // What the API leaves behind when Redis forgets the job after accepting it.
-    await jobs.setBullmqJobId(job.id, `${job.id}.1`);
 
     const lines: string[] = [];
     expect(await runReconcile(config, (line) => lines.push(line))).toBe(0);

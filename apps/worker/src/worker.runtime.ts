@@ -1,7 +1,8 @@
 import { hostname } from 'node:os';
 import { storageDriverConfig, type Config } from '@reelforge/config';
 import { createPool, FilesRepository, JobEventsRepository, JobsRepository } from '@reelforge/db';
-import { checkFfmpeg, detectOrphanGuard } from '@reelforge/ffmpeg';
+import { checkFfmpeg } from '@reelforge/ffmpeg';
+import { detectOrphanGuard } from '@reelforge/process';
 import {
   checkRedisPolicy,
   closeBullmq,

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, realpath, unlink, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import path from 'node:path';
+import { freePort } from '@reelforge/process';
 import pg from 'pg';
 import { EmbeddedPostgresError } from './db.errors.js';
 import { DEFAULT_FALLBACK_ROOT, exists, gatherPlacementFacts, isErrno } from './embedded-postgres.facts.js';
@@ -185,18 +185,6 @@ async function looksLikePostgres(pid: number): Promise<boolean> {
 
 function databaseUrlFor(port: number, password: string): string {
   return `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**

@@ -12,6 +12,7 @@ export {
 } from './job-state.machine.js';
 export { JobSchema, JobStatusSchema, RenditionRecordSchema, type Job, type RenditionRecord } from './job.record.js';
 export { JobViewSchema, toJobView, type JobView } from './job.view.js';
+export { parseTranscodeBullJobId, transcodeBullJobId } from './bullmq-job-id.js';
 export { FileRecordSchema, type FileRecord } from './file.record.js';
 export { JobEventSchema, type JobEvent } from './job-event.record.js';
 export { FilesRepository, type MediaFacts, type NewFile } from './files.repository.js';
@@ -32,14 +33,10 @@ export { ApiKeySchema, type ApiKey } from './api-key.record.js';
 export { ApiKeysRepository, type NewApiKey } from './api-keys.repository.js';
 export { API_KEY_DISPLAY_CHARS, API_KEY_TOKEN_PREFIX, createApiKeyToken, hashApiKeyToken, type NewApiKeyToken } from './api-key.token.js';
 export { createProgressWriter, type ProgressSample, type ProgressWriter, type ProgressWriterOptions } from './progress.throttle.js';
-export { startEmbeddedPostgres, type EmbeddedPostgres, type EmbeddedPostgresOptions } from './embedded-postgres.server.js';
-export { DEFAULT_FALLBACK_ROOT, fallbackDataDir, programsCopyDir } from './embedded-postgres.facts.js';
-export { packagedPrograms } from './embedded-postgres.process.js';
 export {
   ActiveJobExistsError,
   AmbiguousApiKeyError,
   ApiKeyNotFoundError,
-  EmbeddedPostgresError,
   InvalidCursorError,
   InvalidSchemaNameError,
   UnknownFileError,

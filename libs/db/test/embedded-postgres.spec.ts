@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import { EmbeddedPostgresError, fallbackDataDir, startEmbeddedPostgres, type EmbeddedPostgres } from '../src/index.js';
+import { EmbeddedPostgresError, fallbackDataDir, startEmbeddedPostgres, type EmbeddedPostgres } from '../src/embedded/index.js';
 
 const asRoot = process.getuid?.() === 0;
 // Only root's Postgres runs as another user, so only root can meet a directory it cannot enter.

@@ -1,6 +1,5 @@
+import { detectOrphanGuard, type OrphanGuard } from '@reelforge/process';
 import { FfmpegCancelledError, FfmpegFailedError } from './ffmpeg.errors.js';
-import { detectOrphanGuard } from './orphan-guard.detector.js';
-import type { OrphanGuard } from './orphan.guard.js';
 import { runProcess } from './process.runner.js';
 import { ProgressParser, type FfmpegProgress } from './progress.parser.js';
 

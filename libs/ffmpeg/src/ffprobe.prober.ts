@@ -1,9 +1,8 @@
 import { basename, resolve } from 'node:path';
+import { detectOrphanGuard, type OrphanGuard } from '@reelforge/process';
 import { z } from 'zod';
 import { FfmpegCancelledError, FfmpegFailedError, ProbeFailedError, ProbeTimeoutError } from './ffmpeg.errors.js';
 import { DEFAULT_KILL_GRACE_MS } from './ffmpeg.runner.js';
-import { detectOrphanGuard } from './orphan-guard.detector.js';
-import type { OrphanGuard } from './orphan.guard.js';
 import { runProcess } from './process.runner.js';
 import { summarizeProbeStderr } from './stderr.summary.js';
 

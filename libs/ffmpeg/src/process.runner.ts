@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { access } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
+import { guardCommand, guardExecFailure, type OrphanGuard } from '@reelforge/process';
 import { FfmpegNotFoundError } from './ffmpeg.errors.js';
-import { guardCommand, guardExecFailure, type OrphanGuard } from './orphan.guard.js';
 import { TailBuffer } from './stderr-tail.buffer.js';
 
 export interface ProcessSpec {

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFile, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { FfmpegFailedError, ProbeFailedError, detectOrphanGuard, probe, runFfmpeg, type OrphanGuard } from '../src/index.js';
+import { detectOrphanGuard, type OrphanGuard } from '@reelforge/process';
+import { FfmpegFailedError, ProbeFailedError, probe, runFfmpeg } from '../src/index.js';
 import { FIXTURE_KINDS, cleanupFixtures, fixtureDir, makeFixture, type FixtureKind } from '../src/testing/index.js';
 
 interface Stream {

@@ -3,54 +3,12 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { detectOrphanGuard } from '../src/index.js';
-import { guardCommand, guardExecFailure } from '../src/orphan.guard.js';
+import { detectOrphanGuard } from '@reelforge/process';
 import { isRunning, waitUntilGone } from './support/process.helpers.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const CHILD = fileURLToPath(new URL('./support/orphan-child.ts', import.meta.url));
 const detected = await detectOrphanGuard();
-
-describe('guardCommand', () => {
-  it('when the guard is pdeathsig, then the binary runs under setpriv with the exact tokens after --', () => {
-    expect(guardCommand({ kind: 'pdeathsig', setprivPath: '/usr/bin/setpriv' }, 'ffmpeg', ['-i', 'a b.mp4', '-y'])).toEqual({
-      file: '/usr/bin/setpriv',
-      args: ['--pdeathsig', 'SIGKILL', '--', 'ffmpeg', '-i', 'a b.mp4', '-y'],
-    });
-  });
-
-  it('when there is no guard, then the binary is spawned as is', () => {
-    expect(guardCommand({ kind: 'none', warning: 'w' }, 'ffmpeg', ['-version'])).toEqual({ file: 'ffmpeg', args: ['-version'] });
-  });
-});
-
-describe('guardExecFailure', () => {
-  const pdeathsig = { kind: 'pdeathsig', setprivPath: 'setpriv' } as const;
-
-  it('when setpriv could not exec the binary, then its reason is returned', () => {
-    expect(guardExecFailure(pdeathsig, 127, 'setpriv: failed to execute /x/ffmpeg: No such file or directory\n')).toBe('No such file or directory');
-    expect(guardExecFailure(pdeathsig, 126, 'setpriv: failed to execute /x/ffmpeg: Permission denied\n')).toBe('Permission denied');
-  });
-
-  it('when the binary itself failed, then it is not mistaken for an exec failure', () => {
-    expect(guardExecFailure(pdeathsig, 1, 'setpriv: failed to execute x: y')).toBeNull();
-    expect(guardExecFailure(pdeathsig, 127, 'some ffmpeg error')).toBeNull();
-    expect(guardExecFailure({ kind: 'none', warning: 'w' }, 127, 'setpriv: failed to execute x: y')).toBeNull();
-  });
-});
-
-describe('detectOrphanGuard', () => {
-  it('when not on Linux, then there is no guard and a warning says why', async () => {
-    const guard = await detectOrphanGuard({ platform: 'darwin' });
-    expect(guard).toEqual({ kind: 'none', warning: expect.stringContaining('Linux-only') });
-  });
-
-  it('when setpriv is missing, then there is no guard and a warning names it', async () => {
-    const guard = await detectOrphanGuard({ setprivPath: '/nonexistent/setpriv', platform: 'linux' });
-    expect(guard.kind).toBe('none');
-    expect(guard.kind === 'none' && guard.warning).toMatch(/\/nonexistent\/setpriv is unavailable .*outlive a killed worker/);
-  });
-});
 
 /** Starts the child script, returns it and the ffmpeg pid it reports. */
 async function startChild(mode: 'guarded' | 'unguarded'): Promise<{ child: ReturnType<typeof spawn>; ffmpegPid: number }> {

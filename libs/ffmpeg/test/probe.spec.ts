@@ -8,11 +8,10 @@ import {
   FfmpegNotFoundError,
   ProbeFailedError,
   ProbeTimeoutError,
-  detectOrphanGuard,
   ffprobeArgs,
   probe,
-  type OrphanGuard,
 } from '../src/index.js';
+import { detectOrphanGuard, type OrphanGuard } from '@reelforge/process';
 import { cleanupFixtures, makeFixture, type FixtureKind } from '../src/testing/index.js';
 
 let guard: OrphanGuard;

@@ -7,11 +7,10 @@ import {
   FfmpegCancelledError,
   FfmpegFailedError,
   FfmpegNotFoundError,
-  detectOrphanGuard,
   runFfmpeg,
   type FfmpegProgress,
-  type OrphanGuard,
 } from '../src/index.js';
+import { detectOrphanGuard, type OrphanGuard } from '@reelforge/process';
 import { cleanupFixtures, makeFixture } from '../src/testing/index.js';
 import { isRunning, waitUntilGone } from './support/process.helpers.js';
 

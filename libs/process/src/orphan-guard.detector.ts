@@ -1,4 +1,4 @@
-import { runProcess } from './process.runner.js';
+import { execFile } from 'node:child_process';
 import type { OrphanGuard } from './orphan.guard.js';
 
 export interface DetectOrphanGuardOptions {
@@ -8,6 +8,7 @@ export interface DetectOrphanGuardOptions {
 }
 
 const PROBE_TIMEOUT_MS = 5_000;
+const CONSEQUENCE = 'children (ffmpeg, embedded services, apps) will outlive a killed parent';
 
 /**
  * Decides once (at start-up) whether children can be tied to this process with
@@ -17,27 +18,16 @@ const PROBE_TIMEOUT_MS = 5_000;
 export async function detectOrphanGuard(options: DetectOrphanGuardOptions = {}): Promise<OrphanGuard> {
   const setprivPath = options.setprivPath ?? 'setpriv';
   const platform = options.platform ?? process.platform;
-  if (platform !== 'linux') {
-    return { kind: 'none', warning: `PR_SET_PDEATHSIG is Linux-only (platform ${platform}): ffmpeg children will outlive a killed worker` };
-  }
-  const result = await runProcess({
-    file: setprivPath,
-    args: ['--pdeathsig', 'SIGKILL', '--', process.execPath, '--version'],
-    guard: { kind: 'none', warning: 'detecting' },
-    timeoutMs: PROBE_TIMEOUT_MS,
-    killGraceMs: 0,
-    stderrTailBytes: 4096,
-  }).catch((error: unknown) => error as Error);
-
-  if (result instanceof Error) {
-    return { kind: 'none', warning: `${setprivPath} is unavailable (${result.message}): ffmpeg children will outlive a killed worker` };
-  }
-  if (result.exitCode !== 0) {
-    const detail = result.stderrTail.trim().split('\n')[0] ?? '';
-    return {
-      kind: 'none',
-      warning: `${setprivPath} --pdeathsig does not work here (exit ${result.exitCode}${detail === '' ? '' : `: ${detail}`}): ffmpeg children will outlive a killed worker`,
-    };
-  }
-  return { kind: 'pdeathsig', setprivPath };
+  if (platform !== 'linux') return { kind: 'none', warning: `PR_SET_PDEATHSIG is Linux-only (platform ${platform}): ${CONSEQUENCE}` };
+  const problem = await new Promise<string | null>((resolve) => {
+    const args = ['--pdeathsig', 'SIGKILL', '--', process.execPath, '--version'];
+    execFile(setprivPath, args, { timeout: PROBE_TIMEOUT_MS }, (error, _stdout, stderr) => {
+      if (error === null) resolve(null);
+      else if (typeof error.code === 'number') {
+        const detail = stderr.trim().split('\n')[0] ?? '';
+        resolve(`${setprivPath} --pdeathsig does not work here (exit ${error.code}${detail === '' ? '' : `: ${detail}`})`);
+      } else resolve(`${setprivPath} is unavailable (${error.code ?? error.message}; Debian's util-linux package has it)`);
+    });
+  });
+  return problem === null ? { kind: 'pdeathsig', setprivPath } : { kind: 'none', warning: `${problem}: ${CONSEQUENCE}` };
 }

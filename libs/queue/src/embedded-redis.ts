@@ -1,8 +1,6 @@
-import { spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
-import net from 'node:net';
 import { AppError } from '@reelforge/errors';
-import { detectOrphanGuard } from '@reelforge/ffmpeg';
+import { detectOrphanGuard, freePort, spawnGuarded } from '@reelforge/process';
 import { Redis } from 'ioredis';
 
 export interface EmbeddedRedis {
@@ -30,18 +28,6 @@ export class RedisServerMissingError extends AppError<'redis_missing'> {
   }
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /**
  * Spawns a private redis-server on loopback, configured the way BullMQ needs it (noeviction).
  * The child gets a parent-death signal where setpriv exists, so it never outlives us.
@@ -62,13 +48,9 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise
     '--daemonize', 'no',
     '--loglevel', 'warning',
   ];
-  const guard = await detectOrphanGuard();
-  const child =
-    guard.kind === 'pdeathsig'
-      ? spawn(guard.setprivPath, ['--pdeathsig', 'KILL', '--', bin, ...args], { stdio: ['ignore', 'ignore', 'pipe'] })
-      : spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawnGuarded(await detectOrphanGuard(), bin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => {
+  child.stderr!.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4096);
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

@@ -18,8 +18,9 @@ export {
   type TranscodeResult,
   type TranscodeWorkerOptions,
 } from './transcode.queue.js';
-export { freePort, RedisServerMissingError, startEmbeddedRedis, type EmbeddedRedis, type EmbeddedRedisOptions } from './embedded-redis.js';
 export { cancelChannel, publishCancel, subscribeCancel } from './cancel.channel.js';
 export { expectedBullJobId, isLiveBullState, QueueReconciler, type QueueReconcilerDeps, type ReconcileReport, type ReconcilerLogger } from './queue.reconciler.js';
 export { reconcileLockKey, startReconcileLoop, type ReconcileLoop, type ReconcileLoopOptions } from './reconcile.loop.js';
 export { closeBullmq, type CloseBullmqOptions } from './bullmq.shutdown.js';
+// Only for test/containers, which still imports it from here; everything else takes it from @reelforge/process.
+export { freePort } from '@reelforge/process';

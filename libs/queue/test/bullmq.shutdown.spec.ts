@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { QueueEvents } from 'bullmq';
-import { closeBullmq, createRedisConnection, createTranscodeQueue, startEmbeddedRedis } from '../src/index.js';
+import { startEmbeddedRedis } from '../src/embedded/index.js';
+import { closeBullmq, createRedisConnection, createTranscodeQueue } from '../src/index.js';
 
 /** Generous limits on waits for events, never a measure of how fast they came. */
 const LIMIT_MS = 30_000;

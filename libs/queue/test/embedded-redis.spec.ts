@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { checkRedisPolicy, createRedisConnection, RedisServerMissingError, startEmbeddedRedis, type EmbeddedRedis } from '../src/index.js';
+import { RedisServerMissingError, startEmbeddedRedis, type EmbeddedRedis } from '../src/embedded/index.js';
+import { checkRedisPolicy, createRedisConnection } from '../src/index.js';
 
 describe('startEmbeddedRedis', () => {
   let dir: string;

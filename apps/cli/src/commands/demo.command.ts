@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '@reelforge/config';
 import { runFfmpeg } from '@reelforge/ffmpeg';
-import { freePort } from '@reelforge/queue';
+import { freePort } from '@reelforge/process';
 import { masterKey, outputPrefix } from '@reelforge/storage';
 import { ReelforgeClient, type TranscodeStatusBody } from '../api.client.js';
 import { startDevStack } from '../dev-stack.js';

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { FilesRepository, RenditionRecord } from '@reelforge/db';
-import { probe, runFfmpeg, type OrphanGuard } from '@reelforge/ffmpeg';
+import { probe, runFfmpeg } from '@reelforge/ffmpeg';
 import {
   ALLOWED_INPUT_FORMATS,
   buildHlsArgs,
@@ -22,6 +22,7 @@ import {
   type LadderOptionsInput,
   type TranscodePlan,
 } from '@reelforge/media';
+import type { OrphanGuard } from '@reelforge/process';
 import type { TranscodeJobPayload, TranscodeResult } from '@reelforge/queue';
 import {
   LocalDriver,

@@ -2,9 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { access, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { detectOrphanGuard, type OrphanGuard } from '@reelforge/process';
 import { runFfmpeg } from '../ffmpeg.runner.js';
-import { detectOrphanGuard } from '../orphan-guard.detector.js';
-import type { OrphanGuard } from '../orphan.guard.js';
 import { FIXTURE_RECIPES, type FixtureKind, type FixtureRecipe } from './fixture.recipes.js';
 
 export interface MakeFixtureOptions {

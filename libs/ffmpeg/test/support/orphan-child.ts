@@ -1,6 +1,7 @@
 // Run by orphan-guard.spec.ts as a separate Node process (through tsx): starts a ten-minute ffmpeg
 // and prints its pid, then waits to be SIGKILLed by the test.
-import { detectOrphanGuard, runFfmpeg, type OrphanGuard } from '../../src/index.js';
+import { detectOrphanGuard, type OrphanGuard } from '@reelforge/process';
+import { runFfmpeg } from '../../src/index.js';
 
 const mode = process.argv[2];
 const guard: OrphanGuard = mode === 'unguarded' ? { kind: 'none', warning: 'orphan test control' } : await detectOrphanGuard();
