@@ -7,7 +7,7 @@ import { FilesRepository, JobsRepository, type Job } from '@reelforge/db';
 import { createTestDatabase, type TestDatabase } from '@reelforge/db/testing';
 import { cleanupFixtures, makeFixture } from '@reelforge/ffmpeg/testing';
 import { freePort } from '@reelforge/process';
-import { createRedisConnection, createTranscodeQueue, enqueueTranscode, type TranscodeQueue } from '@reelforge/queue';
+import { createRedisConnection, createTranscodeQueue, enqueueAttempt, type TranscodeQueue } from '@reelforge/queue';
 import { createStorageDriver, type StorageDriver } from '@reelforge/storage';
 import type { Redis } from 'ioredis';
 import { spawnApp, waitForHttpOk, type AppProcess } from '../support/app-process.js';
@@ -90,10 +90,9 @@ describe('worker and API processes crashing and restarting', () => {
     const fileId = createId();
     const storageKey = `uploads/${fileId}/clip.mp4`;
     await storage.putFile(storageKey, source);
-    await files.insert({ id: fileId, originalName: 'clip.mp4', sizeBytes: 1, storageKey });
+    const file = await files.insert({ id: fileId, originalName: 'clip.mp4', sizeBytes: 1, storageKey });
     const created = await jobs.create({ fileId, ladder });
-    const bullId = await enqueueTranscode(queue, { jobId: created.job.id, fileId, attempt: 1, originalName: 'clip.mp4', sourceKey: storageKey, ladder });
-    await jobs.setBullmqJobId(created.job.id, bullId);
+    await enqueueAttempt(queue, created.job, file);
     return { fileId, jobId: created.job.id };
   }
 

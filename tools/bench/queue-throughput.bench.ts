@@ -31,7 +31,7 @@ async function queuedJobs(env: BenchEnv, clip: Clip, count: number, prefix: stri
     const fileId = await addFile(env.stack.files, clip);
     const created = await jobs.create({ id: createId(), fileId });
     const file = (await env.stack.files.findById(fileId))!;
-    payloads.push({ jobId: created.job.id, fileId, attempt: 1, originalName: file.originalName, sourceKey: file.storageKey });
+    payloads.push({ jobId: created.job.id, fileId, originalName: file.originalName, sourceKey: file.storageKey });
   }
   const connection = createRedisConnection(env.redis.url, 'worker');
   const queue = createTranscodeQueue({ connection, prefix, attempts: 1 });

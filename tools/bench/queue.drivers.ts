@@ -50,7 +50,7 @@ export function httpFloor(baseUrl: string, count: number): Promise<number> {
 export function rawPayloads(count: number, originalName: string): TranscodeJobPayload[] {
   return Array.from({ length: count }, () => {
     const fileId = createId();
-    return { jobId: createId(), fileId, attempt: 1, originalName, sourceKey: `uploads/${fileId}/${originalName}` };
+    return { jobId: createId(), fileId, originalName, sourceKey: `uploads/${fileId}/${originalName}` };
   });
 }
 

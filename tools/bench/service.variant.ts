@@ -65,7 +65,7 @@ export async function startServiceRunner(databaseUrl: string, source: Clip, log:
       const reporter = new ProgressReporter((sample) => marks.push({ stage: sample.stage, at: performance.now() }));
       const started = performance.now();
       await service.run(
-        { jobId: createId(), fileId, attempt: 1, originalName: path.basename(source.path), sourceKey },
+        { jobId: createId(), fileId, originalName: path.basename(source.path), sourceKey },
         reporter,
         new AbortController().signal,
         1,

@@ -37,9 +37,8 @@ describe('reelforge reconcile', () => {
   it('when Redis has lost a queued job, then one run re-enqueues it, says so, and a second run finds nothing to do', async () => {
     const file = await new FilesRepository(db.pool).insert({ originalName: 'clip.mp4', sizeBytes: 1, storageKey: `uploads/${createId()}/clip.mp4` });
     const jobs = new JobsRepository(db.pool);
+    // What the API leaves behind when Redis forgets the job after accepting it: a row that records `<id>.1`.
     const { job } = await jobs.create({ fileId: file.id });
-    // What the API leaves behind when Redis forgets the job after accepting it.
-    await jobs.setBullmqJobId(job.id, `${job.id}.1`);
 
     const lines: string[] = [];
     expect(await runReconcile(config, (line) => lines.push(line))).toBe(0);

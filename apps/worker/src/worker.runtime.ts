@@ -9,7 +9,6 @@ import {
   createRedisConnection,
   createTranscodeQueue,
   createTranscodeWorker,
-  parseTranscodeBullJobId,
   QueueReconciler,
   startReconcileLoop,
   subscribeCancel,
@@ -102,12 +101,10 @@ export async function createWorkerRuntime(config: Config, logger: Logger): Promi
   // Cancel requests are broadcast; only the worker running the job acts on it.
   const active = new Map<string, string>();
   worker.on('active', (job) => {
-    const parsed = parseTranscodeBullJobId(job.id ?? '');
-    if (parsed && job.id) active.set(parsed.jobId, job.id);
+    if (job.id) active.set(job.data.jobId, job.id);
   });
-  const forget = (job: { id?: string } | undefined) => {
-    const parsed = parseTranscodeBullJobId(job?.id ?? '');
-    if (parsed) active.delete(parsed.jobId);
+  const forget = (job: { data: TranscodeJobPayload } | undefined) => {
+    if (job) active.delete(job.data.jobId);
   };
   worker.on('completed', forget);
   worker.on('failed', forget);

@@ -11,7 +11,7 @@ import {
   createRedisConnection,
   createTranscodeQueue,
   createTranscodeWorker,
-  enqueueTranscode,
+  enqueueAttempt,
   type TranscodeJobPayload,
   type TranscodeQueue,
   type TranscodeResult,
@@ -129,12 +129,10 @@ describe('transcode processor failure policy', () => {
     const fileId = createId();
     const storageKey = `uploads/${fileId}/clip.mp4`;
     if (storeSource) await local.putFile(storageKey, clip);
-    await files.insert({ id: fileId, originalName: 'clip.mp4', sizeBytes: 1, storageKey });
+    const file = await files.insert({ id: fileId, originalName: 'clip.mp4', sizeBytes: 1, storageKey });
     const { job } = await jobs.create({ fileId });
-    const bullId = `${job.id}.1`;
-    if (enqueue) await enqueueTranscode(queue, { jobId: job.id, fileId, attempt: 1, originalName: 'clip.mp4', sourceKey: storageKey });
-    await jobs.setBullmqJobId(job.id, bullId);
-    return { jobId: job.id, bullId };
+    if (enqueue) await enqueueAttempt(queue, job, file);
+    return { jobId: job.id, bullId: job.bullmqJobId! };
   }
 
   async function settled(jobId: string): Promise<Job> {
@@ -191,7 +189,7 @@ describe('transcode processor failure policy', () => {
       await local.putFile(`hls/${fileId}/240p/seg_00001.ts`, clip);
       await jobs.markCancelled(jobId);
       if (withSuccessor) await jobs.create({ fileId });
-      await enqueueTranscode(queue, { jobId, fileId, attempt: 1, originalName: 'clip.mp4', sourceKey: `uploads/${fileId}/clip.mp4` });
+      await enqueueAttempt(queue, (await jobs.findById(jobId))!, (await files.findById(fileId))!);
       const bull = await waitForFinished(bullId);
       expect(bull).toMatchObject({ state: 'failed', failedReason: 'cancelled' });
       return leftovers(fileId);
@@ -206,7 +204,7 @@ describe('transcode processor failure policy', () => {
     // What a worker killed right after its completion commit leaves: completed in Postgres, no webhook queued.
     await jobs.markProcessing(jobId, { workerId: 'dead-worker' });
     await jobs.markCompleted(jobId, { renditions: [{ name: '240p' }], outputPrefix: `hls/${fileId}`, workerId: 'dead-worker' });
-    await enqueueTranscode(queue, { jobId, fileId, attempt: 1, originalName: 'clip.mp4', sourceKey: `uploads/${fileId}/clip.mp4` });
+    await enqueueAttempt(queue, (await jobs.findById(jobId))!, (await files.findById(fileId))!);
 
     expect(await waitForFinished(bullId)).toMatchObject({ state: 'completed' });
     expect(announced.filter((job) => job.id === jobId).map((job) => job.status)).toEqual(['completed']);

@@ -12,6 +12,7 @@ export {
 } from './job-state.machine.js';
 export { JobSchema, JobStatusSchema, RenditionRecordSchema, type Job, type RenditionRecord } from './job.record.js';
 export { JobViewSchema, toJobView, type JobView } from './job.view.js';
+export { parseTranscodeBullJobId, transcodeBullJobId } from './bullmq-job-id.js';
 export { FileRecordSchema, type FileRecord } from './file.record.js';
 export { JobEventSchema, type JobEvent } from './job-event.record.js';
 export { FilesRepository, type MediaFacts, type NewFile } from './files.repository.js';

@@ -1,5 +1,6 @@
 import { createId } from '@paralleldrive/cuid2';
 import { MAX_RUNNING_PERCENT } from '@reelforge/media';
+import { transcodeBullJobId } from './bullmq-job-id.js';
 import { ActiveJobExistsError, UnknownFileError } from './db.errors.js';
 import { decodeJobCursor, encodeJobCursor } from './job-cursor.codec.js';
 import { toJob, type Job, type JobRow, type RenditionRecord } from './job.record.js';
@@ -16,11 +17,6 @@ export interface NewJob {
   webhookUrl?: string | null;
   owner?: string | null;
   idempotencyKey?: string | null;
-  /**
-   * The BullMQ id the caller is about to add the job under, recorded with the row so no second
-   * write is needed; a reconciler that finds it missing adds that same id, which BullMQ collapses.
-   */
-  bullmqJobId?: string | null;
 }
 
 export type CreateJobResult =
@@ -58,8 +54,14 @@ const DEFAULT_PAGE_SIZE = 20;
 const MAX_PAGE_SIZE = 100;
 const MAX_CREATE_ATTEMPTS = 5;
 const ACTIVE_PER_FILE_INDEX = 'transcoding_jobs_one_active_per_file';
-const RETRY_FROM = allowedFrom('queued').filter(isTerminalStatus);
 const RELEASE_FROM = allowedFrom('queued').filter((status) => !isTerminalStatus(status));
+/** `retry`: a finished job run again on request; `lost`: an active job whose BullMQ job Redis lost or finished (the reconciler). */
+const REQUEUE_FROM = { retry: allowedFrom('queued').filter(isTerminalStatus), lost: ACTIVE_JOB_STATUSES } as const;
+/**
+ * The BullMQ id of the attempt an UPDATE queues (transcodeBullJobId's form): above every run the job
+ * started and every id it was queued under, so no old completed or failed BullMQ key swallows the add.
+ */
+const NEXT_BULLMQ_JOB_ID = `j.id || '.' || (GREATEST(j.attempts, COALESCE(substring(j.bullmq_job_id from '\\.(\\d+)$')::int, 0)) + 1)`;
 
 /**
  * `transcoding_jobs` access. Every status change is one guarded UPDATE derived from the state machine,
@@ -168,20 +170,15 @@ export class JobsRepository {
     return rows.map(toJob);
   }
 
-  /** Remembers which BullMQ job carries the current attempt (not a status change). */
-  async setBullmqJobId(id: string, bullmqJobId: string): Promise<Job | null> {
-    return this.one('UPDATE transcoding_jobs SET bullmq_job_id = $2, updated_at = now() WHERE id = $1 RETURNING *', [id, bullmqJobId]);
-  }
-
   /**
    * queued → processing, or processing → processing when a worker re-picks a stalled job. Starts a new
-   * attempt: attempts + 1 (or `attempt` if that is higher), progress back to 0, stage 'probing'.
+   * run: attempts + 1 (it names the run's segments), progress back to 0, stage 'probing'.
    */
-  async markProcessing(id: string, options: { workerId: string; attempt?: number }): Promise<Job | null> {
+  async markProcessing(id: string, options: { workerId: string }): Promise<Job | null> {
     return this.transition(id, {
       from: allowedFrom('processing'),
       set: (p) =>
-        `status = 'processing', attempts = GREATEST(j.attempts + 1, ${p.add(options.attempt ?? 0)}::int),
+        `status = 'processing', attempts = j.attempts + 1,
          worker_id = ${p.add(options.workerId)}, stage = 'probing', progress = 0, started_at = now(),
          finished_at = NULL, error_code = NULL, error_message = NULL`,
       event: { kind: 'processing', data: { workerId: options.workerId } },
@@ -232,16 +229,18 @@ export class JobsRepository {
   }
 
   /**
-   * failed | cancelled → queued for a retry: a clean slate except `attempts`. Throws ActiveJobExistsError
-   * when another job for the same file became active meanwhile.
+   * Queues the job as a new attempt: a clean slate except `attempts`, and in the same guarded UPDATE
+   * the BullMQ id it is to be added under, so the id is recorded before any add (an add that fails is
+   * redone under it by the reconciler). Throws ActiveJobExistsError when a retry finds another job for
+   * the same file active meanwhile.
    */
-  async requeue(id: string, options: { reason: string }): Promise<Job | null> {
+  async requeue(id: string, options: { reason: string; from: keyof typeof REQUEUE_FROM }): Promise<Job | null> {
     try {
       return await this.transition(id, {
-        from: RETRY_FROM,
+        from: REQUEUE_FROM[options.from],
         set: () =>
-          `status = 'queued', progress = 0, stage = 'queued', queued_at = now(), started_at = NULL, finished_at = NULL,
-           error_code = NULL, error_message = NULL, worker_id = NULL, bullmq_job_id = NULL, renditions = '[]', output_prefix = NULL`,
+          `status = 'queued', progress = 0, stage = 'queued', queued_at = now(), started_at = NULL, finished_at = NULL, error_code = NULL,
+           error_message = NULL, worker_id = NULL, bullmq_job_id = ${NEXT_BULLMQ_JOB_ID}, renditions = '[]', output_prefix = NULL`,
         event: { kind: 'queued', data: { reason: options.reason } },
       });
     } catch (error) {
@@ -263,7 +262,9 @@ export class JobsRepository {
     });
   }
 
+  /** A new job is queued as attempt 1, and its BullMQ id recorded with the row. */
   private async tryInsert(input: NewJob): Promise<Job | null> {
+    const id = input.id ?? createId();
     try {
       return await this.one(
         `WITH ins AS (
@@ -277,14 +278,14 @@ export class JobsRepository {
          )
          SELECT * FROM ins`,
         [
-          input.id ?? createId(),
+          id,
           input.fileId,
           input.ladder === undefined ? null : JSON.stringify(input.ladder),
           input.priority ?? null,
           input.webhookUrl ?? null,
           input.owner ?? null,
           input.idempotencyKey ?? null,
-          input.bullmqJobId ?? null,
+          transcodeBullJobId(id, 1),
         ],
       );
     } catch (error) {

@@ -147,7 +147,8 @@ const moves: Record<string, { run: Move; acceptedFrom: JobStatus[] }> = {
   },
   markFailed: { run: (j) => jobs.markFailed(j.id, { code: 'boom', message: 'boom' }), acceptedFrom: ['processing'] },
   markCancelled: { run: (j) => jobs.markCancelled(j.id), acceptedFrom: ['queued', 'processing'] },
-  requeue: { run: (j) => jobs.requeue(j.id, { reason: 'retry' }), acceptedFrom: ['failed', 'cancelled'] },
+  requeue: { run: (j) => jobs.requeue(j.id, { from: 'retry', reason: 'retry' }), acceptedFrom: ['failed', 'cancelled'] },
+  requeueLost: { run: (j) => jobs.requeue(j.id, { from: 'lost', reason: 'lost' }), acceptedFrom: ['queued', 'processing'] },
   releaseToQueued: { run: (j) => jobs.releaseToQueued(j.id), acceptedFrom: ['processing'] },
 };
 const STATUSES: JobStatus[] = ['queued', 'processing', 'completed', 'failed', 'cancelled'];
@@ -187,11 +188,6 @@ describe('JobsRepository.markProcessing', () => {
     await jobs.updateProgress(job.id, { progress: 60, stage: 'encoding' });
     const repicked = await jobs.markProcessing(job.id, { workerId: 'worker-b' });
     expect(repicked).toMatchObject({ status: 'processing', attempts: 2, workerId: 'worker-b', progress: 0, stage: 'probing' });
-  });
-
-  it('when the caller knows a higher attempt number, then attempts jumps to it', async () => {
-    const job = await newJob();
-    expect(await jobs.markProcessing(job.id, { workerId: 'w', attempt: 4 })).toMatchObject({ attempts: 4 });
   });
 });
 
@@ -300,7 +296,7 @@ describe('JobsRepository terminal transitions', () => {
 describe('JobsRepository back to queued', () => {
   it('when a failed job is retried, then it is queued with a clean slate and keeps its attempt count', async () => {
     const failed = await jobIn('failed');
-    const retried = await jobs.requeue(failed.id, { reason: 'user retry' });
+    const retried = await jobs.requeue(failed.id, { from: 'retry', reason: 'user retry' });
     expect(retried).toMatchObject({
       status: 'queued',
       progress: 0,
@@ -311,6 +307,7 @@ describe('JobsRepository back to queued', () => {
       finishedAt: null,
       workerId: null,
       attempts: 1,
+      bullmqJobId: `${failed.id}.2`,
     });
     expect(retried!.queuedAt.getTime()).toBeGreaterThan(failed.queuedAt.getTime());
     expect((await events.listForJob(failed.id)).at(-1)).toMatchObject({ kind: 'queued', data: { from: 'failed', reason: 'user retry' } });
@@ -319,7 +316,7 @@ describe('JobsRepository back to queued', () => {
   it('when another job of the file became active meanwhile, then the retry is refused with ActiveJobExistsError', async () => {
     const failed = await jobIn('failed');
     await jobs.create({ fileId: failed.fileId });
-    await expect(jobs.requeue(failed.id, { reason: 'retry' })).rejects.toBeInstanceOf(ActiveJobExistsError);
+    await expect(jobs.requeue(failed.id, { from: 'retry', reason: 'retry' })).rejects.toBeInstanceOf(ActiveJobExistsError);
     expect(await jobs.findById(failed.id)).toMatchObject({ status: 'failed' });
   });
 
@@ -338,7 +335,7 @@ describe('JobsRepository events and queries', () => {
     await jobs.markProcessing(job.id, { workerId: 'w1' });
     await jobs.updateProgress(job.id, { progress: 10, stage: 'encoding' });
     await jobs.markFailed(job.id, { code: 'x', message: 'y' });
-    await jobs.requeue(job.id, { reason: 'retry' });
+    await jobs.requeue(job.id, { from: 'retry', reason: 'retry' });
     await jobs.markProcessing(job.id, { workerId: 'w2' });
     await jobs.markCompleted(job.id, { renditions, outputPrefix: 'hls/z' });
     const trail = await events.listForJob(job.id);
@@ -365,10 +362,15 @@ describe('JobsRepository events and queries', () => {
     expect(new Set(seen).size).toBe(seen.length);
   });
 
-  it('when the BullMQ id of an attempt is recorded, then it is stored on the job', async () => {
+  it('when a job is created, retried or found lost, then the UPDATE that queues it names the BullMQ id, above every id and run it had', async () => {
     const job = await newJob();
-    expect(await jobs.setBullmqJobId(job.id, `${job.id}.1`)).toMatchObject({ bullmqJobId: `${job.id}.1`, status: 'queued' });
-    expect(await jobs.setBullmqJobId('missing', 'x.1')).toBeNull();
+    expect(job.bullmqJobId).toBe(`${job.id}.1`);
+    // Cancelled before any run: its `.1` may still be in Redis, so the retry is `.2`.
+    await jobs.markCancelled(job.id);
+    expect(await jobs.requeue(job.id, { from: 'retry', reason: 'retry' })).toMatchObject({ bullmqJobId: `${job.id}.2`, attempts: 0 });
+    // Three runs under `.2` (BullMQ retries, a stall): the next attempt comes above them.
+    for (const workerId of ['a', 'b', 'c']) await jobs.markProcessing(job.id, { workerId });
+    expect(await jobs.requeue(job.id, { from: 'lost', reason: 'lost' })).toMatchObject({ status: 'queued', bullmqJobId: `${job.id}.4`, attempts: 3 });
   });
 
   it('when a repository is given a bare query function, then it works the same', async () => {

@@ -13,7 +13,6 @@ export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 export const TranscodeJobPayloadSchema = z.object({
   jobId: z.string().min(1),
   fileId: z.string().min(1),
-  attempt: z.number().int().positive(),
   originalName: z.string(),
   sourceKey: z.string().min(1),
   ladder: z.unknown().optional(),
@@ -28,17 +27,3 @@ export const TranscodeProgressSchema = z.object({
   speed: z.number().nonnegative().nullable(),
 });
 export type TranscodeProgress = z.infer<typeof TranscodeProgressSchema>;
-
-/**
- * BullMQ silently ignores an add whose id exists in any state, completed and failed included, so each
- * attempt gets its own id. `:` is reserved by BullMQ keys, hence the dot.
- */
-export function transcodeBullJobId(jobId: string, attempt: number): string {
-  if (jobId.includes(':')) throw new Error(`job id must not contain ':' (got ${jobId})`);
-  return `${jobId}.${attempt}`;
-}
-
-export function parseTranscodeBullJobId(bullJobId: string): { jobId: string; attempt: number } | undefined {
-  const match = /^([^.:]+)\.(\d+)$/.exec(bullJobId);
-  return match ? { jobId: match[1]!, attempt: Number(match[2]) } : undefined;
-}

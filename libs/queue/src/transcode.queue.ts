@@ -1,6 +1,7 @@
+import type { FileRecord, Job } from '@reelforge/db';
 import { Queue, Worker, type Processor } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { QueueName, transcodeBullJobId, type TranscodeJobPayload } from './transcode.payload.js';
+import { QueueName, type TranscodeJobPayload } from './transcode.payload.js';
 
 export interface TranscodeResult {
   outputPrefix: string;
@@ -37,17 +38,26 @@ export function createTranscodeQueue({ connection, prefix, attempts, backoffDela
   });
 }
 
-export async function enqueueTranscode(
+/**
+ * Adds the attempt a job row is queued for, under the BullMQ id the row records (set by the UPDATE
+ * that queued it), for the API, a retry and the reconciler alike. Adding the same attempt twice is
+ * harmless: BullMQ keeps the first. Returns the BullMQ id.
+ */
+export async function enqueueAttempt(
   queue: TranscodeQueue,
-  payload: TranscodeJobPayload,
-  options: { priority?: number } = {},
+  job: Pick<Job, 'id' | 'fileId' | 'bullmqJobId' | 'ladder' | 'priority'>,
+  file: Pick<FileRecord, 'originalName' | 'storageKey'>,
 ): Promise<string> {
-  const id = transcodeBullJobId(payload.jobId, payload.attempt);
-  await queue.add(QueueName.transcode, payload, {
-    jobId: id,
-    ...(options.priority !== undefined ? { priority: options.priority } : {}),
-  });
-  return id;
+  if (job.bullmqJobId === null) throw new Error(`job ${job.id} is not queued for an attempt (no BullMQ id recorded)`);
+  const payload: TranscodeJobPayload = {
+    jobId: job.id,
+    fileId: job.fileId,
+    originalName: file.originalName,
+    sourceKey: file.storageKey,
+    ...(job.ladder !== null ? { ladder: job.ladder } : {}),
+  };
+  await queue.add(QueueName.transcode, payload, { jobId: job.bullmqJobId, ...(job.priority !== null ? { priority: job.priority } : {}) });
+  return job.bullmqJobId;
 }
 
 export interface TranscodeWorkerOptions {

@@ -5,7 +5,7 @@ import { createTestDatabase, type TestDatabase } from '@reelforge/db/testing';
 import {
   createRedisConnection,
   createTranscodeQueue,
-  enqueueTranscode,
+  enqueueAttempt,
   QueueName,
   QueueReconciler,
   reconcileLockKey,
@@ -42,14 +42,12 @@ describe('QueueReconciler against real Postgres and Redis', () => {
     await db.drop();
   });
 
-  /** A queued job as the API leaves it: row, BullMQ job `<id>.1`, and the id recorded. */
+  /** A queued job as the API leaves it: the row, which records `<id>.1`, and that BullMQ job. */
   async function queuedJob(options: { enqueue?: boolean } = {}): Promise<Job> {
     const file = await files.insert({ originalName: 'clip.mp4', sizeBytes: 1, storageKey: `uploads/${createId()}/clip.mp4` });
     const { job } = await jobs.create({ fileId: file.id, ladder: { preset: 'ultrafast' }, priority: 5 });
-    if (options.enqueue !== false) {
-      await enqueueTranscode(queue, { jobId: job.id, fileId: file.id, attempt: 1, originalName: 'clip.mp4', sourceKey: file.storageKey });
-    }
-    return (await jobs.setBullmqJobId(job.id, `${job.id}.1`))!;
+    if (options.enqueue !== false) await enqueueAttempt(queue, job, file);
+    return job;
   }
   const bullJobsOf = async (jobId: string) =>
     (await queue.getJobs(['waiting', 'prioritized', 'delayed', 'active', 'completed', 'failed']))
@@ -88,7 +86,7 @@ describe('QueueReconciler against real Postgres and Redis', () => {
     const job = await queuedJob({ enqueue: false });
     expect(only(await reconciler.reconcileOnce(), [job.id]).requeued).toEqual([job.id]);
     const bull = await queue.getJob(`${job.id}.1`);
-    expect(bull?.data).toMatchObject({ jobId: job.id, fileId: job.fileId, attempt: 1, ladder: { preset: 'ultrafast' } });
+    expect(bull?.data).toMatchObject({ jobId: job.id, fileId: job.fileId, ladder: { preset: 'ultrafast' } });
     expect(bull?.opts.priority).toBe(5);
     const trail = await new JobEventsRepository(db.pool).listForJob(job.id);
     expect(trail.map((e) => [e.kind, e.data])).toEqual([
@@ -97,20 +95,18 @@ describe('QueueReconciler against real Postgres and Redis', () => {
     ]);
     // A second run, or the API's late add of the same attempt, does not double it.
     expect(only(await reconciler.reconcileOnce(), [job.id]).requeued).toEqual([]);
-    await enqueueTranscode(queue, bull!.data);
+    await enqueueAttempt(queue, job, (await files.findById(job.fileId))!);
     expect(await bullJobsOf(job.id)).toEqual([`${job.id}.1`]);
   });
 
-  it('when a processing job is missing from BullMQ, then it is released and re-added under a fresh attempt id', async () => {
+  it('when a processing job is missing from BullMQ, then it is queued again as a new attempt under the id that requeue recorded', async () => {
     const job = await queuedJob({ enqueue: false });
     await jobs.markProcessing(job.id, { workerId: 'worker-that-lost-redis' });
-    // `.2` is already taken (say, by an attempt from before a retry): the reconciler must step over it.
-    await enqueueTranscode(queue, { jobId: job.id, fileId: job.fileId, attempt: 2, originalName: 'x', sourceKey: 'y' });
 
     expect(only(await reconciler.reconcileOnce(), [job.id]).requeued).toEqual([job.id]);
-    expect(await jobs.findById(job.id)).toMatchObject({ status: 'queued', workerId: null, bullmqJobId: `${job.id}.3` });
-    expect(await bullState(`${job.id}.3`)).toBe('prioritized');
-    expect(await bullJobsOf(job.id)).toEqual([`${job.id}.2`, `${job.id}.3`]);
+    expect(await jobs.findById(job.id)).toMatchObject({ status: 'queued', workerId: null, bullmqJobId: `${job.id}.2` });
+    expect(await bullState(`${job.id}.2`)).toBe('prioritized');
+    expect(await bullJobsOf(job.id)).toEqual([`${job.id}.2`]);
     const events = await db.pool.query<{ kind: string; data: { reason?: string } }>(
       "SELECT kind, data FROM job_events WHERE job_id = $1 AND kind = 'queued' ORDER BY id",
       [job.id],
@@ -150,14 +146,12 @@ describe('QueueReconciler against real Postgres and Redis', () => {
     }
   });
 
-  it('when a queued row has no BullMQ id yet, then it is left to the API for the grace period, and enqueued after it', async () => {
-    const file = await files.insert({ originalName: 'clip.mp4', sizeBytes: 1, storageKey: `uploads/${createId()}/clip.mp4` });
-    const { job } = await jobs.create({ fileId: file.id });
-    expect(only(await reconciler.reconcileOnce(), [job.id]).requeued).toEqual([]);
-    const later = new QueueReconciler({ queue, jobs, files, now: () => Date.now() + 31_000 });
-    expect(only(await later.reconcileOnce(), [job.id]).requeued).toEqual([job.id]);
-    expect(await jobs.findById(job.id)).toMatchObject({ bullmqJobId: `${job.id}.1` });
-    expect(await bullState(`${job.id}.1`)).toBe('waiting');
+  it('when a queued row from before ids were recorded at once has none, then it is queued under a new one', async () => {
+    const job = await queuedJob({ enqueue: false });
+    await db.pool.query('UPDATE transcoding_jobs SET bullmq_job_id = NULL WHERE id = $1', [job.id]);
+    expect(only(await reconciler.reconcileOnce(), [job.id]).requeued).toEqual([job.id]);
+    expect(await jobs.findById(job.id)).toMatchObject({ status: 'queued', bullmqJobId: `${job.id}.1` });
+    expect(await bullState(`${job.id}.1`)).toBe('prioritized');
   });
 
   it('when more jobs are active than one page holds, then every one of them is checked and repaired', async () => {

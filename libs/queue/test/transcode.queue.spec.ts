@@ -5,24 +5,18 @@ import {
   createRedisConnection,
   createTranscodeQueue,
   createTranscodeWorker,
-  enqueueTranscode,
+  enqueueAttempt,
   parseTranscodeBullJobId,
   transcodeBullJobId,
-  type TranscodeJobPayload,
   type TranscodeQueue,
 } from '../src/index.js';
 
 const redisUrl = process.env.REELFORGE_TEST_REDIS_URL!;
 const prefix = `rf-test-${createId()}`;
 
-const payload = (over: Partial<TranscodeJobPayload> = {}): TranscodeJobPayload => ({
-  jobId: createId(),
-  fileId: createId(),
-  attempt: 1,
-  originalName: 'clip.mp4',
-  sourceKey: 'uploads/x/clip.mp4',
-  ...over,
-});
+/** A job row queued for attempt `n`, as JobsRepository records it, and its file. */
+const queuedRow = (id = createId(), n = 1) => ({ id, fileId: createId(), bullmqJobId: transcodeBullJobId(id, n), ladder: null, priority: null });
+const file = { originalName: 'clip.mp4', storageKey: 'uploads/x/source' };
 
 describe('transcode job ids', () => {
   it('when built and parsed, then the attempt round-trips', () => {
@@ -48,31 +42,32 @@ describe('transcode queue against a real Redis', () => {
     connection.disconnect();
   });
 
-  it('when the same attempt is enqueued twice, then BullMQ keeps one job; a new attempt gets its own', async () => {
-    const p = payload();
-    expect(await enqueueTranscode(queue, p)).toBe(`${p.jobId}.1`);
-    await enqueueTranscode(queue, { ...p, originalName: 'changed.mp4' });
-    await enqueueTranscode(queue, { ...p, attempt: 2 });
-    const first = await queue.getJob(`${p.jobId}.1`);
-    expect(first?.data.originalName).toBe('clip.mp4');
-    expect(await queue.getJob(`${p.jobId}.2`)).toBeDefined();
+  it('when the same attempt is enqueued twice, then BullMQ keeps one job under the recorded id; a new attempt gets its own', async () => {
+    const row = queuedRow();
+    expect(await enqueueAttempt(queue, row, file)).toBe(`${row.id}.1`);
+    await enqueueAttempt(queue, row, { ...file, originalName: 'changed.mp4' });
+    await enqueueAttempt(queue, { ...row, bullmqJobId: `${row.id}.2` }, file);
+    const first = await queue.getJob(`${row.id}.1`);
+    expect(first?.data).toEqual({ jobId: row.id, fileId: row.fileId, originalName: 'clip.mp4', sourceKey: 'uploads/x/source' });
+    expect(await queue.getJob(`${row.id}.2`)).toBeDefined();
+    await expect(enqueueAttempt(queue, { ...row, bullmqJobId: null }, file)).rejects.toThrow(/no BullMQ id/);
     expect(first?.opts.removeOnComplete).toEqual({ age: 604800, count: 10000 });
     expect(first?.opts.attempts).toBe(2);
   });
 
   it('when a worker runs, then it receives the payload and completes with the result', async () => {
-    const p = payload();
+    const row = queuedRow();
     const workerConnection = createRedisConnection(redisUrl, 'worker');
     const worker = createTranscodeWorker(
       async (job) => ({ outputPrefix: `hls/${job.data.fileId}/`, masterKey: `hls/${job.data.fileId}/master.m3u8`, renditions: [] }),
       { connection: workerConnection, prefix, concurrency: 1, lockDurationMs: 30_000, stalledIntervalMs: 15_000, maxStalledCount: 1 },
     );
     try {
-      const done = new Promise<unknown>((resolve) => worker.on('completed', (job, result) => job.data.jobId === p.jobId && resolve(result)));
-      await enqueueTranscode(queue, p);
+      const done = new Promise<unknown>((resolve) => worker.on('completed', (job, result) => job.data.jobId === row.id && resolve(result)));
+      await enqueueAttempt(queue, row, file);
       await expect(done).resolves.toEqual({
-        outputPrefix: `hls/${p.fileId}/`,
-        masterKey: `hls/${p.fileId}/master.m3u8`,
+        outputPrefix: `hls/${row.fileId}/`,
+        masterKey: `hls/${row.fileId}/master.m3u8`,
         renditions: [],
       });
     } finally {

@@ -1,19 +1,12 @@
 import { ActiveJobExistsError, type FileRecord, type FilesRepository, type Job, type JobsRepository } from '@reelforge/db';
-import {
-  enqueueTranscode,
-  expectedBullJobId,
-  parseTranscodeBullJobId,
-  publishCancel,
-  transcodeBullJobId,
-  type TranscodeQueue,
-} from '@reelforge/queue';
+import { enqueueAttempt, publishCancel, type TranscodeQueue } from '@reelforge/queue';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { ConflictError, NotFoundError, ServiceUnavailableError } from '../http/app.errors.js';
 
 export interface JobControlDeps {
   files: Pick<FilesRepository, 'findById'>;
-  jobs: Pick<JobsRepository, 'findLatestByFileId' | 'findById' | 'markCancelled' | 'requeue' | 'setBullmqJobId'>;
+  jobs: Pick<JobsRepository, 'findLatestByFileId' | 'findById' | 'markCancelled' | 'requeue'>;
   queue: TranscodeQueue;
   /** The queue's producer connection: tells whether Redis is reachable and carries cancel broadcasts. */
   queueRedis: Redis;
@@ -51,7 +44,7 @@ export class JobControlService {
       throw notCancellable(current ?? job);
     }
     // Remove refuses a job a worker holds (0): then that worker must stop its ffmpeg.
-    const removed = job.status === 'queued' ? await queue.remove(expectedBullJobId(job)).catch(() => 0) : 0;
+    const removed = job.status === 'queued' && job.bullmqJobId !== null ? await queue.remove(job.bullmqJobId).catch(() => 0) : 0;
     if (removed !== 1) {
       await publishCancel(this.deps.queueRedis, this.deps.queuePrefix, job.id).catch((err: unknown) =>
         logger.warn({ err, jobId: job.id }, 'could not broadcast the cancel; the worker stops at its next progress write, which Postgres refuses'),
@@ -62,7 +55,7 @@ export class JobControlService {
     return { job: cancelled, changed: true };
   }
 
-  /** failed | cancelled → queued, as a new attempt with its own BullMQ id (`<jobId>.<attempts + 1>` as a rule). */
+  /** failed | cancelled → queued, as a new attempt under the BullMQ id the requeue recorded. */
   async retry(fileId: string, owner: string | null): Promise<Job> {
     const { jobs, queue, queueRedis, logger } = this.deps;
     const { file, job } = await this.latestJob(fileId, owner);
@@ -72,31 +65,15 @@ export class JobControlService {
 
     let requeued: Job | null;
     try {
-      requeued = await jobs.requeue(job.id, { reason: 'retry requested' });
+      requeued = await jobs.requeue(job.id, { from: 'retry', reason: 'retry requested' });
     } catch (err) {
       if (err instanceof ActiveJobExistsError) throw notRetryable('superseded by another active job for this file');
       throw err;
     }
     if (!requeued) throw notRetryable((await jobs.findById(job.id))?.status ?? 'gone');
 
-    // Above every id this job used, so no old completed/failed BullMQ key can swallow the add (a job
-    // cancelled before it ever started has attempts 0 but may have left `<id>.1` behind).
-    const attempt = Math.max(requeued.attempts, parseTranscodeBullJobId(job.bullmqJobId ?? '')?.attempt ?? 0) + 1;
     try {
-      // Recorded first: should the add fail, the reconciler adds this very id later.
-      await jobs.setBullmqJobId(requeued.id, transcodeBullJobId(requeued.id, attempt));
-      await enqueueTranscode(
-        queue,
-        {
-          jobId: requeued.id,
-          fileId,
-          attempt,
-          originalName: file.originalName,
-          sourceKey: file.storageKey,
-          ...(requeued.ladder !== null ? { ladder: requeued.ladder } : {}),
-        },
-        requeued.priority !== null ? { priority: requeued.priority } : {},
-      );
+      await enqueueAttempt(queue, requeued, file);
     } catch (err) {
       // The row is queued in Postgres; the reconciler enqueues it under the same id once Redis answers.
       logger.warn({ err, jobId: requeued.id }, 'enqueue of a retry failed; the reconciler will retry it');

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { createId } from '@paralleldrive/cuid2';
 import type { FileRecord, FilesRepository, Job, JobsRepository } from '@reelforge/db';
-import { enqueueTranscode, transcodeBullJobId, type TranscodeQueue } from '@reelforge/queue';
+import { enqueueAttempt, type TranscodeQueue } from '@reelforge/queue';
 import { originalKey, type StorageDriver } from '@reelforge/storage';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -89,10 +89,7 @@ export class MediaService {
     if (queueRedis.status !== 'ready') {
       throw new ServiceUnavailableError('The job queue (Redis) is unavailable; retry shortly.');
     }
-    const jobId = createId();
     const outcome = await jobs.create({
-      id: jobId,
-      bullmqJobId: transcodeBullJobId(jobId, 1),
       fileId: file.id,
       ladder: request.ladder ?? null,
       priority: request.priority ?? null,
@@ -106,12 +103,7 @@ export class MediaService {
     }
     const { job } = outcome;
     try {
-      // Under the id the row already records (transcodeBullJobId(job.id, 1)).
-      await enqueueTranscode(
-        queue,
-        { jobId: job.id, fileId: file.id, attempt: 1, originalName: file.originalName, sourceKey: file.storageKey, ladder: request.ladder },
-        request.priority !== undefined ? { priority: request.priority } : {},
-      );
+      await enqueueAttempt(queue, job, file);
     } catch (err) {
       // The row is queued in Postgres; the reconciler re-enqueues it once Redis answers again.
       this.deps.logger.warn({ err, jobId: job.id }, 'enqueue failed; the reconciler will retry it');
