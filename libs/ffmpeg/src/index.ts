@@ -11,6 +11,5 @@ export {
   FfmpegFailedError,
   FfmpegCancelledError,
   DECODE_ERROR_RATE_EXIT_CODE,
-  type FfmpegErrorCode,
   type FfmpegExit,
 } from './ffmpeg.errors.js';

@@ -1,6 +1,6 @@
 // Pure media planning: ffprobe facts + options → plan → ffmpeg argument arrays and playlist texts.
 // No I/O, processes, clocks or randomness here; the ffmpeg runner and storage live in other libs.
-export { InvalidMediaError, MediaError, type MediaErrorCode, UnsupportedInputError } from './media.errors.js';
+export { InvalidMediaError, MediaError, UnsupportedInputError } from './media.errors.js';
 export {
   type AudioStreamInfo,
   AudioStreamInfoSchema,

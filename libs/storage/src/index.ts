@@ -32,7 +32,6 @@ export type {
 export {
   InvalidStorageKeyError,
   StorageError,
-  type StorageErrorCode,
   StorageNotFoundError,
   StorageRangeNotSatisfiableError,
 } from './storage.errors.js';

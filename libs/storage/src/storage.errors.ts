@@ -1,10 +1,7 @@
 import { AppError } from '@reelforge/errors';
 
-/**
- * Storage failures a caller can act on, each with a stable `code`. The HTTP layer maps codes to
- * statuses; the worker treats `storage_unavailable` as transient (retry) and the rest as final.
- */
-export type StorageErrorCode = 'storage_unavailable' | 'storage_not_found' | 'invalid_storage_key' | 'storage_range_not_satisfiable';
+// Storage failures a caller can act on, each with a stable `code`. The HTTP layer maps codes to
+// statuses; the worker treats `storage_unavailable` as transient (retry) and the rest as final.
 
 /** The backend failed (network, SDK, disk, permissions, truncated write); usually worth a retry. */
 export class StorageError extends AppError<'storage_unavailable'> {
