@@ -4,52 +4,19 @@
  */
 export type ErrorCode =
   // HTTP layer (apps/api)
-  | 'invalid_request'
-  | 'invalid_json'
-  | 'invalid_multipart'
-  | 'invalid_http'
-  | 'missing_file'
-  | 'request_aborted'
-  | 'request_timeout'
-  | 'header_fields_too_large'
-  | 'unauthorized'
-  | 'route_not_found'
-  | 'method_not_allowed'
-  | 'metrics_disabled'
-  | 'payload_too_large'
-  | 'unsupported_media_type'
-  | 'service_unavailable'
-  | 'job_not_found'
-  | 'job_not_retryable'
-  | 'job_not_cancellable'
-  | 'idempotency_key_reused'
-  | 'internal_error'
+  | 'invalid_request' | 'invalid_json' | 'invalid_multipart' | 'invalid_http' | 'missing_file' | 'request_aborted'
+  | 'request_timeout' | 'header_fields_too_large' | 'unauthorized' | 'route_not_found' | 'method_not_allowed'
+  | 'metrics_disabled' | 'payload_too_large' | 'unsupported_media_type' | 'service_unavailable' | 'job_not_found'
+  | 'job_not_retryable' | 'job_not_cancellable' | 'idempotency_key_reused' | 'internal_error'
   // libs/media and libs/ffmpeg
-  | 'invalid_media'
-  | 'unsupported_input'
-  | 'probe_timeout'
-  | 'ffmpeg_missing'
-  | 'ffmpeg_failed'
-  | 'cancelled'
+  | 'invalid_media' | 'unsupported_input' | 'probe_timeout' | 'ffmpeg_missing' | 'ffmpeg_failed' | 'cancelled'
   // libs/storage
-  | 'storage_unavailable'
-  | 'storage_not_found'
-  | 'invalid_storage_key'
-  | 'storage_range_not_satisfiable'
+  | 'storage_unavailable' | 'storage_not_found' | 'invalid_storage_key' | 'storage_range_not_satisfiable'
   // libs/db
-  | 'invalid_cursor'
-  | 'invalid_schema_name'
-  | 'file_not_found'
-  | 'active_job_exists'
-  | 'embedded_postgres_failed'
-  | 'api_key_not_found'
-  | 'api_key_ambiguous'
+  | 'invalid_cursor' | 'invalid_schema_name' | 'file_not_found' | 'active_job_exists' | 'embedded_postgres_failed'
+  | 'api_key_not_found' | 'api_key_ambiguous'
   // libs/webhooks, libs/config, embedded Redis
-  | 'webhook_url_not_allowed'
-  | 'webhook_secret_missing'
-  | 'webhook_delivery_failed'
-  | 'invalid_config'
-  | 'redis_missing';
+  | 'webhook_url_not_allowed' | 'webhook_secret_missing' | 'webhook_delivery_failed' | 'invalid_config' | 'redis_missing';
 
 /** Base of every error with a stable `code`. No HTTP status here: only the API's error middleware knows those. */
 export class AppError<Code extends ErrorCode = ErrorCode> extends Error {
