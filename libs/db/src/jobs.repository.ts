@@ -11,8 +11,8 @@ export interface NewJob {
   /** Defaults to a fresh cuid2. */
   id?: string;
   fileId: string;
-  /** Requested ladder options, stored as given. */
-  ladder?: unknown;
+  /** Requested ladder fields, stored as given. */
+  ladder?: Job['ladder'];
   priority?: number | null;
   webhookUrl?: string | null;
   owner?: string | null;
@@ -153,7 +153,6 @@ export class JobsRepository {
     return counts;
   }
 
-  /** For the reconciler: oldest queued first. */
   /**
    * One page of queued and processing jobs, oldest first; pass the last job of a page as `after` for
    * the next. Keyed on the creation time to the millisecond (what a Date holds) and the id.

@@ -68,14 +68,16 @@ export class WebhookDeliveriesRepository {
   /**
    * Pending deliveries created before `createdBefore`, oldest first, `limit` at a time: what the
    * reconciler checks against the queue. Pass the last row of a page as `after` for the next one.
+   * Keyed on the creation time to the millisecond (what the cursor's Date holds) and the id, so rows
+   * whose microseconds differ are neither read twice nor looped over forever.
    */
   async listPending(options: { createdBefore: Date; limit: number; after?: Pick<WebhookDelivery, 'createdAt' | 'id'> }): Promise<WebhookDelivery[]> {
     const { createdBefore, limit, after } = options;
     const { rows } = await this.query<WebhookDeliveryRow>(
       `SELECT * FROM webhook_deliveries
        WHERE status = 'pending' AND created_at < $1
-         AND ($3::timestamptz IS NULL OR (created_at, id) > ($3::timestamptz, $4::text))
-       ORDER BY created_at, id
+         AND ($3::timestamptz IS NULL OR (date_trunc('milliseconds', created_at), id) > ($3::timestamptz, $4::text))
+       ORDER BY date_trunc('milliseconds', created_at), id
        LIMIT $2`,
       [createdBefore, limit, after?.createdAt ?? null, after?.id ?? null],
     );

@@ -50,6 +50,25 @@ describe('WebhookDeliveriesRepository', () => {
     expect(await deliveries.markFailed(delivery.id, 'too late')).toBeNull();
   });
 
+  it('when pending rows differ only in microseconds, then paging one at a time reads each once and ends', async () => {
+    const rows = [];
+    for (let i = 0; i < 3; i += 1) rows.push((await deliveries.createPending(newDelivery())).delivery);
+    // Same millisecond, different microseconds: a JS Date cursor cannot tell them apart.
+    for (const [i, row] of rows.entries()) {
+      await db.pool.query(`UPDATE webhook_deliveries SET created_at = timestamptz '2020-01-01 00:00:00.123' + $2 * interval '1 microsecond' WHERE id = $1`, [row.id, 100 * (i + 1)]);
+    }
+    const mine = new Set(rows.map((r) => r.id));
+    const seen: string[] = [];
+    let after: { createdAt: Date; id: string } | undefined;
+    for (let pages = 0; pages < 50; pages += 1) {
+      const page = await deliveries.listPending({ createdBefore: new Date('2020-01-02T00:00:00Z'), limit: 1, ...(after ? { after } : {}) });
+      if (page.length === 0) break;
+      seen.push(...page.map((d) => d.id).filter((id) => mine.has(id)));
+      after = page.at(-1)!;
+    }
+    expect(seen.sort()).toEqual([...mine].sort());
+  });
+
   it('when the queue gave up on a pending delivery, then markFailed records why', async () => {
     const { delivery } = await deliveries.createPending(newDelivery());
     expect(await deliveries.markFailed(delivery.id, 'the queue gave up on this delivery')).toMatchObject({
