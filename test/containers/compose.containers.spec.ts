@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { createId } from '@paralleldrive/cuid2';
 import { makeFixture } from '@reelforge/ffmpeg/testing';
-import { freePort } from '@reelforge/queue';
+import { freePort } from '@reelforge/process';
 import { ComposeProject, STAND_IN_S3_CREDENTIAL, buildStandIns, standInOverride, writeEnvFile } from '../../tools/containers/compose.stack.js';
 import { DockerCli } from '../../tools/containers/docker.command.js';
 import { TestContainer } from '../../tools/containers/test-containers.js';

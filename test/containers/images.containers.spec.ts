@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { createId } from '@paralleldrive/cuid2';
 import { createPool, JobEventsRepository, JobsRepository } from '@reelforge/db';
 import { makeFixture } from '@reelforge/ffmpeg/testing';
-import { freePort } from '@reelforge/queue';
+import { freePort } from '@reelforge/process';
 import { startS3rver, type S3rverHandle } from '@reelforge/storage/testing';
 import type pg from 'pg';
 import { PROJECT_IMAGES } from '../../tools/containers/project-images.js';
