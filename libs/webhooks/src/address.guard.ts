@@ -1,6 +1,7 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import { BlockList, isIP } from 'node:net';
+import { embeddedIpv4 } from './ipv6-embedded-ipv4.js';
 
 /**
  * Addresses a webhook must not reach unless the operator allows private networks: loopback,
@@ -29,7 +30,12 @@ for (const [network, prefix] of [
   ['::1', 128],
   ['fc00::', 7],
   ['fe80::', 10],
+  // Site-local: deprecated (RFC 3879), yet some networks still route it internally.
+  ['fec0::', 10],
   ['ff00::', 8],
+  // Discard-only and documentation ranges: never a receiver.
+  ['100::', 64],
+  ['2001:db8::', 32],
 ] as const) {
   PRIVATE.addSubnet(network, prefix, 'ipv6');
 }
@@ -39,9 +45,9 @@ export function isPublicAddress(address: string): boolean {
   const family = isIP(address);
   if (family === 0) return false;
   if (family === 6) {
-    // IPv4-mapped IPv6 (::ffff:10.0.0.1) is judged by its IPv4 address.
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-    if (mapped) return isPublicAddress(mapped[1]!);
+    // Mapped, compatible, NAT64, 6to4 and Teredo addresses lead to the IPv4 addresses they carry.
+    const carried = embeddedIpv4(address);
+    if (carried.length > 0) return carried.every((v4) => isPublicAddress(v4));
     return !PRIVATE.check(address, 'ipv6');
   }
   return !PRIVATE.check(address, 'ipv4');
