@@ -7,7 +7,7 @@ import { FilesRepository, JobsRepository, type Job } from '@reelforge/db';
 import { createTestDatabase, type TestDatabase } from '@reelforge/db/testing';
 import { cleanupFixtures, makeFixture } from '@reelforge/ffmpeg/testing';
 import { freePort } from '@reelforge/process';
-import { createRedisConnection, createTranscodeQueue, enqueueAttempt, type TranscodeQueue } from '@reelforge/queue';
+import { createRedisConnection, createQueue, enqueueAttempt, type TranscodeQueue } from '@reelforge/queue';
 import { createStorageDriver, type StorageDriver } from '@reelforge/storage';
 import type { Redis } from 'ioredis';
 import { spawnApp, waitForHttpOk, type AppProcess } from '../support/app-process.js';
@@ -41,7 +41,7 @@ describe('worker and API processes crashing and restarting', () => {
     const prefix = `rf-${createId().slice(0, 12)}`;
     storage = createStorageDriver({ driver: 'local', rootDir: path.join(scratch, 'storage'), publicBaseUrl: 'http://127.0.0.1' });
     redis = createRedisConnection(process.env.REELFORGE_TEST_REDIS_URL!, 'worker');
-    queue = createTranscodeQueue({ connection: redis, prefix, attempts: 3 });
+    queue = createQueue('transcode', { connection: redis, prefix, attempts: 3 });
     jobs = new JobsRepository(db.pool);
     files = new FilesRepository(db.pool);
     // Long enough to still be encoding a few seconds after it started, even on an idle machine.

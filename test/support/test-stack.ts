@@ -6,7 +6,7 @@ import { createId } from '@paralleldrive/cuid2';
 import { loadConfig, type Config } from '@reelforge/config';
 import { JobsRepository } from '@reelforge/db';
 import { createTestDatabase, type TestDatabase } from '@reelforge/db/testing';
-import { createRedisConnection, createTranscodeQueue, type TranscodeQueue } from '@reelforge/queue';
+import { createRedisConnection, createQueue, type TranscodeQueue } from '@reelforge/queue';
 import { createStorageDriver, type StorageDriver } from '@reelforge/storage';
 import { startS3rver, type S3rverHandle } from '@reelforge/storage/testing';
 import type { Redis } from 'ioredis';
@@ -80,7 +80,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     s3 ? { ...s3.storageConfig } : { driver: 'local', rootDir: path.join(scratch, 'storage'), publicBaseUrl: `http://127.0.0.1:${port}` },
   );
   const queueConnection: Redis = createRedisConnection(config.redis.url!, 'worker');
-  const queue = createTranscodeQueue({ connection: queueConnection, prefix: config.queue.prefix, attempts: config.queue.attempts });
+  const queue = createQueue('transcode', { connection: queueConnection, prefix: config.queue.prefix, attempts: config.queue.attempts });
 
   return {
     baseUrl: `http://127.0.0.1:${port}`,

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { createRedisConnection, QueueName } from '@reelforge/queue';
+import { createRedisConnection } from '@reelforge/queue';
 import { QueueEvents } from 'bullmq';
 
 export interface CompletionWatcher {
@@ -13,7 +13,7 @@ export interface CompletionWatcher {
 /** Follows a queue's completed/failed events (Redis streams), for workers running in other processes. */
 export async function watchCompletions(redisUrl: string, prefix: string): Promise<CompletionWatcher> {
   const connection = createRedisConnection(redisUrl, 'worker');
-  const events = new QueueEvents(QueueName.transcode, { connection, prefix });
+  const events = new QueueEvents('transcode', { connection, prefix });
   await events.waitUntilReady();
   const completed = new Map<string, number>();
   const failed = new Map<string, string>();

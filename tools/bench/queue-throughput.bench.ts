@@ -1,7 +1,7 @@
 import { createId } from '@paralleldrive/cuid2';
 import { loadConfig } from '@reelforge/config';
 import { JobsRepository } from '@reelforge/db';
-import { createRedisConnection, createTranscodeQueue, createTranscodeWorker, QueueName, transcodeBullJobId, type TranscodeJobPayload } from '@reelforge/queue';
+import { createRedisConnection, createQueue, createWorker, transcodeBullJobId, type TranscodeJobPayload } from '@reelforge/queue';
 import { Worker } from 'bullmq';
 import { MediaService } from '../../apps/api/src/media/media.service.js';
 import { createTranscodeProcessor } from '../../apps/worker/src/transcode/transcode.processor.js';
@@ -34,8 +34,8 @@ async function queuedJobs(env: BenchEnv, clip: Clip, count: number, prefix: stri
     payloads.push({ jobId: created.job.id, fileId, originalName: file.originalName, sourceKey: file.storageKey });
   }
   const connection = createRedisConnection(env.redis.url, 'worker');
-  const queue = createTranscodeQueue({ connection, prefix, attempts: 1 });
-  await queue.addBulk(payloads.map((data) => ({ name: QueueName.transcode, data, opts: { jobId: transcodeBullJobId(data.jobId, 1) } })));
+  const queue = createQueue('transcode', { connection, prefix, attempts: 1 });
+  await queue.addBulk(payloads.map((data) => ({ name: 'transcode', data, opts: { jobId: transcodeBullJobId(data.jobId, 1) } })));
   await queue.close();
   connection.disconnect();
 }
@@ -51,7 +51,7 @@ async function machineryRate(env: BenchEnv, clip: Clip, count: number, round: nu
   const jobs = new JobsRepository(env.schema.pool);
   const service = new NoopTranscodeService({ storage: env.stack.api.storage, files: env.stack.files, defaultLadder: defaultLadder(DEFAULT_MEDIA), capabilities: { zscale: false } });
   const options = workerOptions(env, prefix);
-  const worker = createTranscodeWorker(createTranscodeProcessor({ jobs, service, workerId: `bench-${round}`, logger: benchLogger() }), { ...options, autorun: false });
+  const worker = createWorker('transcode', createTranscodeProcessor({ jobs, service, workerId: `bench-${round}`, logger: benchLogger() }), { ...options, autorun: false });
   try {
     return perSecond(count, await drain(worker, count));
   } finally {
@@ -62,9 +62,9 @@ async function machineryRate(env: BenchEnv, clip: Clip, count: number, round: nu
 async function rawWorkerRate(env: BenchEnv, count: number, round: number): Promise<number> {
   const prefix = `${env.queuePrefix}-r${round}`;
   const options = workerOptions(env, prefix);
-  const queue = createTranscodeQueue({ connection: options.connection, prefix, attempts: 1 });
+  const queue = createQueue('transcode', { connection: options.connection, prefix, attempts: 1 });
   await rawAddBulk(queue, rawPayloads(count, 'short-360p.mp4'));
-  const worker = new Worker(QueueName.transcode, async () => ({}), {
+  const worker = new Worker('transcode', async () => ({}), {
     connection: options.connection,
     prefix,
     concurrency: WORKER_CONCURRENCY,
@@ -90,11 +90,11 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
   await uploadFile(env.stack.baseUrl, clip.path);
   const producer = createRedisConnection(env.redis.url, 'producer');
   ctx.cleanup.defer('producer', () => producer.disconnect());
-  const rawQueue = createTranscodeQueue({ connection: producer, prefix: `${env.queuePrefix}-raw`, attempts: 1 });
+  const rawQueue = createQueue('transcode', { connection: producer, prefix: `${env.queuePrefix}-raw`, attempts: 1 });
   ctx.cleanup.defer('raw queue', () => rawQueue.close());
   await rawQueue.waitUntilReady();
 
-  const apiQueue = createTranscodeQueue({ connection: producer, prefix: env.queuePrefix, attempts: 1 });
+  const apiQueue = createQueue('transcode', { connection: producer, prefix: env.queuePrefix, attempts: 1 });
   ctx.cleanup.defer('api queue', () => apiQueue.close());
   const media = new MediaService({
     files: env.stack.files,

@@ -1,7 +1,7 @@
 // The timed loops of the queue-throughput benchmark: each returns milliseconds for its whole batch.
 import { performance } from 'node:perf_hooks';
 import { createId } from '@paralleldrive/cuid2';
-import { QueueName, transcodeBullJobId, type TranscodeJobPayload, type TranscodeQueue } from '@reelforge/queue';
+import { transcodeBullJobId, type TranscodeJobPayload, type TranscodeQueue } from '@reelforge/queue';
 import type { Worker } from 'bullmq';
 import type { MediaService } from '../../apps/api/src/media/media.service.js';
 import { submitTranscode } from './bench.http.js';
@@ -56,12 +56,12 @@ export function rawPayloads(count: number, originalName: string): TranscodeJobPa
 
 export function rawAdd(queue: TranscodeQueue, payloads: readonly TranscodeJobPayload[]): Promise<number> {
   return timed(async () => {
-    for (const data of payloads) await queue.add(QueueName.transcode, data, { jobId: transcodeBullJobId(data.jobId, 1) });
+    for (const data of payloads) await queue.add('transcode', data, { jobId: transcodeBullJobId(data.jobId, 1) });
   });
 }
 
 export function rawAddBulk(queue: TranscodeQueue, payloads: readonly TranscodeJobPayload[]): Promise<number> {
-  return timed(() => queue.addBulk(payloads.map((data) => ({ name: QueueName.transcode, data, opts: { jobId: transcodeBullJobId(data.jobId, 1) } }))));
+  return timed(() => queue.addBulk(payloads.map((data) => ({ name: 'transcode', data, opts: { jobId: transcodeBullJobId(data.jobId, 1) } }))));
 }
 
 /** Starts a worker created with autorun off on a filled queue; time until `count` jobs completed. */

@@ -3,9 +3,9 @@ import { storageDriverConfig, type Config } from '@reelforge/config';
 import { ApiKeysRepository, createPool, FilesRepository, JobsRepository, WebhookDeliveriesRepository } from '@reelforge/db';
 import { probe } from '@reelforge/ffmpeg';
 import { ALLOWED_INPUT_FORMATS, parseProbe } from '@reelforge/media';
-import { closeBullmq, createRedisConnection, createTranscodeQueue } from '@reelforge/queue';
+import { closeBullmq, createQueue, createRedisConnection } from '@reelforge/queue';
 import { createStorageDriver, LocalDriver, type StorageDriver } from '@reelforge/storage';
-import { createWebhookNotifier, createWebhookQueue } from '@reelforge/webhooks';
+import { createWebhookNotifier } from '@reelforge/webhooks';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
@@ -45,10 +45,10 @@ export function createApiRuntime(config: Config, logger: Logger): ApiRuntime {
   });
   const queueRedis = createRedisConnection(config.redis.url, 'producer');
   queueRedis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
-  const queue = createTranscodeQueue({ connection: queueRedis, prefix: config.queue.prefix, attempts: config.queue.attempts });
+  const queue = createQueue('transcode', { connection: queueRedis, prefix: config.queue.prefix, attempts: config.queue.attempts });
   queue.on('error', (err) => logger.warn({ err: err.message }, 'transcode queue error'));
   // Deliveries run in the workers; the API adds cancel events to it and shows it in Bull Board.
-  const webhookQueue = createWebhookQueue({
+  const webhookQueue = createQueue('webhooks', {
     connection: queueRedis,
     prefix: config.queue.prefix,
     attempts: config.webhooks.attempts,

@@ -4,8 +4,7 @@ import { loadConfig, type Config } from '@reelforge/config';
 import { FilesRepository, JobsRepository, WebhookDeliveriesRepository } from '@reelforge/db';
 import { createTestDatabase, type TestDatabase } from '@reelforge/db/testing';
 import { freePort } from '@reelforge/process';
-import { createRedisConnection, createTranscodeQueue, type TranscodeQueue } from '@reelforge/queue';
-import { createWebhookQueue } from '@reelforge/webhooks';
+import { createRedisConnection, createQueue, type TranscodeQueue } from '@reelforge/queue';
 import type { Redis } from 'ioredis';
 import { runReconcile } from '../src/commands/reconcile.command.js';
 
@@ -25,7 +24,7 @@ describe('reelforge reconcile', () => {
       QUEUE_PREFIX: `rf-cli-${createId().slice(0, 10)}`,
     });
     connection = createRedisConnection(config.redis.url!, 'worker');
-    queue = createTranscodeQueue({ connection, prefix: config.queue.prefix, attempts: 1 });
+    queue = createQueue('transcode', { connection, prefix: config.queue.prefix, attempts: 1 });
   });
   afterAll(async () => {
     await queue.obliterate({ force: true });
@@ -63,7 +62,7 @@ describe('reelforge reconcile', () => {
     const lines: string[] = [];
     expect(await runReconcile(config, (line) => lines.push(line))).toBe(0);
     expect(lines[1]).toBe(`checked 1 pending webhook delivery; re-queued ${delivery.id}`);
-    const webhookQueue = createWebhookQueue({ connection, prefix: config.queue.prefix });
+    const webhookQueue = createQueue('webhooks', { connection, prefix: config.queue.prefix, attempts: 1 });
     try {
       expect((await webhookQueue.getJob(delivery.id))?.data).toMatchObject({ deliveryId: delivery.id, eventId: `evt_${job.id}`, url: delivery.url });
     } finally {

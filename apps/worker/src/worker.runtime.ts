@@ -6,17 +6,16 @@ import { detectOrphanGuard } from '@reelforge/process';
 import {
   checkRedisPolicy,
   closeBullmq,
+  createQueue,
   createRedisConnection,
-  createTranscodeQueue,
-  createTranscodeWorker,
+  createWorker,
   QueueReconciler,
   startReconcileLoop,
   subscribeCancel,
+  type JobWorker,
   type TranscodeJobPayload,
-  type TranscodeResult,
 } from '@reelforge/queue';
 import { createStorageDriver } from '@reelforge/storage';
-import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { instrumentProcessor } from './metrics/processor.instrument.js';
@@ -26,7 +25,7 @@ import { TranscodeService } from './transcode/transcode.service.js';
 import { createWebhookRuntime } from './webhooks/webhook.runtime.js';
 
 export interface WorkerRuntime {
-  worker: Worker<TranscodeJobPayload, TranscodeResult>;
+  worker: JobWorker<'transcode'>;
   connection: Redis;
   workerId: string;
   /** Prometheus metrics, served on the health port. */
@@ -82,7 +81,7 @@ export async function createWorkerRuntime(config: Config, logger: Logger): Promi
   const metrics = createWorkerMetrics({ concurrency: config.worker.concurrency, activeJobs: () => active.size });
   const webhooks = createWebhookRuntime(config, { db: pool, storage, connection, logger });
   const processor = createTranscodeProcessor({ jobs, service, workerId, logger, metrics, onSettled: webhooks.notify });
-  const worker = createTranscodeWorker(instrumentProcessor(processor, metrics), {
+  const worker = createWorker('transcode', instrumentProcessor(processor, metrics), {
     connection,
     prefix: config.queue.prefix,
     concurrency: config.worker.concurrency,
@@ -116,7 +115,7 @@ export async function createWorkerRuntime(config: Config, logger: Logger): Promi
   });
 
   // Postgres is the truth: put back what Redis lost. Every worker runs the loop; a Redis lock spaces the runs out.
-  const queue = createTranscodeQueue({ connection, prefix: config.queue.prefix, attempts: config.queue.attempts });
+  const queue = createQueue('transcode', { connection, prefix: config.queue.prefix, attempts: config.queue.attempts });
   queue.on('error', (err) => logger.warn({ err: err.message }, 'transcode queue error'));
   const reconcileLoop =
     config.reconcile.intervalMs > 0

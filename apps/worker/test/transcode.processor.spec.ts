@@ -4,20 +4,18 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createId } from '@paralleldrive/cuid2';
 import { FilesRepository, JobsRepository, type Job } from '@reelforge/db';
-import { createTestDatabase, type TestDatabase } from '@reelforge/db/testing';
+import { createTestDatabase, renditionRecord, type TestDatabase } from '@reelforge/db/testing';
 import { detectOrphanGuard } from '@reelforge/process';
 import { cleanupFixtures, makeFixture } from '@reelforge/ffmpeg/testing';
 import {
+  createQueue,
   createRedisConnection,
-  createTranscodeQueue,
-  createTranscodeWorker,
+  createWorker,
   enqueueAttempt,
-  type TranscodeJobPayload,
+  type JobWorker,
   type TranscodeQueue,
-  type TranscodeResult,
 } from '@reelforge/queue';
 import { LocalDriver, StorageError, type StorageDriver } from '@reelforge/storage';
-import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { createTranscodeProcessor } from '../src/transcode/transcode.processor.js';
@@ -56,7 +54,7 @@ describe('transcode processor failure policy', () => {
   let scratch: string;
   let connection: Redis;
   let queue: TranscodeQueue;
-  let worker: Worker<TranscodeJobPayload, TranscodeResult>;
+  let worker: JobWorker<'transcode'>;
   let jobs: JobsRepository;
   let files: FilesRepository;
   let local: LocalDriver;
@@ -70,7 +68,7 @@ describe('transcode processor failure policy', () => {
     scratch = await mkdtemp(path.join(os.tmpdir(), 'reelforge-processor-'));
     const prefix = `rf-proc-${createId().slice(0, 10)}`;
     connection = createRedisConnection(redisUrl, 'worker');
-    queue = createTranscodeQueue({ connection, prefix, attempts: ATTEMPTS, backoffDelayMs: 50 });
+    queue = createQueue('transcode', { connection, prefix, attempts: ATTEMPTS, backoffDelayMs: 50 });
     jobs = new JobsRepository(db.pool);
     files = new FilesRepository(db.pool);
     local = new LocalDriver({ rootDir: path.join(scratch, 'storage'), publicBaseUrl: 'http://127.0.0.1' });
@@ -91,7 +89,7 @@ describe('transcode processor failure policy', () => {
       logger: pino({ level: 'silent' }),
       onSettled: async (job) => void announced.push(job),
     });
-    worker = createTranscodeWorker(processor, {
+    worker = createWorker('transcode', processor, {
       connection: createRedisConnection(redisUrl, 'worker'),
       prefix,
       concurrency: 1,
@@ -203,7 +201,7 @@ describe('transcode processor failure policy', () => {
     const fileId = (await jobs.findById(jobId))!.fileId;
     // What a worker killed right after its completion commit leaves: completed in Postgres, no webhook queued.
     await jobs.markProcessing(jobId, { workerId: 'dead-worker' });
-    await jobs.markCompleted(jobId, { renditions: [{ name: '240p' }], outputPrefix: `hls/${fileId}`, workerId: 'dead-worker' });
+    await jobs.markCompleted(jobId, { renditions: [renditionRecord('240p')], outputPrefix: `hls/${fileId}`, workerId: 'dead-worker' });
     await enqueueAttempt(queue, (await jobs.findById(jobId))!, (await files.findById(fileId))!);
 
     expect(await waitForFinished(bullId)).toMatchObject({ state: 'completed' });

@@ -1,10 +1,24 @@
+import { LadderOverridesSchema } from '@reelforge/media';
 import { z } from 'zod';
 import { JOB_STATUSES } from './job-state.machine.js';
 
 export const JobStatusSchema = z.enum(JOB_STATUSES);
 
-/** One produced rendition as the worker reports it; the shape belongs to the media layer. */
-export const RenditionRecordSchema = z.record(z.string(), z.unknown());
+/** One produced rendition as the worker measured it; the status route, the jobs list and webhooks show it as is. */
+export const RenditionRecordSchema = z.object({
+  name: z.string(),
+  kind: z.enum(['video', 'audio']),
+  width: z.int().nullable(),
+  height: z.int().nullable(),
+  fps: z.number().nullable(),
+  /** RFC 6381, as in the master playlist's CODECS. */
+  codecs: z.string(),
+  /** Peak and average bits per second measured on the stored segments. */
+  bandwidth: z.number().nullable(),
+  averageBandwidth: z.number().nullable(),
+  /** The media playlist, relative to master.m3u8. */
+  playlist: z.string(),
+});
 export type RenditionRecord = z.infer<typeof RenditionRecordSchema>;
 
 export const JobSchema = z.object({
@@ -20,8 +34,8 @@ export const JobSchema = z.object({
   errorMessage: z.string().nullable(),
   outputPrefix: z.string().nullable(),
   renditions: z.array(RenditionRecordSchema),
-  /** The ladder options requested at submit time, as given. */
-  ladder: z.unknown().nullable(),
+  /** The ladder fields requested at submit time; the worker fills the rest from its defaults. */
+  ladder: LadderOverridesSchema.nullable(),
   priority: z.number().int().nullable(),
   webhookUrl: z.string().nullable(),
   owner: z.string().nullable(),
@@ -47,7 +61,7 @@ export interface JobRow {
   error_message: string | null;
   output_prefix: string | null;
   renditions: RenditionRecord[];
-  ladder: unknown;
+  ladder: Job['ladder'];
   priority: number | null;
   webhook_url: string | null;
   owner: string | null;

@@ -31,7 +31,7 @@ export type JobView = z.infer<typeof JobViewSchema>;
 export function toJobView(job: Job, url: (key: string) => string): JobView {
   // What a completed job produced; nothing is shown of an attempt that did not finish.
   const output = job.status === 'completed' ? job.outputPrefix : null;
-  const hasVideo = job.renditions.some((rendition) => rendition['kind'] === 'video');
+  const hasVideo = job.renditions.some((rendition) => rendition.kind === 'video');
   return {
     fileId: job.fileId,
     jobId: job.id,

@@ -1,9 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import { JobViewSchema, toJobView, type Job } from '../src/index.js';
+import { renditionRecord } from '../src/testing/index.js';
 
 const at = new Date('2026-01-02T03:04:05.678Z');
-const video = { name: '360p', kind: 'video', width: 640, height: 360 };
-const audio = { name: 'audio', kind: 'audio', width: null, height: null };
+const video = renditionRecord('360p');
+const audio = renditionRecord('audio');
 const completed: Job = {
   id: 'job1',
   fileId: 'file1',

@@ -8,7 +8,7 @@ import {
   type Job,
   type JobStatus,
 } from '../src/index.js';
-import { createTestDatabase, type TestDatabase } from '../src/testing/index.js';
+import { createTestDatabase, renditionRecord, type TestDatabase } from '../src/testing/index.js';
 
 let db: TestDatabase;
 let files: FilesRepository;
@@ -38,7 +38,7 @@ const newJob = async (): Promise<Job> => {
   return result.job;
 };
 
-const renditions = [{ name: '720p', width: 1280, height: 720, bandwidth: 2_800_000 }];
+const renditions = [renditionRecord('720p')];
 
 /** A job that reached `status` the regular way. */
 const jobIn = async (status: JobStatus): Promise<Job> => {
@@ -58,7 +58,7 @@ describe('JobsRepository.create', () => {
     const fileId = await newFileId();
     const result = await jobs.create({
       fileId,
-      ladder: { heights: [720, 360] },
+      ladder: { rungs: [{ height: 720 }, { height: 360 }] },
       priority: 5,
       webhookUrl: 'https://hooks.example.com/x',
       owner: 'alice',
@@ -71,7 +71,7 @@ describe('JobsRepository.create', () => {
       stage: 'queued',
       attempts: 0,
       renditions: [],
-      ladder: { heights: [720, 360] },
+      ladder: { rungs: [{ height: 720 }, { height: 360 }] },
       priority: 5,
       webhookUrl: 'https://hooks.example.com/x',
       owner: 'alice',

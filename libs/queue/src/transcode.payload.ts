@@ -1,10 +1,6 @@
+import { RenditionRecordSchema } from '@reelforge/db';
+import { LadderOverridesSchema } from '@reelforge/media';
 import { z } from 'zod';
-
-export const QueueName = {
-  transcode: 'transcode',
-  webhooks: 'webhooks',
-} as const;
-export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
 /**
  * What the worker needs to run one attempt. Postgres stays the source of truth; the name and ladder
@@ -15,9 +11,16 @@ export const TranscodeJobPayloadSchema = z.object({
   fileId: z.string().min(1),
   originalName: z.string(),
   sourceKey: z.string().min(1),
-  ladder: z.unknown().optional(),
+  ladder: LadderOverridesSchema.optional(),
 });
 export type TranscodeJobPayload = z.infer<typeof TranscodeJobPayloadSchema>;
+
+export const TranscodeResultSchema = z.object({
+  outputPrefix: z.string(),
+  masterKey: z.string(),
+  renditions: z.array(RenditionRecordSchema),
+});
+export type TranscodeResult = z.infer<typeof TranscodeResultSchema>;
 
 /** What the worker reports through job.updateProgress; the SSE stream and Bull Board read it. */
 export const TranscodeProgressSchema = z.object({

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { QueueEvents } from 'bullmq';
 import { startEmbeddedRedis } from '../src/embedded/index.js';
-import { closeBullmq, createRedisConnection, createTranscodeQueue } from '../src/index.js';
+import { closeBullmq, createRedisConnection, createQueue } from '../src/index.js';
 
 /** Generous limits on waits for events, never a measure of how fast they came. */
 const LIMIT_MS = 30_000;
@@ -33,8 +33,8 @@ describe('closeBullmq', () => {
     const producer = createRedisConnection(redis.url, 'producer');
     const listener = createRedisConnection(redis.url, 'worker');
     for (const c of [producer, listener]) c.on('error', () => undefined);
-    const upQueue = createTranscodeQueue({ connection: producer, prefix: 'close-test', attempts: 1 });
-    const queue = createTranscodeQueue({ connection: producer, prefix: 'close-test', attempts: 1 });
+    const upQueue = createQueue('transcode', { connection: producer, prefix: 'close-test', attempts: 1 });
+    const queue = createQueue('transcode', { connection: producer, prefix: 'close-test', attempts: 1 });
     const events = new QueueEvents('transcode', { connection: listener, prefix: 'close-test' });
     for (const q of [upQueue, queue]) q.on('error', () => undefined);
     events.on('error', () => undefined);

@@ -4,9 +4,8 @@ import { FilesRepository, JobEventsRepository, JobsRepository, type Job } from '
 import { createTestDatabase, type TestDatabase } from '@reelforge/db/testing';
 import {
   createRedisConnection,
-  createTranscodeQueue,
+  createQueue,
   enqueueAttempt,
-  QueueName,
   QueueReconciler,
   reconcileLockKey,
   startReconcileLoop,
@@ -30,7 +29,7 @@ describe('QueueReconciler against real Postgres and Redis', () => {
   beforeAll(async () => {
     db = await createTestDatabase({ prefix: 'reconcile' });
     connection = createRedisConnection(redisUrl, 'worker');
-    queue = createTranscodeQueue({ connection, prefix, attempts: 3 });
+    queue = createQueue('transcode', { connection, prefix, attempts: 3 });
     jobs = new JobsRepository(db.pool);
     files = new FilesRepository(db.pool);
     reconciler = new QueueReconciler({ queue, jobs, files, events: new JobEventsRepository(db.pool) });
@@ -63,7 +62,7 @@ describe('QueueReconciler against real Postgres and Redis', () => {
   /** Takes the job out of the queue as a worker would, without running anything. */
   async function takeActive(): Promise<{ bullId: string; close: () => Promise<void> }> {
     const workerConnection = createRedisConnection(redisUrl, 'worker');
-    const worker = new Worker(QueueName.transcode, null, { connection: workerConnection, prefix, autorun: false });
+    const worker = new Worker('transcode', null, { connection: workerConnection, prefix, autorun: false });
     const taken = await worker.getNextJob('test-token');
     if (!taken?.id) throw new Error('nothing to take');
     return {

@@ -3,8 +3,8 @@ import { createId } from '@paralleldrive/cuid2';
 import type { Redis } from 'ioredis';
 import {
   createRedisConnection,
-  createTranscodeQueue,
-  createTranscodeWorker,
+  createQueue,
+  createWorker,
   enqueueAttempt,
   parseTranscodeBullJobId,
   transcodeBullJobId,
@@ -34,7 +34,7 @@ describe('transcode queue against a real Redis', () => {
 
   beforeAll(() => {
     connection = createRedisConnection(redisUrl, 'worker');
-    queue = createTranscodeQueue({ connection, prefix, attempts: 2 });
+    queue = createQueue('transcode', { connection, prefix, attempts: 2 });
   });
   afterAll(async () => {
     await queue.obliterate({ force: true });
@@ -58,7 +58,7 @@ describe('transcode queue against a real Redis', () => {
   it('when a worker runs, then it receives the payload and completes with the result', async () => {
     const row = queuedRow();
     const workerConnection = createRedisConnection(redisUrl, 'worker');
-    const worker = createTranscodeWorker(
+    const worker = createWorker('transcode', 
       async (job) => ({ outputPrefix: `hls/${job.data.fileId}/`, masterKey: `hls/${job.data.fileId}/master.m3u8`, renditions: [] }),
       { connection: workerConnection, prefix, concurrency: 1, lockDurationMs: 30_000, stalledIntervalMs: 15_000, maxStalledCount: 1 },
     );

@@ -8,16 +8,7 @@ export {
   type BuildWebhookEventOptions,
   type WebhookEvent,
 } from './webhook.event.js';
-export { toWebhookJobPayload, WebhookJobPayloadSchema, type WebhookDeliveryResult, type WebhookJobPayload } from './webhook-job.payload.js';
 export { WebhookReconciler, type WebhookReconcileReport, type WebhookReconcilerDeps } from './webhook.reconciler.js';
-export {
-  createWebhookQueue,
-  createWebhookWorker,
-  WEBHOOK_DEFAULTS,
-  type WebhookQueue,
-  type WebhookQueueOptions,
-  type WebhookWorkerOptions,
-} from './webhook.queue.js';
 export { assertDeliverableUrl, postWebhook, type PostWebhookOptions, type WebhookRequest, type WebhookResponse } from './webhook.sender.js';
 export { createWebhookProcessor, WEBHOOK_USER_AGENT, type WebhookProcessorDeps } from './webhook.processor.js';
 export { createWebhookNotifier, enqueueWebhookFor, type WebhookEnqueueDeps } from './webhook.enqueue.js';

@@ -1,12 +1,11 @@
 import type { Job, WebhookDeliveriesRepository, WebhookDelivery } from '@reelforge/db';
+import { toWebhookJobPayload, type JobQueue } from '@reelforge/queue';
 import type { Logger } from 'pino';
 import { buildWebhookEvent } from './webhook.event.js';
-import { toWebhookJobPayload } from './webhook-job.payload.js';
-import type { WebhookQueue } from './webhook.queue.js';
 import { assertDeliverableUrl } from './webhook.sender.js';
 
 export interface WebhookEnqueueDeps {
-  queue: WebhookQueue;
+  queue: JobQueue<'webhooks'>;
   deliveries: Pick<WebhookDeliveriesRepository, 'createPending'>;
   /** WEBHOOK_DEFAULT_URL: the receiver for jobs that named none. */
   defaultUrl: string | undefined;

@@ -1,7 +1,7 @@
 import type { WebhookDeliveriesRepository } from '@reelforge/db';
-import { UnrecoverableError, type Processor } from 'bullmq';
+import type { JobHandler } from '@reelforge/queue';
+import { UnrecoverableError } from 'bullmq';
 import type { Logger } from 'pino';
-import { WebhookJobPayloadSchema, type WebhookDeliveryResult, type WebhookJobPayload } from './webhook-job.payload.js';
 import { postWebhook, type WebhookResponse } from './webhook.sender.js';
 import { SIGNATURE_HEADER, signWebhook } from './webhook.signature.js';
 import { WebhookDeliveryError, WebhookSecretMissingError } from './webhooks.errors.js';
@@ -24,12 +24,10 @@ export const WEBHOOK_USER_AGENT = 'Reelforge-Webhooks/1';
  * One delivery attempt: sign, POST, record the outcome in Postgres. A non-2xx answer throws, so BullMQ
  * retries with exponential backoff; on the last attempt the delivery is recorded as failed.
  */
-export function createWebhookProcessor(deps: WebhookProcessorDeps): Processor<WebhookJobPayload, WebhookDeliveryResult> {
+export function createWebhookProcessor(deps: WebhookProcessorDeps): JobHandler<'webhooks'> {
   const now = deps.now ?? Date.now;
   return async (job) => {
-    const parsed = WebhookJobPayloadSchema.safeParse(job.data);
-    if (!parsed.success) throw new UnrecoverableError(`invalid webhook job payload: ${parsed.error.message}`);
-    const payload = parsed.data;
+    const payload = job.data;
     const attempt = (payload.attemptsBefore ?? 0) + job.attemptsMade + 1;
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     const log = deps.logger.child({ deliveryId: payload.deliveryId, eventId: payload.eventId, attempt });

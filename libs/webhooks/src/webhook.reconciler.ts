@@ -1,10 +1,8 @@
 import type { WebhookDeliveriesRepository, WebhookDelivery } from '@reelforge/db';
-import { isLiveBullState, type ReconcilerLogger } from '@reelforge/queue';
-import { toWebhookJobPayload } from './webhook-job.payload.js';
-import type { WebhookQueue } from './webhook.queue.js';
+import { isLiveBullState, toWebhookJobPayload, type JobQueue, type ReconcilerLogger } from '@reelforge/queue';
 
 export interface WebhookReconcilerDeps {
-  queue: WebhookQueue;
+  queue: JobQueue<'webhooks'>;
   deliveries: Pick<WebhookDeliveriesRepository, 'listPending' | 'findById' | 'markFailed'>;
   logger?: ReconcilerLogger;
   /** How long a new pending row is left to the process that is adding its queue job (default 30 s). */

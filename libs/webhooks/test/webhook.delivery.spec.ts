@@ -1,24 +1,18 @@
 import { createId } from '@paralleldrive/cuid2';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { FilesRepository, JobsRepository, WebhookDeliveriesRepository, type Job, type WebhookDelivery } from '@reelforge/db';
-import { createTestDatabase, type TestDatabase } from '@reelforge/db/testing';
+import { createTestDatabase, renditionRecord, type TestDatabase } from '@reelforge/db/testing';
 import { freePort } from '@reelforge/process';
-import { createRedisConnection } from '@reelforge/queue';
-import type { Worker } from 'bullmq';
+import { createQueue, createRedisConnection, createWorker, type JobQueue, type JobWorker, type WebhookJobPayload } from '@reelforge/queue';
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import {
   createWebhookProcessor,
-  createWebhookQueue,
-  createWebhookWorker,
   enqueueWebhookFor,
   SIGNATURE_HEADER,
   verifyWebhookSignature,
   WEBHOOK_USER_AGENT,
   WebhookEventSchema,
-  type WebhookDeliveryResult,
-  type WebhookJobPayload,
-  type WebhookQueue,
   WebhookReconciler,
 } from '../src/index.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../src/testing/index.js';
@@ -30,8 +24,8 @@ const TIMEOUT_MS = 400;
 
 let db: TestDatabase;
 let redis: Redis;
-let queue: WebhookQueue;
-let worker: Worker<WebhookJobPayload, WebhookDeliveryResult>;
+let queue: JobQueue<'webhooks'>;
+let worker: JobWorker<'webhooks'>;
 let files: FilesRepository;
 let jobs: JobsRepository;
 let deliveries: WebhookDeliveriesRepository;
@@ -46,14 +40,14 @@ beforeAll(async () => {
   deliveries = new WebhookDeliveriesRepository(db.pool);
   redis = createRedisConnection(process.env.REELFORGE_TEST_REDIS_URL!, 'worker');
   const prefix = `rf-wh-${createId().slice(0, 10)}`;
-  queue = createWebhookQueue({ connection: redis, prefix, attempts: ATTEMPTS, backoffDelayMs: BACKOFF_MS });
+  queue = createQueue('webhooks', { connection: redis, prefix, attempts: ATTEMPTS, backoffDelayMs: BACKOFF_MS });
   const logger = pino({ level: 'silent' });
   const deliver = createWebhookProcessor({ deliveries, secret: SECRET, timeoutMs: TIMEOUT_MS, allowPrivateNetworks: true, logger });
   const processor: typeof deliver = async (job, token, signal) => {
     await beforeAttempt?.(job);
     return deliver(job, token, signal);
   };
-  worker = createWebhookWorker(processor, {
+  worker = createWorker('webhooks', processor, {
     connection: redis,
     prefix,
     concurrency: 4,
@@ -80,7 +74,7 @@ async function completedJob(webhookUrl: string): Promise<Job> {
   const file = await files.insert({ originalName: 'clip.mp4', sizeBytes: 1, storageKey: `uploads/${createId()}/clip.mp4` });
   const { job } = await jobs.create({ fileId: file.id, webhookUrl });
   await jobs.markProcessing(job.id, { workerId: 'w' });
-  return (await jobs.markCompleted(job.id, { renditions: [{ name: '360p' }], outputPrefix: `hls/${file.id}`, workerId: 'w' }))!;
+  return (await jobs.markCompleted(job.id, { renditions: [renditionRecord('360p')], outputPrefix: `hls/${file.id}`, workerId: 'w' }))!;
 }
 
 const enqueue = (job: Job) =>
@@ -272,7 +266,7 @@ describe('reconciling webhook deliveries with the queue', () => {
     const hook = await receiver((_req, res) => res.writeHead(204).end());
     const job = await completedJob(hook.url('/late'));
     const closed = createRedisConnection(process.env.REELFORGE_TEST_REDIS_URL!, 'producer');
-    const unreachable = createWebhookQueue({ connection: closed, prefix: `rf-wh-closed-${createId().slice(0, 8)}` });
+    const unreachable = createQueue('webhooks', { connection: closed, prefix: `rf-wh-closed-${createId().slice(0, 8)}`, attempts: ATTEMPTS });
     unreachable.on('error', () => undefined);
     await unreachable.waitUntilReady();
     closed.disconnect();
@@ -293,7 +287,7 @@ describe('reconciling webhook deliveries with the queue', () => {
   it('when more deliveries are pending than one page holds, then every one of them is checked', async () => {
     const lost = [await lostAfterOneAttempt('http://127.0.0.1:9/a'), await lostAfterOneAttempt('http://127.0.0.1:9/b'), await lostAfterOneAttempt('http://127.0.0.1:9/c')];
     // A queue no worker reads, so the re-added jobs stay where the test can see them.
-    const idle = createWebhookQueue({ connection: redis, prefix: `rf-wh-idle-${createId().slice(0, 8)}` });
+    const idle = createQueue('webhooks', { connection: redis, prefix: `rf-wh-idle-${createId().slice(0, 8)}`, attempts: ATTEMPTS });
     try {
       const report = await new WebhookReconciler({ queue: idle, deliveries, pendingEnqueueGraceMs: 0, batchSize: 2 }).reconcileOnce();
       expect(report.requeued).toEqual(expect.arrayContaining(lost.map((d) => d.id)));
@@ -322,7 +316,7 @@ describe('reconciling webhook deliveries with the queue', () => {
 
     const report = await reconciler().reconcileOnce();
     expect(report.failed).toEqual([delivery.id]);
-    expect(await deliveries.findById(delivery.id)).toMatchObject({ status: 'failed', error: expect.stringMatching(/invalid webhook job payload/) });
+    expect(await deliveries.findById(delivery.id)).toMatchObject({ status: 'failed', error: expect.stringMatching(/invalid webhooks job payload/) });
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Job } from '@reelforge/db';
+import { renditionRecord } from '@reelforge/db/testing';
 import { buildWebhookEvent, eventTypeFor, WebhookEventSchema, webhookEventId } from '../src/index.js';
 
 const finishedAt = new Date('2026-01-02T03:04:05.678Z');
@@ -13,7 +14,7 @@ const baseJob: Job = {
   errorCode: null,
   errorMessage: null,
   outputPrefix: 'hls/file1',
-  renditions: [{ name: '360p', width: 640, height: 360 }],
+  renditions: [renditionRecord('360p')],
   ladder: null,
   priority: null,
   webhookUrl: 'https://hooks.example.com/x',
@@ -40,7 +41,7 @@ describe('buildWebhookEvent', () => {
         jobId: 'job1',
         fileId: 'file1',
         status: 'completed',
-        renditions: [{ name: '360p', width: 640, height: 360 }],
+        renditions: [renditionRecord('360p')],
         hlsUrl: 'https://cdn.example.com/hls/file1/master.m3u8',
         error: null,
       },

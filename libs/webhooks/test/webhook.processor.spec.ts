@@ -1,8 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import type { DeliveryAttempt } from '@reelforge/db';
+import type { WebhookDeliveryResult, WebhookJobPayload } from '@reelforge/queue';
 import type { Job as BullJob } from 'bullmq';
 import { pino } from 'pino';
-import { createWebhookProcessor, type WebhookDeliveryResult, type WebhookJobPayload } from '../src/index.js';
+import { createWebhookProcessor } from '../src/index.js';
 
 const payload: WebhookJobPayload = {
   deliveryId: 'd1',

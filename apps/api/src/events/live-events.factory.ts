@@ -1,4 +1,4 @@
-import { closeBullmq, createRedisConnection, QueueName } from '@reelforge/queue';
+import { closeBullmq, createRedisConnection, type JobName } from '@reelforge/queue';
 import { QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -28,7 +28,7 @@ export function createLiveEvents(options: LiveEventsOptions): LiveEvents {
   const { logger } = options;
   const connection = createRedisConnection(options.redisUrl, 'worker');
   connection.on('error', (err) => logger.warn({ err: err.message }, 'redis (queue events) connection error'));
-  const queueEvents = new QueueEvents(QueueName.transcode, { connection, prefix: options.prefix });
+  const queueEvents = new QueueEvents('transcode' satisfies JobName, { connection, prefix: options.prefix });
   queueEvents.on('error', (err) => logger.warn({ err: err.message }, 'queue events error'));
   const hub = new TranscodeEventsHub({ queueEvents, redis: options.queueRedis, logger });
   const service = new TranscodeEventsService({

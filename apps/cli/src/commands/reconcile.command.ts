@@ -1,7 +1,7 @@
 import type { Config } from '@reelforge/config';
 import { createPool, FilesRepository, JobEventsRepository, JobsRepository, WebhookDeliveriesRepository } from '@reelforge/db';
-import { createRedisConnection, createTranscodeQueue, QueueReconciler, type ReconcileReport, type TranscodeQueue } from '@reelforge/queue';
-import { createWebhookQueue, WebhookReconciler, type WebhookQueue, type WebhookReconcileReport } from '@reelforge/webhooks';
+import { createQueue, createRedisConnection, QueueReconciler, type JobQueue, type ReconcileReport, type TranscodeQueue } from '@reelforge/queue';
+import { WebhookReconciler, type WebhookReconcileReport } from '@reelforge/webhooks';
 import { ExitCode } from '../exit.codes.js';
 
 /**
@@ -27,13 +27,13 @@ export async function runReconcile(config: Config, log: (line: string) => void):
   let redisError: Error | undefined;
   redis.on('error', (err: Error) => (redisError = err));
   let queue: TranscodeQueue | undefined;
-  let webhookQueue: WebhookQueue | undefined;
+  let webhookQueue: JobQueue<'webhooks'> | undefined;
   try {
     // Connected before the queue exists: BullMQ would otherwise start connecting on its own.
     const connectRedis = () => redis.connect().catch((err: unknown) => Promise.reject(redisError ?? err));
     const unreachable = (await reach('Redis', connectRedis, log)) ?? (await reach('Postgres', () => pool.query('SELECT 1'), log));
     if (unreachable !== undefined) return unreachable;
-    queue = createTranscodeQueue({ connection: redis, prefix: config.queue.prefix, attempts: config.queue.attempts });
+    queue = createQueue('transcode', { connection: redis, prefix: config.queue.prefix, attempts: config.queue.attempts });
     const reconciler = new QueueReconciler({
       queue,
       jobs: new JobsRepository(pool),
@@ -41,7 +41,7 @@ export async function runReconcile(config: Config, log: (line: string) => void):
       events: new JobEventsRepository(pool),
     });
     log(formatReconcileReport(await reconciler.reconcileOnce()));
-    webhookQueue = createWebhookQueue({ connection: redis, prefix: config.queue.prefix, attempts: config.webhooks.attempts, backoffDelayMs: config.webhooks.backoffMs });
+    webhookQueue = createQueue('webhooks', { connection: redis, prefix: config.queue.prefix, attempts: config.webhooks.attempts, backoffDelayMs: config.webhooks.backoffMs });
     const webhooks = new WebhookReconciler({ queue: webhookQueue, deliveries: new WebhookDeliveriesRepository(pool) });
     log(formatWebhookReconcileReport(await webhooks.reconcileOnce()));
     return ExitCode.ok;

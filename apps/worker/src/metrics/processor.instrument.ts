@@ -1,5 +1,5 @@
-import type { TranscodeJobPayload, TranscodeResult } from '@reelforge/queue';
-import { DelayedError, UnrecoverableError, type Processor } from 'bullmq';
+import type { JobHandler } from '@reelforge/queue';
+import { DelayedError, UnrecoverableError } from 'bullmq';
 import { JobCancelledError } from '../transcode/transcode.processor.js';
 import type { AttemptOutcome, WorkerMetrics } from './worker.metrics.js';
 
@@ -9,10 +9,10 @@ import type { AttemptOutcome, WorkerMetrics } from './worker.metrics.js';
  * BullMQ unless it was the last attempt.
  */
 export function instrumentProcessor(
-  processor: Processor<TranscodeJobPayload, TranscodeResult>,
+  processor: JobHandler<'transcode'>,
   metrics: Pick<WorkerMetrics, 'attemptFinished'>,
   now: () => number = Date.now,
-): Processor<TranscodeJobPayload, TranscodeResult> {
+): JobHandler<'transcode'> {
   return async (job, token, signal) => {
     const started = now();
     const seconds = () => (now() - started) / 1000;

@@ -1,9 +1,9 @@
 import { createProgressWriter, isTerminalStatus, type Job, type JobsRepository } from '@reelforge/db';
 import { FfmpegCancelledError } from '@reelforge/ffmpeg';
 import { describePlan } from '@reelforge/media';
-import { TranscodeJobPayloadSchema, type TranscodeJobPayload, type TranscodeProgress, type TranscodeResult } from '@reelforge/queue';
+import type { JobHandler, TranscodeJobPayload, TranscodeProgress, TranscodeResult } from '@reelforge/queue';
 import { masterKey } from '@reelforge/storage';
-import { DelayedError, UnrecoverableError, type Processor } from 'bullmq';
+import { DelayedError, UnrecoverableError } from 'bullmq';
 import type { Logger } from 'pino';
 import { decideFailure } from './failure.policy.js';
 import { ProgressReporter } from './progress.reporter.js';
@@ -44,14 +44,12 @@ export class JobCancelledError extends UnrecoverableError {
  * or finished job is never re-run), reports progress to both BullMQ and Postgres, and records the
  * outcome. Bad media ends in UnrecoverableError so BullMQ does not retry it.
  */
-export function createTranscodeProcessor(deps: TranscodeProcessorDeps): Processor<TranscodeJobPayload, TranscodeResult> {
+export function createTranscodeProcessor(deps: TranscodeProcessorDeps): JobHandler<'transcode'> {
   const { jobs, service, workerId, logger } = deps;
   const eventIntervalMs = deps.progressEventIntervalMs ?? 500;
 
   return async (job, token, signal) => {
-    const parsed = TranscodeJobPayloadSchema.safeParse(job.data);
-    if (!parsed.success) throw new UnrecoverableError(`invalid job payload: ${parsed.error.message}`);
-    const payload = parsed.data;
+    const payload = job.data;
     const log = logger.child({ jobId: payload.jobId, fileId: payload.fileId, bullJobId: job.id });
 
     const claimed = await jobs.markProcessing(payload.jobId, { workerId });

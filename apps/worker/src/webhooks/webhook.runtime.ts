@@ -1,24 +1,15 @@
 import type { Config } from '@reelforge/config';
 import { WebhookDeliveriesRepository, type Job, type Queryable } from '@reelforge/db';
-import { closeBullmq, createRedisConnection } from '@reelforge/queue';
+import { closeBullmq, createQueue, createRedisConnection, createWorker, type JobWorker } from '@reelforge/queue';
 import type { StorageDriver } from '@reelforge/storage';
-import {
-  createWebhookNotifier,
-  createWebhookProcessor,
-  createWebhookQueue,
-  createWebhookWorker,
-  WebhookReconciler,
-  type WebhookDeliveryResult,
-  type WebhookJobPayload,
-} from '@reelforge/webhooks';
-import type { Worker } from 'bullmq';
+import { createWebhookNotifier, createWebhookProcessor, WebhookReconciler } from '@reelforge/webhooks';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 
 export interface WebhookRuntime {
   /** Queues the webhook of a job that just settled; logs instead of throwing. */
   notify: (job: Job) => Promise<void>;
-  worker: Worker<WebhookJobPayload, WebhookDeliveryResult>;
+  worker: JobWorker<'webhooks'>;
   /** Puts back pending deliveries whose queue jobs Redis lost; run by the worker's reconcile loop. */
   reconciler: WebhookReconciler;
   /** Lets deliveries in flight finish (each is bounded by WEBHOOK_TIMEOUT_MS), then disconnects. */
@@ -49,9 +40,9 @@ export function createWebhookRuntime(config: Config, { db, storage, connection, 
   const deliveries = new WebhookDeliveriesRepository(db);
   const producer = createRedisConnection(config.redis.url!, 'producer');
   producer.on('error', (err) => log.warn({ err: err.message }, 'redis connection error (webhook producer)'));
-  const queue = createWebhookQueue({ connection: producer, prefix: config.queue.prefix, attempts, backoffDelayMs: backoffMs });
+  const queue = createQueue('webhooks', { connection: producer, prefix: config.queue.prefix, attempts, backoffDelayMs: backoffMs });
   queue.on('error', (err) => log.warn({ err: err.message }, 'webhook queue error'));
-  const worker = createWebhookWorker(createWebhookProcessor({ deliveries, secret, timeoutMs, allowPrivateNetworks, logger: log }), {
+  const worker = createWorker('webhooks', createWebhookProcessor({ deliveries, secret, timeoutMs, allowPrivateNetworks, logger: log }), {
     connection,
     prefix: config.queue.prefix,
     concurrency,

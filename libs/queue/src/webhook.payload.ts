@@ -14,6 +14,9 @@ export const WebhookJobPayloadSchema = z.object({
 });
 export type WebhookJobPayload = z.infer<typeof WebhookJobPayloadSchema>;
 
+export const WebhookDeliveryResultSchema = z.object({ responseStatus: z.int(), attempt: z.int().positive() });
+export type WebhookDeliveryResult = z.infer<typeof WebhookDeliveryResultSchema>;
+
 /** The queue job for a delivery row; the stored payload wins, so every add sends the bytes recorded first. */
 export function toWebhookJobPayload(delivery: WebhookDelivery): WebhookJobPayload {
   return {
@@ -24,9 +27,4 @@ export function toWebhookJobPayload(delivery: WebhookDelivery): WebhookJobPayloa
     body: JSON.stringify(delivery.payload),
     ...(delivery.attempt > 0 ? { attemptsBefore: delivery.attempt } : {}),
   };
-}
-
-export interface WebhookDeliveryResult {
-  responseStatus: number;
-  attempt: number;
 }
