@@ -6,7 +6,6 @@ import {
   buildHlsArgs,
   buildPosterArgs,
   buildStoryboardTileArgs,
-  planStoryboard,
   STORYBOARD_THUMB_PATTERN,
   writeStoryboardVtt,
   type VideoTranscodePlan,
@@ -55,7 +54,7 @@ export async function runBare(plan: VideoTranscodePlan, input: string, options: 
     let imagesCpuS: number | null = 0;
     if (options.images) {
       // The worker runs these two side by side once the ladder pass is done; so does this.
-      const storyboard = planStoryboard(plan);
+      const { storyboard } = plan;
       const started = performance.now();
       const [poster, tile] = await Promise.all([
         runTimed('ffmpeg', buildPosterArgs(plan, { input, output: path.join(outputDir, POSTER_IMAGE_NAME) })),

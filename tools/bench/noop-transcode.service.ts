@@ -1,4 +1,5 @@
 import type { TranscodeJobPayload, TranscodeResult } from '@reelforge/queue';
+import { masterKey, outputPrefix } from '@reelforge/storage';
 import { TranscodeService } from '../../apps/worker/src/transcode/transcode.service.js';
 
 /**
@@ -8,8 +9,8 @@ import { TranscodeService } from '../../apps/worker/src/transcode/transcode.serv
  */
 export class NoopTranscodeService extends TranscodeService {
   override async run(payload: TranscodeJobPayload): Promise<TranscodeResult> {
-    const outputPrefix = `hls/${payload.fileId}`;
-    return { outputPrefix, masterKey: `${outputPrefix}/master.m3u8`, renditions: [] };
+    const prefix = outputPrefix(payload.fileId);
+    return { outputPrefix: prefix, masterKey: masterKey(prefix), renditions: [] };
   }
 
   override async discardOutput(): Promise<void> {}

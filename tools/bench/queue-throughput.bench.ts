@@ -49,7 +49,7 @@ async function machineryRate(env: BenchEnv, clip: Clip, count: number, round: nu
   const prefix = `${env.queuePrefix}-m${round}`;
   await queuedJobs(env, clip, count, prefix);
   const jobs = new JobsRepository(env.schema.pool);
-  const service = new NoopTranscodeService({ storage: env.stack.api.storage, files: env.stack.files, defaultLadder: defaultLadder(DEFAULT_MEDIA), capabilities: { zscale: false } });
+  const service = new NoopTranscodeService({ storage: env.stack.api.storage, defaultLadder: defaultLadder(DEFAULT_MEDIA), capabilities: { zscale: false } });
   const options = workerOptions(env, prefix);
   const worker = createWorker('transcode', createTranscodeProcessor({ jobs, service, workerId: `bench-${round}`, logger: benchLogger() }), { ...options, autorun: false });
   try {

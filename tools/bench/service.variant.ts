@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createId } from '@paralleldrive/cuid2';
-import { FilesRepository } from '@reelforge/db';
 import { detectOrphanGuard } from '@reelforge/process';
 import { createStorageDriver, type StorageDriver } from '@reelforge/storage';
 import { startS3rver } from '@reelforge/storage/testing';
@@ -51,7 +50,6 @@ export async function startServiceRunner(databaseUrl: string, source: Clip, log:
     cleanup.defer('schema', () => schema.drop());
     const service = new TranscodeService({
       storage,
-      files: new FilesRepository(schema.pool),
       defaultLadder: defaultLadder(),
       capabilities: await workerCapabilities(),
       orphanGuard: await detectOrphanGuard(),

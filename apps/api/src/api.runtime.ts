@@ -1,10 +1,9 @@
-import path from 'node:path';
 import { storageDriverConfig, type Config } from '@reelforge/config';
 import { ApiKeysRepository, createPool, FilesRepository, JobsRepository, WebhookDeliveriesRepository } from '@reelforge/db';
 import { probe } from '@reelforge/ffmpeg';
 import { ALLOWED_INPUT_FORMATS, parseProbe } from '@reelforge/media';
 import { closeBullmq, createQueue, createRedisConnection } from '@reelforge/queue';
-import { createStorageDriver, LocalDriver, type StorageDriver } from '@reelforge/storage';
+import { createStorageDriver, type StorageDriver } from '@reelforge/storage';
 import { createWebhookNotifier } from '@reelforge/webhooks';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
@@ -122,7 +121,7 @@ export function createApiRuntime(config: Config, logger: Logger): ApiRuntime {
       },
       storage: () => storage.checkHealth(),
     },
-    localHlsDir: storage instanceof LocalDriver ? path.join(storage.rootDir, 'hls') : undefined,
+    localHlsDir: storage.localPath('hls') ?? undefined,
     bullBoard: bullBoardRouter({ queues: [queue, webhookQueue], credentials: config.bullBoard, production: config.env === 'production', logger }),
     httpMetrics: metrics.httpMetrics,
     publicRoutes: [

@@ -69,7 +69,6 @@ export async function createWorkerRuntime(config: Config, logger: Logger): Promi
   const files = new FilesRepository(pool);
   const service = new TranscodeService({
     storage,
-    files,
     defaultLadder: {
       rungs: config.media.ladderHeights.map((height) => ({ height })),
       segmentSeconds: config.media.segmentSeconds,

@@ -76,7 +76,6 @@ describe('transcode processor failure policy', () => {
     failNext = flaky.failNext;
     const service = new TranscodeService({
       storage: flaky.storage,
-      files,
       defaultLadder: { rungs: [{ height: 240 }], segmentSeconds: 1, preset: 'ultrafast' },
       capabilities: { zscale: false },
       orphanGuard: await detectOrphanGuard(),
@@ -115,9 +114,9 @@ describe('transcode processor failure policy', () => {
   async function waitForFinished(bullId: string): Promise<{ state: string; failedReason: string | undefined }> {
     const deadline = Date.now() + 10_000;
     for (;;) {
-      const bull = await queue.getJob(bullId);
-      const state = await bull?.getState();
-      if (state === 'failed' || state === 'completed') return { state, failedReason: bull?.failedReason };
+      const state = await (await queue.getJob(bullId))?.getState();
+      // Read again once finished: a job fetched before it failed has no failedReason yet.
+      if (state === 'failed' || state === 'completed') return { state, failedReason: (await queue.getJob(bullId))?.failedReason };
       if (Date.now() > deadline) throw new Error(`${bullId} still ${state}`);
       await new Promise((r) => setTimeout(r, 50));
     }

@@ -16,12 +16,6 @@ export interface NewFile {
   owner?: string | null;
 }
 
-export interface MediaFacts {
-  durationS: number | null;
-  width: number | null;
-  height: number | null;
-}
-
 export class FilesRepository {
   private readonly query: QueryFn;
 
@@ -59,16 +53,5 @@ export class FilesRepository {
   async delete(id: string): Promise<boolean> {
     const { rowCount } = await this.query('DELETE FROM files WHERE id = $1', [id]);
     return rowCount === 1;
-  }
-
-  /** Stores what ffprobe found. Returns null when the file does not exist. */
-  async updateMediaFacts(id: string, facts: MediaFacts): Promise<FileRecord | null> {
-    const { rows } = await this.query<FileRow>(
-      `UPDATE files SET duration_s = $2, width = $3, height = $4, updated_at = now()
-       WHERE id = $1
-       RETURNING *`,
-      [id, facts.durationS, facts.width, facts.height],
-    );
-    return rows[0] ? toFileRecord(rows[0]) : null;
   }
 }

@@ -15,7 +15,7 @@ export { JobViewSchema, toJobView, type JobView } from './job.view.js';
 export { parseTranscodeBullJobId, transcodeBullJobId } from './bullmq-job-id.js';
 export { FileRecordSchema, type FileRecord } from './file.record.js';
 export { JobEventSchema, type JobEvent } from './job-event.record.js';
-export { FilesRepository, type MediaFacts, type NewFile } from './files.repository.js';
+export { FilesRepository, type NewFile } from './files.repository.js';
 export { JobsRepository, type CreateJobResult, type JobPage, type ListJobsOptions, type NewJob } from './jobs.repository.js';
 export { JobEventsRepository } from './job-events.repository.js';
 export {

@@ -42,14 +42,6 @@ describe('FilesRepository', () => {
     expect(await files.findById('nope')).toBeNull();
   });
 
-  it('when media facts are stored, then they are returned and updated_at moves', async () => {
-    const inserted = await files.insert(newFile());
-    const updated = await files.updateMediaFacts(inserted.id, { durationS: 4.02, width: 1280, height: 720 });
-    expect(updated).toMatchObject({ durationS: 4.02, width: 1280, height: 720 });
-    expect(updated!.updatedAt.getTime()).toBeGreaterThanOrEqual(inserted.updatedAt.getTime());
-    expect(await files.updateMediaFacts('nope', { durationS: 1, width: 2, height: 2 })).toBeNull();
-  });
-
   it('when a storage key is reused, then the insert is rejected', async () => {
     await files.insert(newFile({ storageKey: 'uploads/same/key.mp4' }));
     await expect(files.insert(newFile({ storageKey: 'uploads/same/key.mp4' }))).rejects.toMatchObject({ code: '23505' });

@@ -1,7 +1,6 @@
 import { COMMON_FFMPEG_ARGS } from './ffmpeg-common.args.js';
 import { AUDIO_GROUP_ID, joinPath, MEDIA_PLAYLIST_NAME, segmentNamePattern } from './hls-layout.constants.js';
 import type { AudioPlan, Rendition, TranscodePlan, VideoTranscodePlan } from './transcode-plan.schema.js';
-import { planStoryboard } from './storyboard.builder.js';
 import { buildFilterComplex, renditionLabel, STORYBOARD_LABEL } from './video-filter.builder.js';
 
 export interface HlsIo {
@@ -12,7 +11,7 @@ export interface HlsIo {
   attempt?: number;
   /**
    * An image2 pattern such as `<dir>/thumb_%04d.png` (STORYBOARD_THUMB_PATTERN): for a plan with
-   * video, the same pass also writes the storyboard thumbnails there (planStoryboard's timing and
+   * video, the same pass also writes the storyboard thumbnails there (the plan's storyboard timing and
    * size), so the source is decoded once for ladder and storyboard; buildStoryboardTileArgs then
    * tiles them into the sheet. Not the sheet itself: an output that only gets its frame at the end
    * keeps ffmpeg from writing any -progress report until then.
@@ -58,7 +57,7 @@ export function buildHlsArgs(plan: TranscodePlan, io: HlsIo): string[] {
 function videoArgs(plan: VideoTranscodePlan, withStoryboard: boolean): string[] {
   return [
     '-filter_complex',
-    buildFilterComplex(plan, withStoryboard ? planStoryboard(plan) : undefined),
+    buildFilterComplex(plan, withStoryboard ? plan.storyboard : undefined),
     ...plan.renditions.flatMap((rendition, i) => x264Args(rendition, i, plan.preset)),
     // Keyframes exactly on segment boundaries in every rendition, whatever the GOP arithmetic says
     // (29.97 fps × 4 s is not a whole number of frames), so players can switch at any segment.

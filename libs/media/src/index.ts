@@ -38,6 +38,8 @@ export {
   AudioPlanSchema,
   type Rendition,
   RenditionSchema,
+  type StoryboardPlan,
+  StoryboardPlanSchema,
   type TranscodePlan,
   TranscodePlanSchema,
   type VideoSourcePlan,
@@ -77,7 +79,6 @@ export {
   STORYBOARD_THUMB_WIDTH,
   storyboardFilters,
   storyboardIntervalS,
-  type StoryboardPlan,
   writeStoryboardVtt,
 } from './storyboard.builder.js';
 export { type BitrateMeasure, measureRendition, type SegmentSize } from './segment-measure.js';

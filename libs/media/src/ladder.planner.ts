@@ -6,6 +6,7 @@ import type { MediaInfo, VideoStreamInfo } from './media-info.schema.js';
 import { UnsupportedInputError } from './media.errors.js';
 import { formatRational, rationalToNumber } from './rational.math.js';
 import { type RungFrame, selectRungs } from './rung.selector.js';
+import { planStoryboard } from './storyboard.builder.js';
 import type { AudioPlan, Rendition, TranscodePlan, VideoSourcePlan } from './transcode-plan.schema.js';
 
 const AUDIO_RENDITION: Pick<AudioPlan, 'name' | 'channels' | 'sampleRate' | 'codecs'> = {
@@ -46,7 +47,8 @@ export function planLadder(
   if (planned.some(({ capped }) => capped)) {
     notes.push(`Video bitrates capped at 110 % of the source's H.264-equivalent ${Math.round(sourceKbps ?? 0)} kbps.`);
   }
-  return { ...base, hasVideo: true, video: source, renditions, audio, notes };
+  const storyboard = planStoryboard({ durationS: info.durationS, renditions });
+  return { ...base, hasVideo: true, video: source, renditions, audio, notes, storyboard };
 }
 
 function planRendition(

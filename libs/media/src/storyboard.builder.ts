@@ -1,16 +1,5 @@
 import { COMMON_FFMPEG_ARGS } from './ffmpeg-common.args.js';
-import type { VideoTranscodePlan } from './transcode-plan.schema.js';
-
-/** Geometry of a storyboard sprite sheet: `count` thumbnails, one every `intervalS`, row by row. */
-export interface StoryboardPlan {
-  durationS: number;
-  intervalS: number;
-  count: number;
-  columns: number;
-  rows: number;
-  thumbWidth: number;
-  thumbHeight: number;
-}
+import type { StoryboardPlan, VideoTranscodePlan } from './transcode-plan.schema.js';
 
 export const STORYBOARD_THUMB_WIDTH = 160;
 export const STORYBOARD_MAX_THUMBS = 100;
@@ -25,7 +14,8 @@ export function storyboardIntervalS(durationS: number): number {
   return ROUND_INTERVALS_S.find(fits) ?? Math.ceil(durationS / STORYBOARD_MAX_THUMBS);
 }
 
-export function planStoryboard(plan: VideoTranscodePlan): StoryboardPlan {
+/** The planner's part of a video plan: the sheet for `durationS`, thumbnails shaped like the tallest rendition. */
+export function planStoryboard(plan: Pick<VideoTranscodePlan, 'durationS' | 'renditions'>): StoryboardPlan {
   const top = plan.renditions[0];
   if (!top) throw new RangeError('a video plan has at least one rendition');
   const intervalS = storyboardIntervalS(plan.durationS);

@@ -40,6 +40,18 @@ export const VideoSourcePlanSchema = z.object({
 });
 export type VideoSourcePlan = z.infer<typeof VideoSourcePlanSchema>;
 
+/** Geometry of the storyboard sprite sheet: `count` thumbnails, one every `intervalS`, row by row. */
+export const StoryboardPlanSchema = z.object({
+  durationS: z.number().positive(),
+  intervalS: z.number().positive(),
+  count: z.number().int().positive(),
+  columns: z.number().int().positive(),
+  rows: z.number().int().positive(),
+  thumbWidth: z.number().int().positive(),
+  thumbHeight: z.number().int().positive(),
+});
+export type StoryboardPlan = z.infer<typeof StoryboardPlanSchema>;
+
 const planBase = {
   durationS: z.number().positive(),
   segmentSeconds: z.number().int().positive(),
@@ -54,6 +66,8 @@ export const VideoTranscodePlanSchema = z.object({
   /** Tallest first; this order is the var_stream_map order (v:0 is renditions[0]). */
   renditions: z.array(RenditionSchema).min(1),
   audio: AudioPlanSchema.nullable(),
+  /** Written by the same ffmpeg pass as the ladder (thumbnails), then tiled. */
+  storyboard: StoryboardPlanSchema,
 });
 export type VideoTranscodePlan = z.infer<typeof VideoTranscodePlanSchema>;
 

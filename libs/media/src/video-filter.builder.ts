@@ -1,7 +1,7 @@
 import type { HdrTransfer } from './media-info.schema.js';
 import { formatRational } from './rational.math.js';
-import { storyboardFilters, type StoryboardPlan } from './storyboard.builder.js';
-import type { Rendition, VideoTranscodePlan } from './transcode-plan.schema.js';
+import { storyboardFilters } from './storyboard.builder.js';
+import type { Rendition, StoryboardPlan, VideoTranscodePlan } from './transcode-plan.schema.js';
 
 /**
  * HDR (PQ or HLG) to SDR BT.709 with zscale (libzimg): linearise, convert primaries in float, Hable tone

@@ -6,6 +6,7 @@ import {
   type MediaInfo,
   parseProbe,
   planLadder,
+  planStoryboard,
   type Rendition,
   type TranscodePlan,
   TranscodePlanSchema,
@@ -41,8 +42,9 @@ function plan(raw: unknown, options: LadderOptionsInput = {}, zscale = true): Tr
   return planLadder(parseProbe(raw), LadderOptionsSchema.parse(options), { zscale });
 }
 
+/** The expected plan; its storyboard (covered in poster-storyboard.builder.spec) follows from duration and renditions. */
 function videoPlan(overrides: Partial<Extract<TranscodePlan, { hasVideo: true }>>): TranscodePlan {
-  return {
+  const plan: Omit<Extract<TranscodePlan, { hasVideo: true }>, 'storyboard'> = {
     durationS: 6,
     segmentSeconds: 4,
     preset: 'veryfast',
@@ -53,6 +55,7 @@ function videoPlan(overrides: Partial<Extract<TranscodePlan, { hasVideo: true }>
     notes: [],
     ...overrides,
   };
+  return { ...plan, storyboard: planStoryboard(plan) };
 }
 
 describe('planLadder: sizes', () => {

@@ -39,7 +39,7 @@ const READ_OPERATIONS = new Set(['getStream', 'downloadToFile']);
  */
 export class LocalDriver implements StorageDriver {
   readonly kind = 'local';
-  /** Absolute storage root, for the API's static file route. */
+  /** Absolute storage root. */
   readonly rootDir: string;
   private readonly publicBaseUrl: string;
 
@@ -49,7 +49,7 @@ export class LocalDriver implements StorageDriver {
   }
 
   /** Absolute file path of `key` (validated; never outside `rootDir`). */
-  pathFor(key: string): string {
+  localPath(key: string): string {
     assertSafeKey(key);
     const path = join(this.rootDir, ...key.split('/'));
     // Defence in depth: assertSafeKey already rules out every way of escaping the root.
@@ -60,7 +60,7 @@ export class LocalDriver implements StorageDriver {
   }
 
   async putStream(key: string, body: Readable, options: PutStreamOptions = {}): Promise<PutResult> {
-    const path = this.pathFor(key);
+    const path = this.localPath(key);
     const bytes = await writeFileAtomically(path, body, {
       label: `local putStream "${key}"`,
       expectedBytes: options.contentLength,
@@ -71,7 +71,7 @@ export class LocalDriver implements StorageDriver {
   }
 
   async putFile(key: string, localPath: string, _options: PutFileOptions = {}): Promise<PutResult> {
-    const path = this.pathFor(key);
+    const path = this.localPath(key);
     // Open first so a missing source rejects with the fs error itself, not a storage error.
     const source = await open(localPath, 'r');
     const bytes = await writeFileAtomically(path, source.createReadStream(), {
@@ -82,7 +82,7 @@ export class LocalDriver implements StorageDriver {
   }
 
   async getStream(key: string, range?: ByteRange): Promise<Readable> {
-    const path = this.pathFor(key);
+    const path = this.localPath(key);
     if (range) assertValidRange(range);
     let handle;
     try {
@@ -112,7 +112,7 @@ export class LocalDriver implements StorageDriver {
   }
 
   async stat(key: string): Promise<StoredObjectStat | null> {
-    const path = this.pathFor(key);
+    const path = this.localPath(key);
     try {
       const info = await stat(path);
       if (!info.isFile()) return null;
@@ -125,12 +125,12 @@ export class LocalDriver implements StorageDriver {
 
   async *list(prefix: string): AsyncIterable<ListedObject> {
     const folder = toFolderPrefix(prefix, { allowRoot: true });
-    const dir = folder === '' ? this.rootDir : this.pathFor(folder.slice(0, -1));
+    const dir = folder === '' ? this.rootDir : this.localPath(folder.slice(0, -1));
     yield* this.walk(dir, folder);
   }
 
   async delete(key: string): Promise<void> {
-    const path = this.pathFor(key);
+    const path = this.localPath(key);
     try {
       await unlink(path);
     } catch (err) {
@@ -147,7 +147,7 @@ export class LocalDriver implements StorageDriver {
     }
     try {
       // Removes the emptied directories and any abandoned temp files.
-      await rm(this.pathFor(folder.slice(0, -1)), { recursive: true, force: true });
+      await rm(this.localPath(folder.slice(0, -1)), { recursive: true, force: true });
     } catch (err) {
       throw this.wrap('deletePrefix', folder, err);
     }

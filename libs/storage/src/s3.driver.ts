@@ -162,6 +162,11 @@ export class S3Driver implements StorageDriver {
     return s3PublicUrl(this.options, key);
   }
 
+  localPath(key: string): null {
+    assertSafeKey(key);
+    return null;
+  }
+
   async checkHealth(): Promise<void> {
     try {
       await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }), {

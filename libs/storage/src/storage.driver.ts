@@ -86,6 +86,13 @@ export interface StorageDriver {
   /** URL a browser or player fetches the object from (no I/O). */
   publicUrl(key: string): string;
 
+  /**
+   * Where the object is (or a folder's objects are) a file on this machine, so it can be read in place
+   * (a worker's source) or served directly (the API's `/media/hls`); `null` for remote storage, which is
+   * fetched to scratch space with `downloadToFile`. No I/O: the file need not exist.
+   */
+  localPath(key: string): string | null;
+
   /** Cheap reachability check for `/readyz`; rejects with `StorageError`. */
   checkHealth(): Promise<void>;
 

@@ -94,7 +94,7 @@ describe('LocalDriver', () => {
   });
 
   it('maps keys to files under the root and URLs under /media', () => {
-    expect(driver.pathFor('hls/a5/master.m3u8')).toBe(join(rootDir, 'hls', 'a5', 'master.m3u8'));
+    expect(driver.localPath('hls/a5/master.m3u8')).toBe(join(rootDir, 'hls', 'a5', 'master.m3u8'));
     expect(driver.publicUrl('hls/a5/master.m3u8')).toBe('http://localhost:3000/media/hls/a5/master.m3u8');
     expect(driver.kind).toBe('local');
   });

@@ -172,8 +172,9 @@ describe('S3Driver', () => {
     expect((await driver.stat('hls/c4/raw'))?.contentType).toBe('video/webm');
   });
 
-  it('builds path-style public URLs for a plain endpoint', () => {
+  it('builds path-style public URLs for a plain endpoint, and has no local paths', () => {
     expect(driver.publicUrl('hls/u1/master.m3u8')).toBe(`${s3.endpoint}/${s3.bucket}/hls/u1/master.m3u8`);
+    expect(driver.localPath('hls/u1/master.m3u8')).toBeNull();
     expect(driver.kind).toBe('s3');
   });
 

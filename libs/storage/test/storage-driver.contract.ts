@@ -226,6 +226,7 @@ export function describeStorageDriverContract(name: string, setup: () => Promise
         () => driver.deletePrefix('hls/../..'),
         () => collect(driver.list('/etc')),
         async () => driver.publicUrl(bad),
+        async () => driver.localPath(bad),
       ];
       for (const call of calls) {
         await expect(call()).rejects.toMatchObject({ code: 'invalid_storage_key' });

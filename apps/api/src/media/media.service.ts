@@ -9,12 +9,6 @@ import { AppError, ConflictError, NotFoundError, ServiceUnavailableError } from 
 import type { TranscodeRequest } from './transcode.request.js';
 import type { ReceivedUpload } from './upload.receiver.js';
 
-export interface MediaFacts {
-  durationS: number | null;
-  width: number | null;
-  height: number | null;
-}
-
 export interface MediaServiceDeps {
   files: FilesRepository;
   jobs: JobsRepository;
@@ -22,8 +16,11 @@ export interface MediaServiceDeps {
   queue: TranscodeQueue;
   /** The queue's producer connection; its status tells whether Redis is reachable right now. */
   queueRedis: Redis;
-  /** Probes a local file; rejects with a `code: 'invalid_media'` error for anything that is not media. */
-  sniff: (path: string) => Promise<MediaFacts>;
+  /**
+   * Probes a local file for the facts the files row keeps (the only place they are stored); rejects with
+   * a `code: 'invalid_media'` error for anything that is not media.
+   */
+  sniff: (path: string) => Promise<Pick<FileRecord, 'durationS' | 'width' | 'height'>>;
   logger: Logger;
 }
 

@@ -1,5 +1,5 @@
 import type { FilesRepository, JobsRepository } from '@reelforge/db';
-import { LocalDriver, type StorageDriver } from '@reelforge/storage';
+import { localPublicUrl, type StorageDriver } from '@reelforge/storage';
 import type { PlayerRoutesDeps } from '../routes/player.routes.js';
 import { WatchStatusService } from './watch-status.service.js';
 
@@ -10,8 +10,8 @@ import { WatchStatusService } from './watch-status.service.js';
  */
 export function createPlayerDeps(deps: { storage: StorageDriver; files: FilesRepository; jobs: JobsRepository }): PlayerRoutesDeps {
   const { storage, files, jobs } = deps;
-  const local = storage instanceof LocalDriver;
-  const mediaUrl = local ? (key: string) => `/media/${key.split('/').map(encodeURIComponent).join('/')}` : (key: string) => storage.publicUrl(key);
+  const local = storage.localPath('hls') !== null;
+  const mediaUrl = local ? (key: string) => localPublicUrl('', key) : (key: string) => storage.publicUrl(key);
   return {
     watch: new WatchStatusService({ files, jobs, mediaUrl }),
     mediaOrigin: local ? null : new URL(storage.publicUrl('hls')).origin,

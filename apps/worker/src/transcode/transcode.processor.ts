@@ -102,17 +102,19 @@ export function createTranscodeProcessor(deps: TranscodeProcessorDeps): JobHandl
       return result;
     } catch (err) {
       await writer.flush();
-      const discardIfOwned = async () => {
-        // Another worker may own the job by now (stall recovery, reconciler); its output must stay.
-        if (!(await ownsJob(jobs, payload.jobId, workerId))) return false;
-        await service.discardOutput(payload.fileId).catch((e: unknown) => log.error({ err: e }, 'could not remove partial output'));
-        return true;
-      };
-      if (abort.aborted && (abort.reason === SHUTDOWN_ABORT_REASON || abort.reason === LOCK_LOST_ABORT_REASON)) {
+      const released = abort.aborted && (abort.reason === SHUTDOWN_ABORT_REASON || abort.reason === LOCK_LOST_ABORT_REASON);
+      const cancelled = !released && (err instanceof JobCancelledError || err instanceof FfmpegCancelledError || abort.aborted);
+      const decision = decideFailure(err);
+      if (!released && !cancelled && decision.retryable && job.attemptsMade + 1 < (job.opts.attempts ?? 1)) {
+        await jobs.releaseToQueued(payload.jobId, { reason: `${decision.code}: ${decision.message}`, workerId });
+        log.warn({ err, code: decision.code, attemptsMade: job.attemptsMade + 1 }, 'transcode failed; BullMQ will retry');
+        throw err;
+      }
+      // Every other ending leaves no partial output behind: one rule for all of them.
+      const { current, ours } = await discardPartialOutput(payload, deps, log);
+      if (released) {
         // Back to the queue without spending an attempt; the next worker starts it afresh.
-        if (await discardIfOwned()) {
-          await jobs.releaseToQueued(payload.jobId, { reason: releaseReason(abort.reason), workerId });
-        }
+        if (ours) await jobs.releaseToQueued(payload.jobId, { reason: releaseReason(abort.reason), workerId });
         if (abort.reason === LOCK_LOST_ABORT_REASON) {
           // BullMQ no longer counts this worker as the job's owner, so there is nothing to move.
           log.warn('lost the queue lock: attempt abandoned, job released');
@@ -122,31 +124,17 @@ export function createTranscodeProcessor(deps: TranscodeProcessorDeps): JobHandl
         log.warn('shutdown grace period over: job released to the queue');
         throw new DelayedError();
       }
-      if (err instanceof JobCancelledError || err instanceof FfmpegCancelledError || abort.aborted) {
-        const current = await jobs.findById(payload.jobId);
-        const ours = current?.status === 'processing' && current.workerId === workerId;
+      if (cancelled) {
         if (current?.status === 'cancelled' || ours) {
-          // Output is per file: a job submitted for this file after the cancel may be writing there now.
-          if (ours || !(await jobs.findActiveByFileId(payload.fileId))) {
-            await service.discardOutput(payload.fileId).catch((e: unknown) => log.error({ err: e }, 'could not remove partial output'));
-          }
-          const cancelled = await jobs.markCancelled(payload.jobId);
+          const marked = await jobs.markCancelled(payload.jobId);
           // Null when the API cancelled it: the API made that transition and sends its webhook.
-          if (cancelled) await notifySettled(deps, cancelled, log);
+          if (marked) await notifySettled(deps, marked, log);
           log.info('transcode cancelled; partial output removed');
           throw new JobCancelledError();
         }
         log.warn({ status: current?.status ?? 'missing', owner: current?.workerId }, 'this attempt was superseded; leaving the job to its new owner');
         throw new UnrecoverableError('attempt superseded by another worker');
       }
-      const decision = decideFailure(err);
-      const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      if (decision.retryable && !lastAttempt) {
-        await jobs.releaseToQueued(payload.jobId, { reason: `${decision.code}: ${decision.message}`, workerId });
-        log.warn({ err, code: decision.code, attemptsMade: job.attemptsMade + 1 }, 'transcode failed; BullMQ will retry');
-        throw err;
-      }
-      await discardIfOwned();
       const failed = await jobs.markFailed(payload.jobId, { code: decision.code, message: decision.message, workerId });
       if (failed) await notifySettled(deps, failed, log);
       log.error({ err, code: decision.code }, 'transcode failed');
@@ -164,9 +152,19 @@ async function notifySettled(deps: TranscodeProcessorDeps, job: Job, log: Logger
   }
 }
 
-async function ownsJob(jobs: JobsRepository, jobId: string, workerId: string): Promise<boolean> {
+/**
+ * After an attempt that did not complete, removes the file's partial output when it is this
+ * attempt's to remove: the job is still this worker's, or it was cancelled and no newer job of the
+ * file is writing there now (output is per file). A worker that took the job over keeps its output.
+ */
+async function discardPartialOutput({ jobId, fileId }: TranscodeJobPayload, deps: TranscodeProcessorDeps, log: Logger): Promise<{ current: Job | null; ours: boolean }> {
+  const { jobs, service, workerId } = deps;
   const current = await jobs.findById(jobId);
-  return current?.status === 'processing' && current.workerId === workerId;
+  const ours = current?.status === 'processing' && current.workerId === workerId;
+  if (ours || (current?.status === 'cancelled' && !(await jobs.findActiveByFileId(fileId)))) {
+    await service.discardOutput(fileId).catch((err: unknown) => log.error({ err }, 'could not remove partial output'));
+  }
+  return { current, ours };
 }
 
 function releaseReason(reason: string): string {
@@ -174,9 +172,9 @@ function releaseReason(reason: string): string {
 }
 
 /** The row refused the claim: the job was cancelled, finished or deleted meanwhile. */
-async function alreadySettled({ jobId, fileId }: TranscodeJobPayload, deps: TranscodeProcessorDeps, log: Logger): Promise<TranscodeResult> {
-  const { jobs, service } = deps;
-  const current = await jobs.findById(jobId);
+async function alreadySettled(payload: TranscodeJobPayload, deps: TranscodeProcessorDeps, log: Logger): Promise<TranscodeResult> {
+  // Cancelled while its worker was dead: what that worker wrote is still there.
+  const { current } = await discardPartialOutput(payload, deps, log);
   log.info({ status: current?.status ?? 'missing' }, 'job is not runnable in Postgres; skipping');
   // A worker that died between settling the job and queueing its webhook left that to whoever
   // runs the job next (BullMQ's stall recovery). Announcing twice is safe: the event id is
@@ -185,10 +183,6 @@ async function alreadySettled({ jobId, fileId }: TranscodeJobPayload, deps: Tran
   if (current?.status === 'completed' && current.outputPrefix) {
     return { outputPrefix: current.outputPrefix, masterKey: masterKey(current.outputPrefix), renditions: current.renditions };
   }
-  if (current?.status === 'cancelled') {
-    // Cancelled while its worker was dead: what that worker wrote is still there.
-    if (!(await jobs.findActiveByFileId(fileId))) await service.discardOutput(fileId).catch((e: unknown) => log.error({ err: e }, 'could not remove partial output'));
-    throw new JobCancelledError();
-  }
-  throw new UnrecoverableError(`job ${jobId} is ${current?.status ?? 'missing'} in Postgres`);
+  if (current?.status === 'cancelled') throw new JobCancelledError();
+  throw new UnrecoverableError(`job ${payload.jobId} is ${current?.status ?? 'missing'} in Postgres`);
 }

@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { FilesRepository, RenditionRecord } from '@reelforge/db';
+import type { RenditionRecord } from '@reelforge/db';
 import { probe, runFfmpeg } from '@reelforge/ffmpeg';
 import {
   ALLOWED_INPUT_FORMATS,
@@ -13,7 +13,6 @@ import {
   mediaPlaylistUri,
   parseProbe,
   planLadder,
-  planStoryboard,
   STORYBOARD_THUMB_PATTERN,
   writeMasterPlaylist,
   writeStoryboardVtt,
@@ -25,7 +24,6 @@ import {
 import type { OrphanGuard } from '@reelforge/process';
 import type { TranscodeJobPayload, TranscodeResult } from '@reelforge/queue';
 import {
-  LocalDriver,
   masterKey,
   MASTER_PLAYLIST_NAME,
   outputPrefix,
@@ -41,7 +39,6 @@ import type { ProgressReporter } from './progress.reporter.js';
 
 export interface TranscodeServiceDeps {
   storage: StorageDriver;
-  files: FilesRepository;
   /** Defaults applied when a job carries no ladder of its own (LADDER_HEIGHTS, HLS_SEGMENT_SECONDS, X264_PRESET). */
   defaultLadder: LadderOptionsInput;
   capabilities: FfmpegCapabilities;
@@ -66,19 +63,15 @@ export class TranscodeService {
     attempt: number,
     onPlan: (plan: TranscodePlan) => void = () => undefined,
   ): Promise<TranscodeResult> {
-    const { storage, files } = this.deps;
+    const { storage } = this.deps;
     const scratch = await mkdtemp(path.join(this.deps.workDir ?? os.tmpdir(), 'reelforge-job-'));
     try {
       progress.enter('probing');
       const source = await this.localSource(payload.sourceKey, scratch);
       // The same demuxer allowlist as the upload sniff: a file that reached storage another way (an
       // older API, a manual import) must not be read as a playlist, concat list or image here either.
+      // The file's duration and size are the API's (stored at upload); this probe only plans the ladder.
       const info = parseProbe(await probe(source, { signal, orphanGuard: this.deps.orphanGuard, allowedFormats: ALLOWED_INPUT_FORMATS }));
-      await files.updateMediaFacts(payload.fileId, {
-        durationS: info.durationS,
-        width: info.video?.displayWidth ?? null,
-        height: info.video?.displayHeight ?? null,
-      });
       // A job's own ladder overrides the installation defaults field by field.
       const options = LadderOptionsSchema.parse({ ...this.deps.defaultLadder, ...(payload.ladder ?? {}) });
       const plan = planLadder(info, options, this.deps.capabilities);
@@ -127,11 +120,12 @@ export class TranscodeService {
 
   private async localSource(key: string, scratch: string): Promise<string> {
     const { storage } = this.deps;
-    // The local driver's file can be read in place; anything remote is fetched once to scratch space.
-    if (storage instanceof LocalDriver) {
+    // A local file is read in place; anything remote is fetched once to scratch space.
+    const inPlace = storage.localPath(key);
+    if (inPlace !== null) {
       // Checked here: ffprobe would report a missing file as unreadable media, a misleading reason.
       if (!(await storage.stat(key))) throw new StorageNotFoundError(key);
-      return storage.pathFor(key);
+      return inPlace;
     }
     const target = path.join(scratch, `source${path.extname(key).slice(0, 10)}`);
     await storage.downloadToFile(key, target);
@@ -145,7 +139,7 @@ export class TranscodeService {
     signal: AbortSignal,
   ) {
     const options = { signal, orphanGuard: this.deps.orphanGuard };
-    const storyboard = planStoryboard(plan);
+    const { storyboard } = plan;
     // Side by side (one seeks the source, the other reads small PNGs); both end before either error is thrown.
     const results = await Promise.allSettled([
       runFfmpeg(buildPosterArgs(plan, { input: io.source, output: path.join(io.outputDir, POSTER_IMAGE_NAME) }), options),
