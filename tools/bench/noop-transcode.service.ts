@@ -1,5 +1,5 @@
 import type { TranscodeJobPayload, TranscodeResult } from '@reelforge/queue';
-import { masterKey, outputPrefix } from '@reelforge/storage';
+import { outputPrefix } from '@reelforge/storage';
 import { TranscodeService } from '../../apps/worker/src/transcode/transcode.service.js';
 
 /**
@@ -9,8 +9,7 @@ import { TranscodeService } from '../../apps/worker/src/transcode/transcode.serv
  */
 export class NoopTranscodeService extends TranscodeService {
   override async run(payload: TranscodeJobPayload): Promise<TranscodeResult> {
-    const prefix = outputPrefix(payload.fileId);
-    return { outputPrefix: prefix, masterKey: masterKey(prefix), renditions: [] };
+    return { outputPrefix: outputPrefix(payload.fileId), renditions: [] };
   }
 
   override async discardOutput(): Promise<void> {}

@@ -1,38 +1,12 @@
 import { openAsBlob } from 'node:fs';
 import path from 'node:path';
+import type { JobView } from '@reelforge/db';
 
-export type JobStatus = 'queued' | 'processing' | 'completed' | 'failed' | 'cancelled';
-
-export interface TranscodeStatusBody {
-  fileId: string;
-  jobId: string;
-  status: JobStatus;
-  progress: number;
-  stage: string | null;
-  attempts?: number;
-  renditions: Record<string, unknown>[];
-  hlsUrl: string | null;
-  error: { code: string; message: string } | null;
-}
-
-export interface JobSummaryBody {
-  jobId: string;
-  fileId: string;
-  status: JobStatus;
-  progress: number;
-  stage: string | null;
-  attempts: number;
-  hlsUrl: string | null;
-  error: { code: string; message: string } | null;
-  createdAt: string;
-}
-
+/** GET /api/media/jobs: the same job view as the status route, newest first. */
 export interface JobsPageBody {
-  items: JobSummaryBody[];
+  items: JobView[];
   nextCursor: string | null;
 }
-
-export const FINAL_STATUSES: readonly JobStatus[] = ['completed', 'failed', 'cancelled'];
 
 /** `status` 0 means no HTTP answer at all (connection refused, DNS, TLS). */
 export class ApiError extends Error {
@@ -64,7 +38,7 @@ export class ReelforgeClient {
     return this.request('POST', '/api/media/transcode', JSON.stringify({ fileId, ...extra }), { 'content-type': 'application/json' });
   }
 
-  async status(fileId: string): Promise<TranscodeStatusBody> {
+  async status(fileId: string): Promise<JobView> {
     return this.request('GET', `/api/media/transcode/${encodeURIComponent(fileId)}`);
   }
 

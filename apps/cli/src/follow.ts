@@ -1,4 +1,5 @@
-import { ApiError, FINAL_STATUSES, type JobStatus, type ReelforgeClient, type TranscodeStatusBody } from './api.client.js';
+import { isTerminalStatus, JOB_STATUSES, type JobStatus, type JobView } from '@reelforge/db';
+import { ApiError, type ReelforgeClient } from './api.client.js';
 import { readSseEvents } from './sse.parser.js';
 
 /** What a progress display needs at any moment. */
@@ -19,20 +20,18 @@ export interface FollowOptions {
 
 type FollowClient = Pick<ReelforgeClient, 'status' | 'events'>;
 
-const isFinal = (status: JobStatus) => FINAL_STATUSES.includes(status);
-
 /**
  * Follows a file's job until it is completed, failed or cancelled, and returns its final state.
  * Live events (SSE) when the server has them; otherwise, or when the stream breaks off before the
  * end, the status route every 500 ms. Refused credentials or an unknown file end the follow at once.
  */
-export async function followJob(client: FollowClient, fileId: string, onProgress: ProgressListener, options: FollowOptions = {}): Promise<TranscodeStatusBody> {
+export async function followJob(client: FollowClient, fileId: string, onProgress: ProgressListener, options: FollowOptions = {}): Promise<JobView> {
   const final = await followEvents(client, fileId, onProgress);
   return final ?? followByPolling(client, fileId, onProgress, options);
 }
 
 /** Resolves with the final state, or undefined when the stream is unavailable or ended early. */
-async function followEvents(client: FollowClient, fileId: string, onProgress: ProgressListener): Promise<TranscodeStatusBody | undefined> {
+async function followEvents(client: FollowClient, fileId: string, onProgress: ProgressListener): Promise<JobView | undefined> {
   let body: ReadableStream<Uint8Array>;
   try {
     body = await client.events(fileId);
@@ -48,10 +47,11 @@ async function followEvents(client: FollowClient, fileId: string, onProgress: Pr
         onProgress({ status: 'processing', stage: progress.stage, percent: progress.percent, etaSeconds: progress.etaSeconds });
         continue;
       }
-      if (event.event !== 'state' && !isFinal(event.event as JobStatus)) continue;
-      const state = JSON.parse(event.data) as TranscodeStatusBody;
+      // `state`, then one of completed, failed or cancelled, named by the status it announces.
+      if (event.event !== 'state' && !(JOB_STATUSES as readonly string[]).includes(event.event)) continue;
+      const state = JSON.parse(event.data) as JobView;
       onProgress(fromStatus(state, null));
-      if (isFinal(state.status)) return state;
+      if (isTerminalStatus(state.status)) return state;
     }
   } catch {
     // The connection dropped mid-stream; polling picks up from the current state.
@@ -59,7 +59,7 @@ async function followEvents(client: FollowClient, fileId: string, onProgress: Pr
   return undefined;
 }
 
-async function followByPolling(client: FollowClient, fileId: string, onProgress: ProgressListener, options: FollowOptions): Promise<TranscodeStatusBody> {
+async function followByPolling(client: FollowClient, fileId: string, onProgress: ProgressListener, options: FollowOptions): Promise<JobView> {
   const intervalMs = options.pollIntervalMs ?? 500;
   const now = options.now ?? Date.now;
   let firstSeen: { at: number; percent: number } | undefined;
@@ -68,7 +68,7 @@ async function followByPolling(client: FollowClient, fileId: string, onProgress:
     if (state.status === 'processing') firstSeen ??= { at: now(), percent: state.progress };
     else firstSeen = undefined;
     onProgress(fromStatus(state, firstSeen ? paceEta(firstSeen, now(), state.progress) : null));
-    if (isFinal(state.status)) return state;
+    if (isTerminalStatus(state.status)) return state;
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
@@ -83,6 +83,6 @@ function paceEta(first: { at: number; percent: number }, at: number, percent: nu
   return Math.round(((100 - percent) * (at - first.at)) / gained / 1000);
 }
 
-function fromStatus(state: TranscodeStatusBody, etaSeconds: number | null): JobProgress {
-  return { status: state.status, stage: state.stage ?? state.status, percent: state.progress, etaSeconds: isFinal(state.status) ? null : etaSeconds };
+function fromStatus(state: JobView, etaSeconds: number | null): JobProgress {
+  return { status: state.status, stage: state.stage ?? state.status, percent: state.progress, etaSeconds: isTerminalStatus(state.status) ? null : etaSeconds };
 }

@@ -1,16 +1,21 @@
 import { describe, expect, it } from '@jest/globals';
-import { ApiError, type TranscodeStatusBody } from '../src/api.client.js';
+import type { JobView } from '@reelforge/db';
+import { ApiError } from '../src/api.client.js';
 import { followJob, type JobProgress } from '../src/follow.js';
 
-const state = (status: TranscodeStatusBody['status'], progress: number, stage: string | null): TranscodeStatusBody => ({
+const at = '2026-01-01T00:00:00.000Z';
+const state = (status: JobView['status'], progress: number, stage: string | null): JobView => ({
   fileId: 'f1',
   jobId: 'j1',
   status,
   progress,
   stage,
+  attempts: 1,
   renditions: [],
   hlsUrl: status === 'completed' ? 'http://cdn/hls/f1/master.m3u8' : null,
+  posterUrl: null,
   error: null,
+  createdAt: at, queuedAt: at, startedAt: null, finishedAt: null, updatedAt: at,
 });
 
 const sse = (...chunks: string[]) =>

@@ -20,7 +20,7 @@ describe('attempt outcomes for the worker metrics', () => {
     let now = 1_000;
     const observed: [AttemptOutcome, number][] = [];
     const metrics = { attemptFinished: (outcome: AttemptOutcome, seconds: number) => void observed.push([outcome, seconds]) };
-    const result: TranscodeResult = { outputPrefix: 'hls/f', masterKey: 'hls/f/master.m3u8', renditions: [] };
+    const result: TranscodeResult = { outputPrefix: 'hls/f', renditions: [] };
     const job = { attemptsMade: 0, opts: { attempts: 3 } } as unknown as Job<TranscodeJobPayload, TranscodeResult>;
 
     const ok = instrumentProcessor(async () => ((now += 2_500), result), metrics, () => now);

@@ -15,9 +15,9 @@ export const TranscodeJobPayloadSchema = z.object({
 });
 export type TranscodeJobPayload = z.infer<typeof TranscodeJobPayloadSchema>;
 
+/** What a completed attempt recorded (its master playlist is `masterKey(outputPrefix)`). */
 export const TranscodeResultSchema = z.object({
   outputPrefix: z.string(),
-  masterKey: z.string(),
   renditions: z.array(RenditionRecordSchema),
 });
 export type TranscodeResult = z.infer<typeof TranscodeResultSchema>;

@@ -59,7 +59,7 @@ describe('transcode queue against a real Redis', () => {
     const row = queuedRow();
     const workerConnection = createRedisConnection(redisUrl, 'worker');
     const worker = createWorker('transcode', 
-      async (job) => ({ outputPrefix: `hls/${job.data.fileId}/`, masterKey: `hls/${job.data.fileId}/master.m3u8`, renditions: [] }),
+      async (job) => ({ outputPrefix: `hls/${job.data.fileId}/`, renditions: [] }),
       { connection: workerConnection, prefix, concurrency: 1, lockDurationMs: 30_000, stalledIntervalMs: 15_000, maxStalledCount: 1 },
     );
     try {
@@ -67,7 +67,6 @@ describe('transcode queue against a real Redis', () => {
       await enqueueAttempt(queue, row, file);
       await expect(done).resolves.toEqual({
         outputPrefix: `hls/${row.fileId}/`,
-        masterKey: `hls/${row.fileId}/master.m3u8`,
         renditions: [],
       });
     } finally {

@@ -2,10 +2,11 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '@reelforge/config';
+import type { JobView } from '@reelforge/db';
 import { runFfmpeg } from '@reelforge/ffmpeg';
 import { freePort } from '@reelforge/process';
 import { masterKey, outputPrefix } from '@reelforge/storage';
-import { ReelforgeClient, type TranscodeStatusBody } from '../api.client.js';
+import { ReelforgeClient } from '../api.client.js';
 import { startDevStack } from '../dev-stack.js';
 import { formatDuration, ProgressPrinter } from '../progress.bar.js';
 
@@ -62,7 +63,7 @@ async function follow(
   client: ReelforgeClient,
   fileId: string,
   appExited: Promise<{ app: string; code: number | null }>,
-): Promise<TranscodeStatusBody> {
+): Promise<JobView> {
   const printer = new ProgressPrinter(process.stdout);
   let crashed: string | undefined;
   void appExited.then(({ app, code }) => {

@@ -44,7 +44,7 @@ export async function runJobsCommand(argv: string[], io: CliIo): Promise<ExitCod
 }
 
 /** Pure: a fixed-width table, with the command for the next page when there is one. */
-export function formatJobs(page: JobsPageBody): string {
+export function formatJobs(page: { items: Pick<JobsPageBody['items'][number], 'jobId' | 'fileId' | 'status' | 'progress' | 'createdAt'>[]; nextCursor: string | null }): string {
   if (page.items.length === 0) return 'no jobs\n';
   const rows = [
     ['JOB', 'FILE', 'STATUS', 'PROGRESS', 'CREATED'],

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { ReelforgeClient, type TranscodeStatusBody } from '../api.client.js';
+import type { JobView } from '@reelforge/db';
+import { ReelforgeClient } from '../api.client.js';
 import { CLIENT_OPTIONS, resolveClientSettings } from '../client.settings.js';
 import { runCommand, writeJson, type CliIo } from '../cli.io.js';
 import { ExitCode, UsageError } from '../exit.codes.js';
@@ -32,14 +33,14 @@ export async function runStatusCommand(argv: string[], io: CliIo): Promise<ExitC
 }
 
 /** Pure: the human form, one fact per line. */
-export function formatStatus(status: TranscodeStatusBody): string {
+export function formatStatus(status: Pick<JobView, 'fileId' | 'jobId' | 'status' | 'progress' | 'stage' | 'attempts' | 'renditions' | 'hlsUrl' | 'error'>): string {
   const lines = [
     `file      ${status.fileId}`,
     `job       ${status.jobId}`,
     `status    ${status.status} ${status.progress.toFixed(1)}%${status.stage ? ` (${status.stage})` : ''}`,
   ];
-  if (status.attempts !== undefined) lines.push(`attempts  ${status.attempts}`);
-  if (status.renditions.length > 0) lines.push(`outputs   ${status.renditions.map((r) => String(r.name)).join(', ')}`);
+  lines.push(`attempts  ${status.attempts}`);
+  if (status.renditions.length > 0) lines.push(`outputs   ${status.renditions.map((r) => r.name).join(', ')}`);
   if (status.hlsUrl) lines.push(`hls       ${status.hlsUrl}`);
   if (status.error) lines.push(`error     ${status.error.code}: ${status.error.message}`);
   return `${lines.join('\n')}\n`;

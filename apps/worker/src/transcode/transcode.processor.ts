@@ -2,7 +2,6 @@ import { createProgressWriter, isTerminalStatus, type Job, type JobsRepository }
 import { FfmpegCancelledError } from '@reelforge/ffmpeg';
 import { describePlan } from '@reelforge/media';
 import type { JobHandler, TranscodeJobPayload, TranscodeProgress, TranscodeResult } from '@reelforge/queue';
-import { masterKey } from '@reelforge/storage';
 import { DelayedError, UnrecoverableError } from 'bullmq';
 import type { Logger } from 'pino';
 import { decideFailure } from './failure.policy.js';
@@ -181,7 +180,7 @@ async function alreadySettled(payload: TranscodeJobPayload, deps: TranscodeProce
   // derived from the outcome, so an event already recorded is not sent again.
   if (current && isTerminalStatus(current.status)) await notifySettled(deps, current, log);
   if (current?.status === 'completed' && current.outputPrefix) {
-    return { outputPrefix: current.outputPrefix, masterKey: masterKey(current.outputPrefix), renditions: current.renditions };
+    return { outputPrefix: current.outputPrefix, renditions: current.renditions };
   }
   if (current?.status === 'cancelled') throw new JobCancelledError();
   throw new UnrecoverableError(`job ${payload.jobId} is ${current?.status ?? 'missing'} in Postgres`);

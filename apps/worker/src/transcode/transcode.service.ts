@@ -107,7 +107,7 @@ export class TranscodeService {
       const masterPath = path.join(outputDir, MASTER_PLAYLIST_NAME);
       await writeFile(masterPath, writeMasterPlaylist({ plan, measurements }));
       await storage.putFile(masterKey(keyPrefix), masterPath);
-      return { outputPrefix: keyPrefix, masterKey: masterKey(keyPrefix), renditions: renditionRecords(plan, measurements) };
+      return { outputPrefix: keyPrefix, renditions: renditionRecords(plan, measurements) };
     } finally {
       await rm(scratch, { recursive: true, force: true });
     }
