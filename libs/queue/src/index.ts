@@ -3,6 +3,7 @@ export { checkRedisPolicy, type RedisPolicyReport } from './redis-policy.check.j
 export {
   createQueue,
   createWorker,
+  isLastTry,
   JOB_TYPES,
   type JobHandler,
   type JobName,

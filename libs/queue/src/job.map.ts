@@ -47,6 +47,14 @@ export function createQueue<N extends JobName>(name: N, { connection, prefix, at
   });
 }
 
+/**
+ * True when BullMQ will not run the job again if this try fails: its retry budget (`attempts`) is
+ * spent. BullMQ keeps that count; Postgres counts the runs a transcode started (`attempts`).
+ */
+export function isLastTry(job: { attemptsMade: number; opts: { attempts?: number } }): boolean {
+  return job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+}
+
 export interface WorkerOptions {
   connection: Redis;
   prefix: string;

@@ -1,5 +1,5 @@
 import type { WebhookDeliveriesRepository } from '@reelforge/db';
-import type { JobHandler } from '@reelforge/queue';
+import { isLastTry, type JobHandler } from '@reelforge/queue';
 import { UnrecoverableError } from 'bullmq';
 import type { Logger } from 'pino';
 import { postWebhook, type WebhookResponse } from './webhook.sender.js';
@@ -29,7 +29,7 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps): JobHandler<'
   return async (job) => {
     const payload = job.data;
     const attempt = (payload.attemptsBefore ?? 0) + job.attemptsMade + 1;
-    const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    const lastAttempt = isLastTry(job);
     const log = deps.logger.child({ deliveryId: payload.deliveryId, eventId: payload.eventId, attempt });
 
     const giveUp = async (err: Error): Promise<never> => {

@@ -1,4 +1,4 @@
-import type { JobHandler } from '@reelforge/queue';
+import { isLastTry, type JobHandler } from '@reelforge/queue';
 import { DelayedError, UnrecoverableError } from 'bullmq';
 import { JobCancelledError } from '../transcode/transcode.processor.js';
 import type { AttemptOutcome, WorkerMetrics } from './worker.metrics.js';
@@ -21,7 +21,7 @@ export function instrumentProcessor(
       metrics.attemptFinished('completed', seconds());
       return result;
     } catch (err) {
-      metrics.attemptFinished(outcomeOf(err, job.attemptsMade + 1 >= (job.opts.attempts ?? 1)), seconds());
+      metrics.attemptFinished(outcomeOf(err, isLastTry(job)), seconds());
       throw err;
     }
   };

@@ -1,7 +1,7 @@
 import { createProgressWriter, isTerminalStatus, type Job, type JobsRepository } from '@reelforge/db';
 import { FfmpegCancelledError } from '@reelforge/ffmpeg';
 import { describePlan } from '@reelforge/media';
-import type { JobHandler, TranscodeJobPayload, TranscodeProgress, TranscodeResult } from '@reelforge/queue';
+import { isLastTry, type JobHandler, type TranscodeJobPayload, type TranscodeProgress, type TranscodeResult } from '@reelforge/queue';
 import { DelayedError, UnrecoverableError } from 'bullmq';
 import type { Logger } from 'pino';
 import { decideFailure } from './failure.policy.js';
@@ -104,7 +104,7 @@ export function createTranscodeProcessor(deps: TranscodeProcessorDeps): JobHandl
       const released = abort.aborted && (abort.reason === SHUTDOWN_ABORT_REASON || abort.reason === LOCK_LOST_ABORT_REASON);
       const cancelled = !released && (err instanceof JobCancelledError || err instanceof FfmpegCancelledError || abort.aborted);
       const decision = decideFailure(err);
-      if (!released && !cancelled && decision.retryable && job.attemptsMade + 1 < (job.opts.attempts ?? 1)) {
+      if (!released && !cancelled && decision.retryable && !isLastTry(job)) {
         await jobs.releaseToQueued(payload.jobId, { reason: `${decision.code}: ${decision.message}`, workerId });
         log.warn({ err, code: decision.code, attemptsMade: job.attemptsMade + 1 }, 'transcode failed; BullMQ will retry');
         throw err;
