@@ -54,6 +54,19 @@ export function isPublicAddress(address: string): boolean {
 }
 
 /**
+ * The host of `url` when it is an IP literal that is not public (`http://10.0.0.1/`, `http://[::1]/`,
+ * `http://[64:ff9b::a00:1]/`); undefined for a public literal or a name. A literal never goes through
+ * the resolver, so it is judged here — by the API when a client names it, by the sender before it sends.
+ */
+export function privateLiteralHost(url: URL): string | undefined {
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  return isIP(host) !== 0 && !isPublicAddress(host) ? host : undefined;
+}
+
+/** The error code publicOnlyLookup gives a name that resolves to a private or reserved address. */
+export const PRIVATE_ADDRESS_CODE = 'EPRIVATEADDRESS';
+
+/**
  * A `lookup` for the socket that refuses private addresses after resolving. Checking at connect
  * time (not before the request) also defeats DNS rebinding between a check and the connection.
  */
@@ -69,7 +82,7 @@ export const publicOnlyLookup: LookupFunction = (hostname, options: LookupOption
       const refusal: NodeJS.ErrnoException = new Error(
         `${hostname} resolves to ${blocked.address}, a private or reserved address (set WEBHOOK_ALLOW_PRIVATE_NETWORKS=true to allow it)`,
       );
-      refusal.code = 'EPRIVATEADDRESS';
+      refusal.code = PRIVATE_ADDRESS_CODE;
       callback(refusal, []);
       return;
     }

@@ -12,4 +12,4 @@ export { WebhookReconciler, type WebhookReconcileReport, type WebhookReconcilerD
 export { assertDeliverableUrl, postWebhook, type PostWebhookOptions, type WebhookRequest, type WebhookResponse } from './webhook.sender.js';
 export { createWebhookProcessor, WEBHOOK_USER_AGENT, type WebhookProcessorDeps } from './webhook.processor.js';
 export { createWebhookNotifier, enqueueWebhookFor, type WebhookEnqueueDeps } from './webhook.enqueue.js';
-export { isPublicAddress, publicOnlyLookup } from './address.guard.js';
+export { isPublicAddress, privateLiteralHost, publicOnlyLookup } from './address.guard.js';

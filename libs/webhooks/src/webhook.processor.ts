@@ -61,6 +61,8 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps): JobHandler<'
       return giveUp(err as Error);
     }
 
+    // A private destination stays private: fail now with the reason instead of retrying for a day.
+    if (response.refused) return giveUp(new Error(response.error ?? 'the webhook URL points at a private address'));
     if (response.ok) {
       await deps.deliveries.recordAttempt(payload.deliveryId, { attempt, outcome: 'delivered', responseStatus: response.status, error: null });
       log.info({ status: response.status }, 'webhook delivered');

@@ -1,6 +1,5 @@
-import { isIP } from 'node:net';
 import { Agent, fetch, type Response } from 'undici';
-import { isPublicAddress, publicOnlyLookup } from './address.guard.js';
+import { PRIVATE_ADDRESS_CODE, privateLiteralHost, publicOnlyLookup } from './address.guard.js';
 import { WebhookUrlNotAllowedError } from './webhooks.errors.js';
 
 export interface WebhookRequest {
@@ -14,6 +13,8 @@ export interface WebhookResponse {
   ok: boolean;
   status: number | null;
   error: string | null;
+  /** The destination is a private or reserved address: no later attempt can succeed, so none is made. */
+  refused: boolean;
 }
 
 /** How much of a failed answer's body is kept for the delivery record. */
@@ -48,13 +49,13 @@ export function assertDeliverableUrl(url: string): URL {
  */
 export async function postWebhook(request: WebhookRequest, { timeoutMs, allowPrivateNetworks = false }: PostWebhookOptions): Promise<WebhookResponse> {
   const url = assertDeliverableUrl(request.url);
-  // An IP literal never goes through the resolver, so it is checked here.
-  const literal = url.hostname.replace(/^\[|\]$/g, '');
-  if (!allowPrivateNetworks && isIP(literal) !== 0 && !isPublicAddress(literal)) {
+  const literal = allowPrivateNetworks ? undefined : privateLiteralHost(url);
+  if (literal !== undefined) {
     return {
       ok: false,
       status: null,
       error: `${literal} is a private or reserved address (set WEBHOOK_ALLOW_PRIVATE_NETWORKS=true to allow it)`,
+      refused: true,
     };
   }
   const signal = AbortSignal.timeout(timeoutMs);
@@ -69,16 +70,16 @@ export async function postWebhook(request: WebhookRequest, { timeoutMs, allowPri
       ...(allowPrivateNetworks ? {} : { dispatcher: publicOnlyAgent }),
     });
   } catch (err) {
-    return { ok: false, status: null, error: describeFetchError(err, timeoutMs) };
+    return { ok: false, status: null, error: describeFetchError(err, timeoutMs), refused: carriesCode(err, PRIVATE_ADDRESS_CODE) };
   }
   if (response.status >= 200 && response.status < 300) {
     await response.body?.cancel().catch(() => undefined);
-    return { ok: true, status: response.status, error: null };
+    return { ok: true, status: response.status, error: null, refused: false };
   }
   const excerpt = await readExcerpt(response).catch(() => '');
   const location = response.status >= 300 && response.status < 400 ? response.headers.get('location') : null;
   const reason = location !== null ? `redirect to ${location} not followed` : excerpt;
-  return { ok: false, status: response.status, error: `HTTP ${response.status}${reason ? `: ${reason}` : ''}` };
+  return { ok: false, status: response.status, error: `HTTP ${response.status}${reason ? `: ${reason}` : ''}`, refused: false };
 }
 
 async function readExcerpt(response: Response): Promise<string> {
@@ -94,6 +95,15 @@ async function readExcerpt(response: Response): Promise<string> {
   }
   await reader.cancel().catch(() => undefined);
   return Buffer.concat(chunks).subarray(0, ERROR_BODY_BYTES).toString('utf8').replace(/\s+/g, ' ').trim();
+}
+
+/** Whether `code` is on the error or anywhere in its causes (undici nests the socket's lookup error). */
+function carriesCode(err: unknown, code: string, depth = 0): boolean {
+  if (typeof err !== 'object' || err === null || depth > 5) return false;
+  const e = err as { code?: unknown; cause?: unknown; errors?: unknown };
+  if (e.code === code) return true;
+  const nested = [e.cause, ...(Array.isArray(e.errors) ? e.errors : [])];
+  return nested.some((inner) => carriesCode(inner, code, depth + 1));
 }
 
 function describeFetchError(err: unknown, timeoutMs: number): string {

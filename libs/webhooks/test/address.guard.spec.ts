@@ -61,9 +61,9 @@ describe('postWebhook to private networks', () => {
     try {
       const request = (url: string) => ({ url, body: '{}', headers: { 'content-type': 'application/json' } });
       const literal = await postWebhook(request(receiver.url('/hook')), { timeoutMs: 2_000 });
-      expect(literal).toMatchObject({ ok: false, status: null, error: expect.stringContaining('WEBHOOK_ALLOW_PRIVATE_NETWORKS') });
+      expect(literal).toMatchObject({ ok: false, status: null, refused: true, error: expect.stringContaining('WEBHOOK_ALLOW_PRIVATE_NETWORKS') });
       const named = await postWebhook(request(receiver.url('/hook').replace('127.0.0.1', 'localhost')), { timeoutMs: 2_000 });
-      expect(named).toMatchObject({ ok: false, status: null, error: expect.stringMatching(/private or reserved address/) });
+      expect(named).toMatchObject({ ok: false, status: null, refused: true, error: expect.stringMatching(/private or reserved address/) });
       expect(hits).toBe(0);
       expect(await postWebhook(request(receiver.url('/hook')), { timeoutMs: 2_000, allowPrivateNetworks: true })).toMatchObject({ ok: true, status: 204 });
       expect(hits).toBe(1);

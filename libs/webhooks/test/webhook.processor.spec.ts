@@ -47,4 +47,13 @@ describe('webhook processor refusals', () => {
       expect(recorded).toEqual([expect.objectContaining({ outcome: 'failed', responseStatus: null })]);
     },
   );
+
+  it.each(['http://127.0.0.1:9/hook', 'http://[64:ff9b::a00:1]/hook', 'http://localhost/hook'])(
+    'when the URL %p leads to a private address, then the delivery fails at once with the reason, without retries',
+    async (url) => {
+      const { result, recorded } = run('whsec-0123456789abcdef', { ...payload, url });
+      await expect(result).rejects.toMatchObject({ name: 'UnrecoverableError', message: expect.stringMatching(/private or reserved address/) });
+      expect(recorded).toEqual([{ attempt: 1, outcome: 'failed', responseStatus: null, error: expect.stringMatching(/private or reserved address/) }]);
+    },
+  );
 });
