@@ -102,6 +102,7 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
     storage: env.stack.api.storage,
     queue: apiQueue,
     queueRedis: producer,
+    allowPrivateWebhooks: false,
     sniff: () => Promise.reject(new Error('no uploads in this benchmark')),
     logger: benchLogger(),
   });

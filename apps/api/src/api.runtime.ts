@@ -65,6 +65,7 @@ export function createApiRuntime(config: Config, logger: Logger): ApiRuntime {
     queue,
     queueRedis,
     logger,
+    allowPrivateWebhooks: config.webhooks.allowPrivateNetworks,
     sniff: async (file) => {
       const info = parseProbe(await probe(file, { timeoutMs: 30_000, allowedFormats: ALLOWED_INPUT_FORMATS }));
       return { durationS: info.durationS, width: info.video?.displayWidth ?? null, height: info.video?.displayHeight ?? null };

@@ -182,6 +182,16 @@ describe('bad requests to the API: auth, routes and the transcode body', () => {
       expect(new Set(problem.details?.issues?.map((i) => i.path))).toEqual(new Set(['webhookUrl']));
     });
 
+    it.each(['http://10.0.0.1/hook', 'https://127.0.0.1:8443/hook', 'http://[::1]/hook', 'http://[64:ff9b::a9fe:a9fe]/latest', 'http://169.254.169.254/latest'])(
+      'when webhookUrl names the private address %s, then it is 422 webhook_url_not_allowed and no job is created',
+      async (webhookUrl) => {
+        const before = await jobCount();
+        const problem = await expectProblem(await submitTranscode(stack.baseUrl, { fileId, webhookUrl }), 422, 'webhook_url_not_allowed');
+        expect(problem.detail).toMatch(/WEBHOOK_ALLOW_PRIVATE_NETWORKS=true/);
+        expect(await jobCount()).toBe(before);
+      },
+    );
+
     it.each([0, -1, 1001, 1.5, 1e308])('when priority is %p, then it is 400 invalid_request at priority', async (priority) => {
       const problem = await expectProblem(await submitTranscode(stack.baseUrl, { fileId, priority }), 400, 'invalid_request');
       expect(new Set(problem.details?.issues?.map((i) => i.path))).toEqual(new Set(['priority']));

@@ -17,7 +17,7 @@ export const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   invalid_http: 400,
   missing_file: 400,
   request_aborted: 400,
-  webhook_url_not_allowed: 400,
+  webhook_url_not_allowed: 422,
   unauthorized: 401,
   file_not_found: 404,
   job_not_found: 404,

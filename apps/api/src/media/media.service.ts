@@ -3,6 +3,7 @@ import { createId } from '@paralleldrive/cuid2';
 import type { FileRecord, FilesRepository, Job, JobsRepository } from '@reelforge/db';
 import { enqueueAttempt, type TranscodeQueue } from '@reelforge/queue';
 import { originalKey, type StorageDriver } from '@reelforge/storage';
+import { privateLiteralHost, WebhookUrlNotAllowedError } from '@reelforge/webhooks';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { AppError, ConflictError, NotFoundError, ServiceUnavailableError } from '../http/app.errors.js';
@@ -21,6 +22,8 @@ export interface MediaServiceDeps {
    * a `code: 'invalid_media'` error for anything that is not media.
    */
   sniff: (path: string) => Promise<Pick<FileRecord, 'durationS' | 'width' | 'height'>>;
+  /** WEBHOOK_ALLOW_PRIVATE_NETWORKS: accept webhook URLs that name a private or reserved IP address. */
+  allowPrivateWebhooks: boolean;
   logger: Logger;
 }
 
@@ -74,6 +77,7 @@ export class MediaService {
     context: { owner: string | null; idempotencyKey: string | undefined },
   ): Promise<{ job: Job; created: boolean }> {
     const { files, jobs, queue, queueRedis } = this.deps;
+    this.refusePrivateWebhookLiteral(request.webhookUrl);
     if (context.idempotencyKey !== undefined) {
       const previous = await jobs.findByIdempotencyKey(context.owner, context.idempotencyKey);
       if (previous) return { job: this.sameRequestOrThrow(previous, request), created: false };
@@ -106,6 +110,18 @@ export class MediaService {
       this.deps.logger.warn({ err, jobId: job.id }, 'enqueue failed; the reconciler will retry it');
     }
     return { job, created: true };
+  }
+
+  /**
+   * A webhook URL naming a private IP literal is refused while the client is still here to read why;
+   * names are judged when the worker connects (DNS can change), where they fail the delivery instead.
+   */
+  private refusePrivateWebhookLiteral(webhookUrl: string | undefined): void {
+    if (webhookUrl === undefined || this.deps.allowPrivateWebhooks) return;
+    const host = privateLiteralHost(new URL(webhookUrl));
+    if (host !== undefined) {
+      throw new WebhookUrlNotAllowedError(webhookUrl, `${host} is a private or reserved address; an operator can allow it with WEBHOOK_ALLOW_PRIVATE_NETWORKS=true`);
+    }
   }
 
   private sameRequestOrThrow(job: Job, request: TranscodeRequest): Job {
