@@ -33,7 +33,8 @@ describe('Redis losing its data', () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'reelforge-redis-loss-'));
     redis = await startEmbeddedRedis({ dataDir, appendOnly: false });
     // The reconciler is driven by hand in the first test, by the worker's own loop in the second.
-    stack = await startTestStack({ env: { REDIS_URL: redis.url, RECONCILE_INTERVAL_S: '0', JOB_LOCK_DURATION_MS: '5000' } });
+    // The webhook receiver listens on loopback, which the API refuses unless private networks are allowed.
+    stack = await startTestStack({ env: { REDIS_URL: redis.url, RECONCILE_INTERVAL_S: '0', JOB_LOCK_DURATION_MS: '5000', WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' } });
     stack.worker!.worker.on('completed', (job) => completions.push(job.id!));
     [longClip, quickClip] = await Promise.all([makeFixture('landscape-720p', { durationS: 12 }), makeFixture('small-360p', { durationS: 2 })]);
   });
@@ -45,8 +46,11 @@ describe('Redis losing its data', () => {
   });
 
   const upload = async (file: string) => ((await (await uploadFile(stack.baseUrl, file)).json()) as { fileId: string }).fileId;
-  const submit = async (fileId: string, extra: { webhookUrl?: string } = {}) =>
-    ((await (await submitTranscode(stack.baseUrl, { fileId, ...extra })).json()) as { jobId: string }).jobId;
+  const submit = async (fileId: string, extra: { webhookUrl?: string } = {}) => {
+    const res = await submitTranscode(stack.baseUrl, { fileId, ...extra });
+    if (res.status !== 202) throw new Error(`submit answered ${res.status}: ${await res.text()}`);
+    return ((await res.json()) as { jobId: string }).jobId;
+  };
   const eventCount = async (jobId: string, kind: string) =>
     (await stack.db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM job_events WHERE job_id = $1 AND kind = $2', [jobId, kind])).rows[0]!.n;
   const completedEvents = (jobId: string) => eventCount(jobId, 'completed');
