@@ -41,7 +41,7 @@ const probeOutputSchema = z.looseObject({
  */
 export function ffprobeArgs(path: string, allowedFormats: readonly string[] = []): string[] {
   const whitelist = allowedFormats.length === 0 ? [] : ['-format_whitelist', allowedFormats.join(',')];
-  return ['-v', 'error', '-hide_banner', '-print_format', 'json', '-show_format', '-show_streams', ...whitelist, '-i', `file:${resolve(path)}`];
+  return ['-v', 'error', '-hide_banner', '-print_format', 'json', '-show_format', '-show_streams', '-protocol_whitelist', 'file', ...whitelist, '-i', `file:${resolve(path)}`];
 }
 
 /**

@@ -37,14 +37,17 @@ async function makeFifo(path: string): Promise<void> {
 }
 
 describe('ffprobeArgs', () => {
-  it('when given a path, then it asks for JSON format and streams of that file through the file: protocol', () => {
-    expect(ffprobeArgs('/videos/-x:y.mp4')).toEqual(['-v', 'error', '-hide_banner', '-print_format', 'json', '-show_format', '-show_streams', '-i', 'file:/videos/-x:y.mp4']);
+  it('when given a path, then it asks for JSON format and streams of that file through the file: protocol, and no other protocol', () => {
+    expect(ffprobeArgs('/videos/-x:y.mp4')).toEqual([
+      ...['-v', 'error', '-hide_banner', '-print_format', 'json', '-show_format', '-show_streams'],
+      ...['-protocol_whitelist', 'file', '-i', 'file:/videos/-x:y.mp4'],
+    ]);
   });
 
   it('when demuxers are restricted, then they go into -format_whitelist before the input', () => {
     expect(ffprobeArgs('/v/a.mp4', ['mov', 'matroska'])).toEqual([
       ...['-v', 'error', '-hide_banner', '-print_format', 'json', '-show_format', '-show_streams'],
-      ...['-format_whitelist', 'mov,matroska', '-i', 'file:/v/a.mp4'],
+      ...['-protocol_whitelist', 'file', '-format_whitelist', 'mov,matroska', '-i', 'file:/v/a.mp4'],
     ]);
   });
 });

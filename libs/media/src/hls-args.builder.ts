@@ -1,4 +1,5 @@
 import { COMMON_FFMPEG_ARGS } from './ffmpeg-common.args.js';
+import { untrustedInputArgs } from './untrusted-input.args.js';
 import { AUDIO_GROUP_ID, joinPath, MEDIA_PLAYLIST_NAME, segmentNamePattern } from './hls-layout.constants.js';
 import type { AudioPlan, Rendition, TranscodePlan, VideoTranscodePlan } from './transcode-plan.schema.js';
 import { buildFilterComplex, renditionLabel, STORYBOARD_LABEL } from './video-filter.builder.js';
@@ -44,8 +45,7 @@ export function buildHlsArgs(plan: TranscodePlan, io: HlsIo): string[] {
     ...COMMON_FFMPEG_ARGS,
     ...PROGRESS_ARGS,
     ...DECODE_ERROR_ARGS,
-    '-i',
-    io.input,
+    ...untrustedInputArgs(io.input),
     ...(plan.hasVideo ? videoArgs(plan, thumbnails !== undefined) : []),
     ...(plan.audio ? audioArgs(plan.audio) : []),
     ...hlsMuxerArgs(plan, io),

@@ -70,6 +70,7 @@ export {
 } from './hls-args.builder.js';
 export { COMMON_FFMPEG_ARGS } from './ffmpeg-common.args.js';
 export { ALLOWED_INPUT_FORMATS } from './input-formats.constants.js';
+export { untrustedInputArgs } from './untrusted-input.args.js';
 export { buildPosterArgs, type ImageIo, posterTimeS } from './poster-args.builder.js';
 export {
   buildStoryboardTileArgs,

@@ -1,4 +1,5 @@
 import { COMMON_FFMPEG_ARGS } from './ffmpeg-common.args.js';
+import { untrustedInputArgs } from './untrusted-input.args.js';
 import type { VideoTranscodePlan } from './transcode-plan.schema.js';
 import { sourceColorFilters } from './video-filter.builder.js';
 
@@ -36,8 +37,7 @@ export function buildPosterArgs(plan: VideoTranscodePlan, io: ImageIo): string[]
     // Input seeking: jump to the nearest keyframe instead of decoding from the start.
     '-ss',
     posterTimeS(plan.durationS).toFixed(3),
-    '-i',
-    io.input,
+    ...untrustedInputArgs(io.input),
     '-map',
     `0:${plan.video.streamIndex}`,
     '-vf',

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { ALLOWED_INPUT_FORMATS } from '../src/input-formats.constants.js';
 import {
   buildFilterComplex,
   buildHlsArgs,
@@ -16,6 +17,8 @@ import { m4aAudioOnly, multiAudio, noAudio } from './fixtures/ffprobe-audio.fixt
 import { hdrPq720p } from './fixtures/ffprobe-color.fixtures.js';
 import { hd720p60 } from './fixtures/ffprobe-motion.fixtures.js';
 import { landscape1080p30 } from './fixtures/ffprobe-size.fixtures.js';
+
+const ALLOWED = ALLOWED_INPUT_FORMATS.join(',');
 
 const IO = { input: '/tmp/job/input.mp4', outputDir: '/tmp/job/hls' };
 
@@ -72,7 +75,7 @@ describe('buildHlsArgs', () => {
     // prettier-ignore
     expect(buildHlsArgs(plan(landscape1080p30), IO)).toEqual([
       ...HEAD,
-      '-i', '/tmp/job/input.mp4',
+      '-protocol_whitelist', 'file', '-format_whitelist', ALLOWED, '-i', 'file:/tmp/job/input.mp4',
       '-filter_complex',
       '[0:0]split=4[s0][s1][s2][s3];' +
         '[s0]fps=30,scale=1920:1080:flags=bicubic,format=yuv420p,setsar=1[v0];' +
@@ -94,7 +97,7 @@ describe('buildHlsArgs', () => {
     // prettier-ignore
     expect(buildHlsArgs(plan(hd720p60, { segmentSeconds: 2, preset: 'faster' }), IO)).toEqual([
       ...HEAD,
-      '-i', '/tmp/job/input.mp4',
+      '-protocol_whitelist', 'file', '-format_whitelist', ALLOWED, '-i', 'file:/tmp/job/input.mp4',
       '-filter_complex',
       '[0:0]split=3[s0][s1][s2];' +
         '[s0]fps=60,scale=1280:720:flags=bicubic,format=yuv420p,setsar=1[v0];' +
@@ -124,7 +127,7 @@ describe('buildHlsArgs', () => {
     // prettier-ignore
     expect(buildHlsArgs(plan(multiAudio, { rungs: [{ height: 360 }] }), IO)).toEqual([
       ...HEAD,
-      '-i', '/tmp/job/input.mp4',
+      '-protocol_whitelist', 'file', '-format_whitelist', ALLOWED, '-i', 'file:/tmp/job/input.mp4',
       '-filter_complex', '[0:0]fps=30,scale=640:360:flags=bicubic,format=yuv420p,setsar=1[v0]',
       ...x264(0, '3.0', [690, 738, 1107], 120),
       '-force_key_frames:v', 'expr:gte(t,n_forced*4)',
@@ -138,7 +141,7 @@ describe('buildHlsArgs', () => {
     // prettier-ignore
     expect(buildHlsArgs(plan(landscape1080p30, { rungs: [{ height: 720 }], audioBitrateKbps: 96 }), { ...IO, outputDir: '/tmp/job/hls/' })).toEqual([
       ...HEAD,
-      '-i', '/tmp/job/input.mp4',
+      '-protocol_whitelist', 'file', '-format_whitelist', ALLOWED, '-i', 'file:/tmp/job/input.mp4',
       '-filter_complex', '[0:0]fps=30,scale=1280:720:flags=bicubic,format=yuv420p,setsar=1[v0]',
       ...x264(0, '3.1', [2800, 2996, 4494], 120),
       '-force_key_frames:v', 'expr:gte(t,n_forced*4)',
@@ -152,7 +155,7 @@ describe('buildHlsArgs', () => {
     // prettier-ignore
     expect(buildHlsArgs(plan(noAudio, { rungs: [{ height: 480 }, { height: 360 }] }), IO)).toEqual([
       ...HEAD,
-      '-i', '/tmp/job/input.mp4',
+      '-protocol_whitelist', 'file', '-format_whitelist', ALLOWED, '-i', 'file:/tmp/job/input.mp4',
       '-filter_complex',
       '[0:0]split=2[s0][s1];' +
         '[s0]fps=30,scale=854:480:flags=bicubic,format=yuv420p,setsar=1[v0];' +
@@ -169,7 +172,7 @@ describe('buildHlsArgs', () => {
     // prettier-ignore
     expect(buildHlsArgs(plan(m4aAudioOnly), IO)).toEqual([
       ...HEAD,
-      '-i', '/tmp/job/input.mp4',
+      '-protocol_whitelist', 'file', '-format_whitelist', ALLOWED, '-i', 'file:/tmp/job/input.mp4',
       '-map', '0:0', '-c:a', 'aac', '-b:a', '128k', '-ac', '2', '-ar', '48000',
       ...hlsTail(4, 'a:0,name:audio'),
     ]);
@@ -179,7 +182,7 @@ describe('buildHlsArgs', () => {
     // prettier-ignore
     expect(buildHlsArgs(plan(noAudio, { rungs: [{ height: 480 }, { height: 360 }] }), { ...IO, storyboardThumbnails: '/tmp/job/sb/thumb_%04d.png' })).toEqual([
       ...HEAD,
-      '-i', '/tmp/job/input.mp4',
+      '-protocol_whitelist', 'file', '-format_whitelist', ALLOWED, '-i', 'file:/tmp/job/input.mp4',
       '-filter_complex',
       '[0:0]split=3[s0][s1][s2];' +
         '[s0]fps=30,scale=854:480:flags=bicubic,format=yuv420p,setsar=1[v0];' +

@@ -1,4 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
+import { ALLOWED_INPUT_FORMATS } from '../src/input-formats.constants.js';
+import { untrustedInputArgs } from '../src/untrusted-input.args.js';
 import {
   buildPosterArgs,
   buildStoryboardTileArgs,
@@ -18,6 +20,8 @@ import { hdrPq720p } from './fixtures/ffprobe-color.fixtures.js';
 import { odd853x479, portrait1080x1920 } from './fixtures/ffprobe-shape.fixtures.js';
 import { landscape1080p30 } from './fixtures/ffprobe-size.fixtures.js';
 
+const ALLOWED = ALLOWED_INPUT_FORMATS.join(',');
+
 function videoPlan(raw: unknown, zscale = true): VideoTranscodePlan {
   const made = planLadder(parseProbe(raw), LadderOptionsSchema.parse({}), { zscale });
   if (!made.hasVideo) throw new Error('expected a video plan');
@@ -33,7 +37,7 @@ describe('buildPosterArgs', () => {
     expect(buildPosterArgs(videoPlan(landscape1080p30), IMAGE)).toEqual([
       '-hide_banner', '-loglevel', 'error', '-nostdin', '-y',
       '-ss', '0.600',
-      '-i', '/tmp/job/input.mp4',
+      '-protocol_whitelist', 'file', '-format_whitelist', ALLOWED, '-i', 'file:/tmp/job/input.mp4',
       '-map', '0:0',
       '-vf', 'scale=1920:1080:flags=bicubic,thumbnail=n=25,setsar=1',
       '-frames:v', '1',
@@ -47,7 +51,7 @@ describe('buildPosterArgs', () => {
     expect(buildPosterArgs(videoPlan(hdrPq720p), IMAGE)).toEqual([
       '-hide_banner', '-loglevel', 'error', '-nostdin', '-y',
       '-ss', '0.600',
-      '-i', '/tmp/job/input.mp4',
+      '-protocol_whitelist', 'file', '-format_whitelist', ALLOWED, '-i', 'file:/tmp/job/input.mp4',
       '-map', '0:0',
       '-vf', `scale=1280:720:flags=bicubic,thumbnail=n=25,${TONE_MAP},setsar=1`,
       '-frames:v', '1',
@@ -161,5 +165,11 @@ describe('storyboards', () => {
     expect(writeStoryboardVtt(long)).toBe(
       'WEBVTT\n\n00:00:00.000 --> 01:01:40.000\nsprite.jpg#xywh=0,0,160,68\n\n01:01:40.000 --> 01:02:05.250\nsprite.jpg#xywh=160,0,160,68\n',
     );
+  });
+});
+
+describe('untrustedInputArgs', () => {
+  it('when a path looks like an option or a protocol, then ffmpeg still reads it as a local file, with the accepted demuxers only', () => {
+    expect(untrustedInputArgs('-x:y.mp4')).toEqual(['-protocol_whitelist', 'file', '-format_whitelist', ALLOWED, '-i', 'file:-x:y.mp4']);
   });
 });
