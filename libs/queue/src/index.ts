@@ -26,6 +26,7 @@ export { toWebhookJobPayload, WebhookJobPayloadSchema, type WebhookDeliveryResul
 export { parseTranscodeBullJobId, transcodeBullJobId } from '@reelforge/db';
 export { enqueueAttempt, type TranscodeQueue } from './transcode.queue.js';
 export { cancelChannel, publishCancel, subscribeCancel } from './cancel.channel.js';
+export { visitKeysetPages } from './keyset.pager.js';
 export { isLiveBullState, QueueReconciler, type QueueReconcilerDeps, type ReconcileReport, type ReconcilerLogger } from './queue.reconciler.js';
 export { reconcileLockKey, startReconcileLoop, type ReconcileLoop, type ReconcileLoopOptions } from './reconcile.loop.js';
 export { closeBullmq, type CloseBullmqOptions } from './bullmq.shutdown.js';

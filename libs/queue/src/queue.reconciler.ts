@@ -1,4 +1,5 @@
 import type { FilesRepository, Job, JobEventsRepository, JobsRepository } from '@reelforge/db';
+import { visitKeysetPages } from './keyset.pager.js';
 import type { JobState } from 'bullmq';
 import { enqueueAttempt, type TranscodeQueue } from './transcode.queue.js';
 
@@ -57,20 +58,13 @@ export class QueueReconciler {
   async reconcileOnce(): Promise<ReconcileReport> {
     const limit = this.deps.batchSize ?? DEFAULT_BATCH_SIZE;
     const report: ReconcileReport = { checked: 0, requeued: [], failed: [] };
-    let page: Job[] = [];
-    do {
-      const after = page.at(-1);
-      page = await this.deps.jobs.listActive({ limit, ...(after ? { after } : {}) });
-      report.checked += page.length;
-      for (const job of page) {
-        try {
-          await this.reconcileJob(job, report);
-        } catch (err) {
-          // One job that cannot be repaired now must not keep the others from being checked.
-          this.deps.logger?.warn({ err, jobId: job.id }, 'reconciler could not repair a job; will try again next run');
-        }
-      }
-    } while (page.length === limit);
+    report.checked = await visitKeysetPages<Job>({
+      limit,
+      page: (after) => this.deps.jobs.listActive({ limit, ...(after ? { after } : {}) }),
+      visit: (job) => this.reconcileJob(job, report),
+      // One job that cannot be repaired now must not keep the others from being checked.
+      onError: (err, job) => this.deps.logger?.warn({ err, jobId: job.id }, 'reconciler could not repair a job; will try again next run'),
+    });
     if (report.requeued.length > 0 || report.failed.length > 0) {
       this.deps.logger?.info(report, 'reconciler repaired jobs Redis had lost');
     }

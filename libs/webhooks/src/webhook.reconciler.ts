@@ -1,5 +1,5 @@
 import type { WebhookDeliveriesRepository, WebhookDelivery } from '@reelforge/db';
-import { isLiveBullState, toWebhookJobPayload, type JobQueue, type ReconcilerLogger } from '@reelforge/queue';
+import { isLiveBullState, toWebhookJobPayload, visitKeysetPages, type JobQueue, type ReconcilerLogger } from '@reelforge/queue';
 
 export interface WebhookReconcilerDeps {
   queue: JobQueue<'webhooks'>;
@@ -40,19 +40,13 @@ export class WebhookReconciler {
     const limit = this.deps.batchSize ?? DEFAULT_BATCH_SIZE;
     const report: WebhookReconcileReport = { checked: 0, requeued: [], failed: [] };
     // Page through all of them: with a receiver down, thousands may be pending and alive in the queue.
-    let page: WebhookDelivery[] = [];
-    do {
-      const after = page.at(-1);
-      page = await this.deps.deliveries.listPending({ createdBefore, limit, ...(after ? { after } : {}) });
-      report.checked += page.length;
-      for (const delivery of page) {
-        try {
-          await this.reconcileDelivery(delivery, report);
-        } catch (err) {
-          this.deps.logger?.warn({ err, deliveryId: delivery.id }, 'reconciler could not repair a webhook delivery; will try again next run');
-        }
-      }
-    } while (page.length === limit);
+    report.checked = await visitKeysetPages<WebhookDelivery>({
+      limit,
+      page: (after) => this.deps.deliveries.listPending({ createdBefore, limit, ...(after ? { after } : {}) }),
+      visit: (delivery) => this.reconcileDelivery(delivery, report),
+      onError: (err, delivery) =>
+        this.deps.logger?.warn({ err, deliveryId: delivery.id }, 'reconciler could not repair a webhook delivery; will try again next run'),
+    });
     if (report.requeued.length > 0 || report.failed.length > 0) {
       this.deps.logger?.info(report, 'reconciler repaired webhook deliveries Redis had lost');
     }
