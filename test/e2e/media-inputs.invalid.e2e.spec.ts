@@ -3,7 +3,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createId } from '@paralleldrive/cuid2';
-import { FilesRepository } from '@reelforge/db';
+import { FilesRepository, ADMIN_OWNER } from '@reelforge/db';
 import { cleanupFixtures, makeFixture, type FixtureKind } from '@reelforge/ffmpeg/testing';
 import { checkHlsConformance } from '../support/hls-conformance.js';
 import { submitTranscode, uploadFile, waitForSettled, type StatusBody } from '../support/http.js';
@@ -38,7 +38,7 @@ describe('media inputs: broken and non-media files, and a long file', () => {
     const id = createId();
     const storageKey = `uploads/${id}/holiday.mp4`;
     const { bytes } = await stack.storage.putFile(storageKey, file);
-    await new FilesRepository(stack.db.pool).insert({ id, originalName: 'holiday.mp4', sizeBytes: bytes, storageKey });
+    await new FilesRepository(stack.db.pool).insert({ owner: ADMIN_OWNER, id, originalName: 'holiday.mp4', sizeBytes: bytes, storageKey });
     return id;
   }
 

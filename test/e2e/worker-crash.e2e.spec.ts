@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createId } from '@paralleldrive/cuid2';
-import { FilesRepository, JobsRepository, type Job } from '@reelforge/db';
+import { FilesRepository, JobsRepository, type Job, ADMIN_OWNER } from '@reelforge/db';
 import { createTestDatabase, type TestDatabase } from '@reelforge/db/testing';
 import { cleanupFixtures, makeFixture } from '@reelforge/ffmpeg/testing';
 import { freePort } from '@reelforge/process';
@@ -90,8 +90,8 @@ describe('worker and API processes crashing and restarting', () => {
     const fileId = createId();
     const storageKey = `uploads/${fileId}/clip.mp4`;
     await storage.putFile(storageKey, source);
-    const file = await files.insert({ id: fileId, originalName: 'clip.mp4', sizeBytes: 1, storageKey });
-    const created = await jobs.create({ fileId, ladder });
+    const file = await files.insert({ owner: ADMIN_OWNER, id: fileId, originalName: 'clip.mp4', sizeBytes: 1, storageKey });
+    const created = await jobs.create({ owner: ADMIN_OWNER, fileId, ladder });
     await enqueueAttempt(queue, created.job, file);
     return { fileId, jobId: created.job.id };
   }

@@ -1,3 +1,4 @@
+import { ADMIN_OWNER } from '@reelforge/db';
 import path from 'node:path';
 import { createId } from '@paralleldrive/cuid2';
 import type { FilesRepository } from '@reelforge/db';
@@ -13,7 +14,7 @@ export async function addFile(files: FilesRepository, clip: Clip, storage?: Stor
   const id = createId();
   const storageKey = `uploads/${id}/${path.basename(clip.path)}`;
   if (storage) await storage.putFile(storageKey, clip.path, { contentType: 'video/mp4' });
-  await files.insert({
+  await files.insert({ owner: ADMIN_OWNER,
     id,
     originalName: path.basename(clip.path),
     mime: 'video/mp4',

@@ -1,6 +1,6 @@
 import { createId } from '@paralleldrive/cuid2';
 import { loadConfig } from '@reelforge/config';
-import { JobsRepository } from '@reelforge/db';
+import { JobsRepository, ADMIN_OWNER } from '@reelforge/db';
 import { createRedisConnection, createQueue, createWorker, transcodeBullJobId, type TranscodeJobPayload } from '@reelforge/queue';
 import { Worker } from 'bullmq';
 import { MediaService } from '../../apps/api/src/media/media.service.js';
@@ -29,7 +29,7 @@ async function queuedJobs(env: BenchEnv, clip: Clip, count: number, prefix: stri
   const payloads: TranscodeJobPayload[] = [];
   for (let i = 0; i < count; i += 1) {
     const fileId = await addFile(env.stack.files, clip);
-    const created = await jobs.create({ id: createId(), fileId });
+    const created = await jobs.create({ owner: ADMIN_OWNER, id: createId(), fileId });
     const file = (await env.stack.files.findById(fileId))!;
     payloads.push({ jobId: created.job.id, fileId, originalName: file.originalName, sourceKey: file.storageKey });
   }

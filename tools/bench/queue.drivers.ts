@@ -4,6 +4,7 @@ import { createId } from '@paralleldrive/cuid2';
 import { transcodeBullJobId, type TranscodeJobPayload, type TranscodeQueue } from '@reelforge/queue';
 import type { Worker } from 'bullmq';
 import type { MediaService } from '../../apps/api/src/media/media.service.js';
+import { ADMIN_CALLER } from '../../apps/api/src/http/caller.js';
 import { submitTranscode } from './bench.http.js';
 
 async function timed(work: () => Promise<unknown>): Promise<number> {
@@ -31,7 +32,7 @@ export function apiConcurrent(baseUrl: string, fileIds: readonly string[], clien
 /** The route's service call without HTTP: MediaService.submitTranscode, one after another. */
 export function serviceSequential(media: MediaService, fileIds: readonly string[]): Promise<number> {
   return timed(async () => {
-    for (const fileId of fileIds) await media.submitTranscode({ fileId }, { owner: null, idempotencyKey: undefined });
+    for (const fileId of fileIds) await media.submitTranscode({ fileId }, { caller: ADMIN_CALLER, idempotencyKey: undefined });
   });
 }
 

@@ -93,7 +93,7 @@ export function createApiRuntime(config: Config, logger: Logger): ApiRuntime {
     redisUrl: config.redis.url,
     prefix: config.queue.prefix,
     queueRedis,
-    status: (fileId, owner) => status.read(fileId, owner),
+    status: (fileId, caller) => status.read(fileId, caller),
     heartbeatMs: config.events.heartbeatMs,
     logger,
   });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createId } from '@paralleldrive/cuid2';
 import { loadConfig, type Config } from '@reelforge/config';
-import { FilesRepository, JobsRepository, WebhookDeliveriesRepository } from '@reelforge/db';
+import { FilesRepository, JobsRepository, WebhookDeliveriesRepository, ADMIN_OWNER } from '@reelforge/db';
 import { createTestDatabase, type TestDatabase } from '@reelforge/db/testing';
 import { freePort } from '@reelforge/process';
 import { createRedisConnection, createQueue, type TranscodeQueue } from '@reelforge/queue';
@@ -34,10 +34,10 @@ describe('reelforge reconcile', () => {
   });
 
   it('when Redis has lost a queued job, then one run re-enqueues it, says so, and a second run finds nothing to do', async () => {
-    const file = await new FilesRepository(db.pool).insert({ originalName: 'clip.mp4', sizeBytes: 1, storageKey: `uploads/${createId()}/clip.mp4` });
+    const file = await new FilesRepository(db.pool).insert({ owner: ADMIN_OWNER, originalName: 'clip.mp4', sizeBytes: 1, storageKey: `uploads/${createId()}/clip.mp4` });
     const jobs = new JobsRepository(db.pool);
     // What the API leaves behind when Redis forgets the job after accepting it: a row that records `<id>.1`.
-    const { job } = await jobs.create({ fileId: file.id });
+    const { job } = await jobs.create({ owner: ADMIN_OWNER, fileId: file.id });
 
     const lines: string[] = [];
     expect(await runReconcile(config, (line) => lines.push(line))).toBe(0);
@@ -50,9 +50,9 @@ describe('reelforge reconcile', () => {
   });
 
   it('when Redis has lost a pending webhook delivery, then one run queues it again under its delivery id', async () => {
-    const file = await new FilesRepository(db.pool).insert({ originalName: 'hook.mp4', sizeBytes: 1, storageKey: `uploads/${createId()}/hook.mp4` });
+    const file = await new FilesRepository(db.pool).insert({ owner: ADMIN_OWNER, originalName: 'hook.mp4', sizeBytes: 1, storageKey: `uploads/${createId()}/hook.mp4` });
     const jobs = new JobsRepository(db.pool);
-    const { job } = await jobs.create({ fileId: file.id, webhookUrl: 'https://hooks.example.com/reelforge' });
+    const { job } = await jobs.create({ owner: ADMIN_OWNER, fileId: file.id, webhookUrl: 'https://hooks.example.com/reelforge' });
     await jobs.markCancelled(job.id);
     const deliveries = new WebhookDeliveriesRepository(db.pool);
     const { delivery } = await deliveries.createPending({ jobId: job.id, url: 'https://hooks.example.com/reelforge', eventType: 'transcode.cancelled', eventId: `evt_${job.id}`, payload: { id: `evt_${job.id}` } });

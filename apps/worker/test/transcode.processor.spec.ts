@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createId } from '@paralleldrive/cuid2';
-import { FilesRepository, JobsRepository, type Job } from '@reelforge/db';
+import { FilesRepository, JobsRepository, type Job, ADMIN_OWNER } from '@reelforge/db';
 import { createTestDatabase, renditionRecord, type TestDatabase } from '@reelforge/db/testing';
 import { detectOrphanGuard } from '@reelforge/process';
 import { cleanupFixtures, makeFixture } from '@reelforge/ffmpeg/testing';
@@ -126,8 +126,8 @@ describe('transcode processor failure policy', () => {
     const fileId = createId();
     const storageKey = `uploads/${fileId}/clip.mp4`;
     if (storeSource) await local.putFile(storageKey, clip);
-    const file = await files.insert({ id: fileId, originalName: 'clip.mp4', sizeBytes: 1, storageKey });
-    const { job } = await jobs.create({ fileId });
+    const file = await files.insert({ owner: ADMIN_OWNER, id: fileId, originalName: 'clip.mp4', sizeBytes: 1, storageKey });
+    const { job } = await jobs.create({ owner: ADMIN_OWNER, fileId });
     if (enqueue) await enqueueAttempt(queue, job, file);
     return { jobId: job.id, bullId: job.bullmqJobId! };
   }
@@ -185,7 +185,7 @@ describe('transcode processor failure policy', () => {
       const fileId = (await jobs.findById(jobId))!.fileId;
       await local.putFile(`hls/${fileId}/240p/seg_00001.ts`, clip);
       await jobs.markCancelled(jobId);
-      if (withSuccessor) await jobs.create({ fileId });
+      if (withSuccessor) await jobs.create({ owner: ADMIN_OWNER, fileId });
       await enqueueAttempt(queue, (await jobs.findById(jobId))!, (await files.findById(fileId))!);
       const bull = await waitForFinished(bullId);
       expect(bull).toMatchObject({ state: 'failed', failedReason: 'cancelled' });

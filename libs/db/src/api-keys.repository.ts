@@ -2,6 +2,7 @@ import { createId } from '@paralleldrive/cuid2';
 import { toApiKey, type ApiKey, type ApiKeyRow } from './api-key.record.js';
 import { createApiKeyToken, hashApiKeyToken } from './api-key.token.js';
 import { AmbiguousApiKeyError, ApiKeyNotFoundError } from './db.errors.js';
+import { isReservedOwner } from './owner.js';
 import { toQueryFn, type QueryFn, type Queryable } from './queryable.js';
 
 export interface NewApiKey {
@@ -22,6 +23,8 @@ export class ApiKeysRepository {
 
   /** Creates a key; the returned `token` is the only copy there will ever be. */
   async create(input: NewApiKey): Promise<{ apiKey: ApiKey; token: string }> {
+    // A key for a reserved owner would see the administrators' rows as its own.
+    if (isReservedOwner(input.owner)) throw new RangeError(`owner ${JSON.stringify(input.owner)} is reserved (names starting with @)`);
     const { token, tokenHash, prefix } = createApiKeyToken();
     const { rows } = await this.query<ApiKeyRow>(
       `INSERT INTO api_keys (id, owner, name, token_hash, prefix) VALUES ($1, $2, $3, $4, $5) RETURNING *`,

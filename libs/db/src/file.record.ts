@@ -10,7 +10,7 @@ export const FileRecordSchema = z.object({
   width: z.number().int().nullable(),
   height: z.number().int().nullable(),
   sha256: z.string().nullable(),
-  owner: z.string().nullable(),
+  owner: z.string(),
   createdAt: z.date(),
   updatedAt: z.date(),
 });
@@ -26,7 +26,7 @@ export interface FileRow {
   width: number | null;
   height: number | null;
   sha256: string | null;
-  owner: string | null;
+  owner: string;
   created_at: Date;
   updated_at: Date;
 }

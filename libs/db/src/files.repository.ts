@@ -13,7 +13,8 @@ export interface NewFile {
   width?: number | null;
   height?: number | null;
   sha256?: string | null;
-  owner?: string | null;
+  /** Who may see the file: an API key's owner, or ADMIN_OWNER for installation tokens and operator tools. */
+  owner: string;
 }
 
 export class FilesRepository {
@@ -38,7 +39,7 @@ export class FilesRepository {
         file.width ?? null,
         file.height ?? null,
         file.sha256 ?? null,
-        file.owner ?? null,
+        file.owner,
       ],
     );
     return toFileRecord(rows[0]!);

@@ -29,6 +29,7 @@ export {
   type WebhookEventType,
 } from './webhook-delivery.record.js';
 export { WebhookDeliveriesRepository, type DeliveryAttempt, type NewWebhookDelivery } from './webhook-deliveries.repository.js';
+export { ADMIN_OWNER, isReservedOwner } from './owner.js';
 export { ApiKeySchema, type ApiKey } from './api-key.record.js';
 export { ApiKeysRepository, type NewApiKey } from './api-keys.repository.js';
 export { API_KEY_DISPLAY_CHARS, API_KEY_TOKEN_PREFIX, createApiKeyToken, hashApiKeyToken, type NewApiKeyToken } from './api-key.token.js';

@@ -38,7 +38,7 @@ export const JobSchema = z.object({
   ladder: LadderOverridesSchema.nullable(),
   priority: z.number().int().nullable(),
   webhookUrl: z.string().nullable(),
-  owner: z.string().nullable(),
+  owner: z.string(),
   idempotencyKey: z.string().nullable(),
   bullmqJobId: z.string().nullable(),
   workerId: z.string().nullable(),
@@ -64,7 +64,7 @@ export interface JobRow {
   ladder: Job['ladder'];
   priority: number | null;
   webhook_url: string | null;
-  owner: string | null;
+  owner: string;
   idempotency_key: string | null;
   bullmq_job_id: string | null;
   worker_id: string | null;

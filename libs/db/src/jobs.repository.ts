@@ -15,7 +15,8 @@ export interface NewJob {
   ladder?: Job['ladder'];
   priority?: number | null;
   webhookUrl?: string | null;
-  owner?: string | null;
+  /** Normally the file's owner: an API key's owner, or ADMIN_OWNER. */
+  owner: string;
   idempotencyKey?: string | null;
 }
 
@@ -83,7 +84,7 @@ export class JobsRepository {
       const inserted = await this.tryInsert(input);
       if (inserted) return { created: true, job: inserted };
       if (input.idempotencyKey) {
-        const previous = await this.findByIdempotencyKey(input.owner ?? null, input.idempotencyKey);
+        const previous = await this.findByIdempotencyKey(input.owner, input.idempotencyKey);
         if (previous) return { created: false, job: previous, reason: 'idempotency_key' };
       }
       const active = await this.findActiveByFileId(input.fileId);
@@ -105,12 +106,8 @@ export class JobsRepository {
     return this.one('SELECT * FROM transcoding_jobs WHERE file_id = $1 AND status = ANY($2::text[])', [fileId, ACTIVE_JOB_STATUSES]);
   }
 
-  async findByIdempotencyKey(owner: string | null, key: string): Promise<Job | null> {
-    // Same expression as the unique index, so the index serves the lookup.
-    return this.one(
-      `SELECT * FROM transcoding_jobs WHERE COALESCE(owner, '') = COALESCE($1::text, '') AND idempotency_key = $2`,
-      [owner, key],
-    );
+  async findByIdempotencyKey(owner: string, key: string): Promise<Job | null> {
+    return this.one('SELECT * FROM transcoding_jobs WHERE owner = $1 AND idempotency_key = $2', [owner, key]);
   }
 
   /** Newest first, keyset-paginated over (created_at, id). Throws InvalidCursorError for a foreign cursor. */
@@ -282,7 +279,7 @@ export class JobsRepository {
           input.ladder === undefined ? null : JSON.stringify(input.ladder),
           input.priority ?? null,
           input.webhookUrl ?? null,
-          input.owner ?? null,
+          input.owner,
           input.idempotencyKey ?? null,
           transcodeBullJobId(id, 1),
         ],

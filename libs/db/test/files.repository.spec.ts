@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { FilesRepository, JobEventsRepository, JobsRepository, type NewFile } from '../src/index.js';
+import { ADMIN_OWNER, FilesRepository, JobEventsRepository, JobsRepository, type NewFile } from '../src/index.js';
 import { createTestDatabase, type TestDatabase } from '../src/testing/index.js';
 
 let db: TestDatabase;
@@ -10,7 +10,7 @@ let counter = 0;
 
 const newFile = (extra: Partial<NewFile> = {}): NewFile => {
   counter += 1;
-  return { originalName: `clip ${counter}.mp4`, mime: 'video/mp4', sizeBytes: 1234, storageKey: `uploads/f${counter}/clip.mp4`, ...extra };
+  return { originalName: `clip ${counter}.mp4`, mime: 'video/mp4', sizeBytes: 1234, storageKey: `uploads/f${counter}/clip.mp4`, owner: ADMIN_OWNER, ...extra };
 };
 
 beforeAll(async () => {
@@ -49,7 +49,7 @@ describe('FilesRepository', () => {
 
   it('when a file is deleted, then its jobs and their events go with it', async () => {
     const file = await files.insert(newFile());
-    const { job } = await jobs.create({ fileId: file.id });
+    const { job } = await jobs.create({ owner: ADMIN_OWNER, fileId: file.id });
     await events.append(job.id, 'note', { by: 'test' });
     expect(await files.delete(file.id)).toBe(true);
     expect(await jobs.findById(job.id)).toBeNull();
@@ -61,7 +61,7 @@ describe('FilesRepository', () => {
 describe('JobEventsRepository', () => {
   it('when events are appended, then they are listed oldest first with their data', async () => {
     const file = await files.insert(newFile());
-    const { job } = await jobs.create({ fileId: file.id });
+    const { job } = await jobs.create({ owner: ADMIN_OWNER, fileId: file.id });
     const appended = await events.append(job.id, 'webhook', { status: 200 });
     await events.append(job.id, 'note');
     const listed = await events.listForJob(job.id);
@@ -77,7 +77,7 @@ describe('JobEventsRepository', () => {
 
   it('when someone updates or deletes an event row directly, then the database refuses', async () => {
     const file = await files.insert(newFile());
-    const { job } = await jobs.create({ fileId: file.id });
+    const { job } = await jobs.create({ owner: ADMIN_OWNER, fileId: file.id });
     await expect(db.pool.query(`UPDATE job_events SET kind = 'forged' WHERE job_id = $1`, [job.id])).rejects.toThrow(/append-only/);
     await expect(db.pool.query('DELETE FROM job_events WHERE job_id = $1', [job.id])).rejects.toThrow(/append-only/);
     expect(await events.listForJob(job.id)).toHaveLength(1);
@@ -85,7 +85,7 @@ describe('JobEventsRepository', () => {
 
   it('when the job itself is deleted, then its events are removed by the cascade', async () => {
     const file = await files.insert(newFile());
-    const { job } = await jobs.create({ fileId: file.id });
+    const { job } = await jobs.create({ owner: ADMIN_OWNER, fileId: file.id });
     await db.pool.query('DELETE FROM transcoding_jobs WHERE id = $1', [job.id]);
     expect(await events.listForJob(job.id)).toEqual([]);
   });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { FilesRepository, InvalidCursorError, JobsRepository, type Job, type JobPage, type ListJobsOptions } from '../src/index.js';
+import { ADMIN_OWNER, FilesRepository, InvalidCursorError, JobsRepository, type Job, type JobPage, type ListJobsOptions } from '../src/index.js';
 import { createTestDatabase, type TestDatabase } from '../src/testing/index.js';
 
 let db: TestDatabase;
@@ -12,7 +12,7 @@ beforeAll(async () => {
   jobs = new JobsRepository(db.pool);
   const files = new FilesRepository(db.pool);
   const createFor = async (repoFiles: FilesRepository, repoJobs: JobsRepository, i: number): Promise<Job> => {
-    const file = await repoFiles.insert({ originalName: `${i}.mp4`, sizeBytes: 1, storageKey: `uploads/page-${i}/v.mp4` });
+    const file = await repoFiles.insert({ owner: ADMIN_OWNER, originalName: `${i}.mp4`, sizeBytes: 1, storageKey: `uploads/page-${i}/v.mp4` });
     return (await repoJobs.create({ fileId: file.id, owner: i % 2 === 0 ? 'even' : 'odd' })).job;
   };
   for (let i = 0; i < 15; i += 1) await createFor(files, jobs, i);

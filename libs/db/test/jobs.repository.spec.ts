@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import {
+import { ADMIN_OWNER,
   ActiveJobExistsError,
   FilesRepository,
   JobEventsRepository,
@@ -29,12 +29,12 @@ afterAll(async () => {
 
 const newFileId = async (): Promise<string> => {
   counter += 1;
-  const file = await files.insert({ originalName: 'clip.mp4', sizeBytes: 10, storageKey: `uploads/jobs-${counter}/clip.mp4` });
+  const file = await files.insert({ owner: ADMIN_OWNER, originalName: 'clip.mp4', sizeBytes: 10, storageKey: `uploads/jobs-${counter}/clip.mp4` });
   return file.id;
 };
 
 const newJob = async (): Promise<Job> => {
-  const result = await jobs.create({ fileId: await newFileId() });
+  const result = await jobs.create({ owner: ADMIN_OWNER, fileId: await newFileId() });
   return result.job;
 };
 
@@ -87,13 +87,13 @@ describe('JobsRepository.create', () => {
 
   it('when a file already has an active job, then that job is returned and no row is added', async () => {
     const first = await newJob();
-    const second = await jobs.create({ fileId: first.fileId });
+    const second = await jobs.create({ owner: ADMIN_OWNER, fileId: first.fileId });
     expect(second).toEqual({ created: false, reason: 'active_job', job: first });
   });
 
   it('when 10 submits for one file race, then exactly one job exists and all of them get it', async () => {
     const fileId = await newFileId();
-    const results = await Promise.all(Array.from({ length: 10 }, () => jobs.create({ fileId })));
+    const results = await Promise.all(Array.from({ length: 10 }, () => jobs.create({ owner: ADMIN_OWNER, fileId })));
     expect(results.filter((r) => r.created)).toHaveLength(1);
     expect(new Set(results.map((r) => r.job.id)).size).toBe(1);
     const { rows } = await db.pool.query('SELECT id FROM transcoding_jobs WHERE file_id = $1', [fileId]);
@@ -102,7 +102,7 @@ describe('JobsRepository.create', () => {
 
   it('when the previous job of a file finished, then a new one can be created', async () => {
     const done = await jobIn('completed');
-    const again = await jobs.create({ fileId: done.fileId });
+    const again = await jobs.create({ owner: ADMIN_OWNER, fileId: done.fileId });
     expect(again.created).toBe(true);
     expect(again.job.id).not.toBe(done.id);
     expect((await jobs.findLatestByFileId(done.fileId))!.id).toBe(again.job.id);
@@ -123,17 +123,17 @@ describe('JobsRepository.create', () => {
     expect([a.created, b.created]).toEqual([true, true]);
   });
 
-  it('when jobs without owner reuse a key concurrently, then one job is created', async () => {
+  it('when administrator jobs reuse a key concurrently, then one job is created', async () => {
     const fileIds = await Promise.all(Array.from({ length: 5 }, () => newFileId()));
-    const results = await Promise.all(fileIds.map((fileId) => jobs.create({ fileId, idempotencyKey: 'anon-key' })));
+    const results = await Promise.all(fileIds.map((fileId) => jobs.create({ owner: ADMIN_OWNER, fileId, idempotencyKey: 'anon-key' })));
     expect(results.filter((r) => r.created)).toHaveLength(1);
     expect(new Set(results.map((r) => r.job.id)).size).toBe(1);
-    expect(await jobs.findByIdempotencyKey(null, 'anon-key')).toMatchObject({ id: results[0]!.job.id });
+    expect(await jobs.findByIdempotencyKey(ADMIN_OWNER, 'anon-key')).toMatchObject({ id: results[0]!.job.id });
   });
 
   it('when the file does not exist, then UnknownFileError is thrown', async () => {
-    await expect(jobs.create({ fileId: 'missing-file' })).rejects.toBeInstanceOf(UnknownFileError);
-    await expect(jobs.create({ fileId: 'missing-file' })).rejects.toMatchObject({ code: 'file_not_found' });
+    await expect(jobs.create({ owner: ADMIN_OWNER, fileId: 'missing-file' })).rejects.toBeInstanceOf(UnknownFileError);
+    await expect(jobs.create({ owner: ADMIN_OWNER, fileId: 'missing-file' })).rejects.toMatchObject({ code: 'file_not_found' });
   });
 });
 
@@ -315,7 +315,7 @@ describe('JobsRepository back to queued', () => {
 
   it('when another job of the file became active meanwhile, then the retry is refused with ActiveJobExistsError', async () => {
     const failed = await jobIn('failed');
-    await jobs.create({ fileId: failed.fileId });
+    await jobs.create({ owner: ADMIN_OWNER, fileId: failed.fileId });
     await expect(jobs.requeue(failed.id, { from: 'retry', reason: 'retry' })).rejects.toBeInstanceOf(ActiveJobExistsError);
     expect(await jobs.findById(failed.id)).toMatchObject({ status: 'failed' });
   });

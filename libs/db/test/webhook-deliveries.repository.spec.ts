@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { FilesRepository, JobsRepository, WebhookDeliveriesRepository, type NewWebhookDelivery } from '../src/index.js';
+import { ADMIN_OWNER, FilesRepository, JobsRepository, WebhookDeliveriesRepository, type NewWebhookDelivery } from '../src/index.js';
 import { createTestDatabase, type TestDatabase } from '../src/testing/index.js';
 
 let db: TestDatabase;
@@ -10,8 +10,8 @@ let counter = 0;
 beforeAll(async () => {
   db = await createTestDatabase({ prefix: 'test_deliveries' });
   deliveries = new WebhookDeliveriesRepository(db.pool);
-  const file = await new FilesRepository(db.pool).insert({ originalName: 'a.mp4', sizeBytes: 1, storageKey: 'uploads/d/a.mp4' });
-  jobId = (await new JobsRepository(db.pool).create({ fileId: file.id })).job.id;
+  const file = await new FilesRepository(db.pool).insert({ owner: ADMIN_OWNER, originalName: 'a.mp4', sizeBytes: 1, storageKey: 'uploads/d/a.mp4' });
+  jobId = (await new JobsRepository(db.pool).create({ owner: ADMIN_OWNER, fileId: file.id })).job.id;
 });
 
 afterAll(async () => {
@@ -78,8 +78,8 @@ describe('WebhookDeliveriesRepository', () => {
   });
 
   it('when the job is deleted, then its deliveries go with it', async () => {
-    const file = await new FilesRepository(db.pool).insert({ originalName: 'b.mp4', sizeBytes: 1, storageKey: 'uploads/e/b.mp4' });
-    const job = (await new JobsRepository(db.pool).create({ fileId: file.id })).job;
+    const file = await new FilesRepository(db.pool).insert({ owner: ADMIN_OWNER, originalName: 'b.mp4', sizeBytes: 1, storageKey: 'uploads/e/b.mp4' });
+    const job = (await new JobsRepository(db.pool).create({ owner: ADMIN_OWNER, fileId: file.id })).job;
     await deliveries.createPending({ ...newDelivery(), jobId: job.id });
     await new FilesRepository(db.pool).delete(file.id);
     expect(await deliveries.listForJob(job.id)).toEqual([]);

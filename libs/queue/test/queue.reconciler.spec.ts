@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createId } from '@paralleldrive/cuid2';
-import { FilesRepository, JobEventsRepository, JobsRepository, type Job } from '@reelforge/db';
+import { FilesRepository, JobEventsRepository, JobsRepository, type Job, ADMIN_OWNER } from '@reelforge/db';
 import { createTestDatabase, type TestDatabase } from '@reelforge/db/testing';
 import {
   createRedisConnection,
@@ -43,8 +43,8 @@ describe('QueueReconciler against real Postgres and Redis', () => {
 
   /** A queued job as the API leaves it: the row, which records `<id>.1`, and that BullMQ job. */
   async function queuedJob(options: { enqueue?: boolean } = {}): Promise<Job> {
-    const file = await files.insert({ originalName: 'clip.mp4', sizeBytes: 1, storageKey: `uploads/${createId()}/clip.mp4` });
-    const { job } = await jobs.create({ fileId: file.id, ladder: { preset: 'ultrafast' }, priority: 5 });
+    const file = await files.insert({ owner: ADMIN_OWNER, originalName: 'clip.mp4', sizeBytes: 1, storageKey: `uploads/${createId()}/clip.mp4` });
+    const { job } = await jobs.create({ owner: ADMIN_OWNER, fileId: file.id, ladder: { preset: 'ultrafast' }, priority: 5 });
     if (options.enqueue !== false) await enqueueAttempt(queue, job, file);
     return job;
   }

@@ -1,6 +1,6 @@
 import { createId } from '@paralleldrive/cuid2';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { FilesRepository, JobsRepository, WebhookDeliveriesRepository, type Job, type WebhookDelivery } from '@reelforge/db';
+import { FilesRepository, JobsRepository, WebhookDeliveriesRepository, type Job, type WebhookDelivery, ADMIN_OWNER } from '@reelforge/db';
 import { createTestDatabase, renditionRecord, type TestDatabase } from '@reelforge/db/testing';
 import { freePort } from '@reelforge/process';
 import { createQueue, createRedisConnection, createWorker, type JobQueue, type JobWorker, type WebhookJobPayload } from '@reelforge/queue';
@@ -71,8 +71,8 @@ async function receiver(handler: Parameters<typeof startWebhookReceiver>[0], por
 
 /** A job that went through the real state machine to `completed`, with a receiver URL. */
 async function completedJob(webhookUrl: string): Promise<Job> {
-  const file = await files.insert({ originalName: 'clip.mp4', sizeBytes: 1, storageKey: `uploads/${createId()}/clip.mp4` });
-  const { job } = await jobs.create({ fileId: file.id, webhookUrl });
+  const file = await files.insert({ owner: ADMIN_OWNER, originalName: 'clip.mp4', sizeBytes: 1, storageKey: `uploads/${createId()}/clip.mp4` });
+  const { job } = await jobs.create({ owner: ADMIN_OWNER, fileId: file.id, webhookUrl });
   await jobs.markProcessing(job.id, { workerId: 'w' });
   return (await jobs.markCompleted(job.id, { renditions: [renditionRecord('360p')], outputPrefix: `hls/${file.id}`, workerId: 'w' }))!;
 }
@@ -215,16 +215,16 @@ describe('webhook delivery through the webhooks queue', () => {
   });
 
   it('when the job named no receiver and there is no default, then nothing is queued', async () => {
-    const file = await files.insert({ originalName: 'a.mp4', sizeBytes: 1, storageKey: `uploads/${createId()}/a.mp4` });
-    const { job } = await jobs.create({ fileId: file.id });
+    const file = await files.insert({ owner: ADMIN_OWNER, originalName: 'a.mp4', sizeBytes: 1, storageKey: `uploads/${createId()}/a.mp4` });
+    const { job } = await jobs.create({ owner: ADMIN_OWNER, fileId: file.id });
     const cancelled = (await jobs.markCancelled(job.id))!;
     expect(await enqueue(cancelled)).toBeNull();
   });
 
   it('when a job has no URL of its own, then WEBHOOK_DEFAULT_URL receives its event', async () => {
     const hook = await receiver((_req, res) => res.writeHead(202).end());
-    const file = await files.insert({ originalName: 'a.mp4', sizeBytes: 1, storageKey: `uploads/${createId()}/a.mp4` });
-    const { job } = await jobs.create({ fileId: file.id });
+    const file = await files.insert({ owner: ADMIN_OWNER, originalName: 'a.mp4', sizeBytes: 1, storageKey: `uploads/${createId()}/a.mp4` });
+    const { job } = await jobs.create({ owner: ADMIN_OWNER, fileId: file.id });
     const cancelled = (await jobs.markCancelled(job.id))!;
     const delivery = (await enqueueWebhookFor(cancelled, { queue, deliveries, defaultUrl: hook.url('/default'), publicUrl: (k) => k }))!;
     expect(await settled(delivery.id)).toMatchObject({ status: 'delivered', url: hook.url('/default'), eventType: 'transcode.cancelled' });

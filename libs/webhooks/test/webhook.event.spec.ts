@@ -18,7 +18,7 @@ const baseJob: Job = {
   ladder: null,
   priority: null,
   webhookUrl: 'https://hooks.example.com/x',
-  owner: null,
+  owner: 'acme',
   idempotencyKey: null,
   bullmqJobId: 'job1.1',
   workerId: 'w1',

@@ -2,6 +2,7 @@ import type { JobView } from '@reelforge/db';
 import type { Response } from 'express';
 import type { Logger } from 'pino';
 import { ServiceUnavailableError } from '../http/app.errors.js';
+import type { Caller } from '../http/caller.js';
 import type { JobStatusReader } from '../media/job-status.reader.js';
 import { JobEventStream } from './job-event.stream.js';
 import { formatSseRetry } from './sse.format.js';
@@ -19,7 +20,7 @@ export interface TranscodeEventsServiceDeps {
 
 export interface OpenStreamRequest {
   fileId: string;
-  owner: string | null;
+  caller: Caller;
   /** The Last-Event-ID header of a reconnecting client, if any. */
   lastEventId: string | undefined;
   res: Response;
@@ -39,12 +40,12 @@ export class TranscodeEventsService {
 
   /** Errors before the first byte (unknown file, Redis down) become problem+json responses. */
   async open(request: OpenStreamRequest): Promise<void> {
-    const { fileId, owner, res, log } = request;
+    const { fileId, caller, res, log } = request;
     const { hub } = this.deps;
-    const first = await this.deps.status(fileId, owner);
+    const first = await this.deps.status(fileId, caller);
     const stream = new JobEventStream({
       sink: { write: (chunk) => res.write(chunk), end: () => res.end() },
-      loadState: () => this.deps.status(fileId, owner),
+      loadState: () => this.deps.status(fileId, caller),
       heartbeatMs: this.deps.heartbeatMs,
       log,
       onClose: () => {
@@ -61,7 +62,7 @@ export class TranscodeEventsService {
         log.warn({ err }, 'cannot read the queue event stream');
         throw new ServiceUnavailableError('Live progress needs Redis, which is unavailable; retry shortly.');
       });
-      snapshot = await this.deps.status(fileId, owner);
+      snapshot = await this.deps.status(fileId, caller);
     } catch (err) {
       unsubscribe();
       throw err;

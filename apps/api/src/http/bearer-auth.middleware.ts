@@ -1,7 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { API_KEY_TOKEN_PREFIX } from '@reelforge/db';
-import type { RequestHandler, Response } from 'express';
+import type { RequestHandler } from 'express';
 import { UnauthorizedError } from './app.errors.js';
+import { ADMIN_CALLER, ownerCaller } from './caller.js';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
@@ -16,14 +17,6 @@ export function tokenMatches(presented: string, configured: readonly Buffer[]): 
   return match;
 }
 
-/**
- * The owner jobs and files are scoped to: an API key's owner, or null for tokens from API_TOKENS,
- * which act for the whole installation.
- */
-export function ownerOf(res: Response): string | null {
-  return (res.locals.owner as string | undefined) ?? null;
-}
-
 /** What the middleware needs from `ApiKeysRepository`. */
 export interface ApiKeyLookup {
   findActiveByToken(token: string): Promise<{ id: string; owner: string; lastUsedAt: Date | null } | null>;
@@ -34,7 +27,7 @@ export interface ApiKeyLookup {
 const TOUCH_AFTER_MS = 60_000;
 
 /**
- * Accepts a token from API_TOKENS (constant-time compare; acts for the whole installation, owner null)
+ * Accepts a token from API_TOKENS (constant-time compare; an administrator, see caller.ts)
  * or a non-revoked API key from the database (found by the SHA-256 of the token; owner = the key's).
  * An index lookup by hash is not constant-time, but what it could leak is where the *hash* of a
  * guess lands in the index, which says nothing usable about any real token.
@@ -46,14 +39,14 @@ export function bearerAuth(tokens: readonly string[], apiKeys?: ApiKeyLookup): R
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     const token = match?.[1];
     if (token !== undefined && configured.length > 0 && tokenMatches(token, configured)) {
-      res.locals.owner = null;
+      res.locals.caller = ADMIN_CALLER;
       next();
       return;
     }
     // Only tokens shaped like API keys cost a database query.
     const key = token !== undefined && apiKeys && token.startsWith(API_KEY_TOKEN_PREFIX) ? await apiKeys.findActiveByToken(token) : null;
     if (key) {
-      res.locals.owner = key.owner;
+      res.locals.caller = ownerCaller(key.owner);
       if (!key.lastUsedAt || Date.now() - key.lastUsedAt.getTime() > TOUCH_AFTER_MS) {
         apiKeys!.touch(key.id).catch((err: unknown) => req.log?.warn({ err }, 'could not record API key use'));
       }

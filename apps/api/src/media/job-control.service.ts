@@ -3,6 +3,8 @@ import { enqueueAttempt, publishCancel, type TranscodeQueue } from '@reelforge/q
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { ConflictError, NotFoundError, ServiceUnavailableError } from '../http/app.errors.js';
+import type { Caller } from '../http/caller.js';
+import { findVisibleFile } from './visible-file.js';
 
 export interface JobControlDeps {
   files: Pick<FilesRepository, 'findById'>;
@@ -30,9 +32,9 @@ export interface CancelOutcome {
 export class JobControlService {
   constructor(private readonly deps: JobControlDeps) {}
 
-  async cancel(fileId: string, owner: string | null): Promise<CancelOutcome> {
+  async cancel(fileId: string, caller: Caller): Promise<CancelOutcome> {
     const { jobs, queue, logger } = this.deps;
-    const { job } = await this.latestJob(fileId, owner);
+    const { job } = await this.latestJob(fileId, caller);
     if (job.status === 'cancelled') return { job, changed: false };
     if (job.status !== 'queued' && job.status !== 'processing') throw notCancellable(job);
 
@@ -56,9 +58,9 @@ export class JobControlService {
   }
 
   /** failed | cancelled → queued, as a new attempt under the BullMQ id the requeue recorded. */
-  async retry(fileId: string, owner: string | null): Promise<Job> {
+  async retry(fileId: string, caller: Caller): Promise<Job> {
     const { jobs, queue, queueRedis, logger } = this.deps;
-    const { file, job } = await this.latestJob(fileId, owner);
+    const { file, job } = await this.latestJob(fileId, caller);
     if (job.status !== 'failed' && job.status !== 'cancelled') throw notRetryable(job.status);
     // Refuse before writing anything while Redis is unreachable: the client gets a 503 it can retry.
     if (queueRedis.status !== 'ready') throw new ServiceUnavailableError('The job queue (Redis) is unavailable; retry shortly.');
@@ -81,11 +83,8 @@ export class JobControlService {
     return requeued;
   }
 
-  private async latestJob(fileId: string, owner: string | null): Promise<{ file: FileRecord; job: Job }> {
-    const file = await this.deps.files.findById(fileId);
-    if (!file || (owner !== null && file.owner !== null && file.owner !== owner)) {
-      throw new NotFoundError('file_not_found', `No uploaded file with id ${fileId}.`);
-    }
+  private async latestJob(fileId: string, caller: Caller): Promise<{ file: FileRecord; job: Job }> {
+    const file = await findVisibleFile(this.deps.files, fileId, caller);
     const job = await this.deps.jobs.findLatestByFileId(fileId);
     if (!job) throw new NotFoundError('job_not_found', `File ${fileId} has no transcode job yet; start one with POST /api/media/transcode.`);
     return { file, job };

@@ -1,6 +1,8 @@
 import { toJobView, type FilesRepository, type JobsRepository, type JobView } from '@reelforge/db';
 import { TranscodeProgressSchema, type TranscodeQueue } from '@reelforge/queue';
 import { NotFoundError } from '../http/app.errors.js';
+import type { Caller } from '../http/caller.js';
+import { findVisibleFile } from './visible-file.js';
 
 export interface JobStatusReaderDeps {
   files: Pick<FilesRepository, 'findById'>;
@@ -20,11 +22,8 @@ export class JobStatusReader {
   constructor(private readonly deps: JobStatusReaderDeps) {}
 
   /** @throws NotFoundError (`file_not_found`, `job_not_found`); an owner sees only its own files. */
-  async read(fileId: string, owner: string | null): Promise<JobView> {
-    const file = await this.deps.files.findById(fileId);
-    if (!file || (owner !== null && file.owner !== null && file.owner !== owner)) {
-      throw new NotFoundError('file_not_found', `No uploaded file with id ${fileId}.`);
-    }
+  async read(fileId: string, caller: Caller): Promise<JobView> {
+    await findVisibleFile(this.deps.files, fileId, caller);
     const job = await this.deps.jobs.findLatestByFileId(fileId);
     if (!job) {
       throw new NotFoundError('job_not_found', `File ${fileId} has no transcode job yet; start one with POST /api/media/transcode.`);

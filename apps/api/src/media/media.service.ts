@@ -6,8 +6,10 @@ import { originalKey, type StorageDriver } from '@reelforge/storage';
 import { privateLiteralHost, WebhookUrlNotAllowedError } from '@reelforge/webhooks';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { AppError, ConflictError, NotFoundError, ServiceUnavailableError } from '../http/app.errors.js';
+import { AppError, ConflictError, ServiceUnavailableError } from '../http/app.errors.js';
+import type { Caller } from '../http/caller.js';
 import type { TranscodeRequest } from './transcode.request.js';
+import { findVisibleFile } from './visible-file.js';
 import type { ReceivedUpload } from './upload.receiver.js';
 
 export interface MediaServiceDeps {
@@ -40,7 +42,7 @@ export class MediaService {
    * Sniffs the received file with ffprobe before anything is stored, so a PNG named .mp4 is refused
    * here rather than failing later in a worker. Nothing is left behind on any failure.
    */
-  async upload(received: ReceivedUpload, owner: string | null): Promise<FileRecord> {
+  async upload(received: ReceivedUpload, caller: Caller): Promise<FileRecord> {
     const { files, storage, sniff } = this.deps;
     try {
       if (received.bytes === 0) throw new InvalidUploadError('The uploaded file is empty (0 bytes).');
@@ -59,7 +61,7 @@ export class MediaService {
           durationS: facts.durationS,
           width: facts.width,
           height: facts.height,
-          owner,
+          owner: caller.owner,
         });
       } catch (err) {
         await storage.delete(storageKey).catch((cleanupErr: unknown) =>
@@ -74,18 +76,15 @@ export class MediaService {
 
   async submitTranscode(
     request: TranscodeRequest,
-    context: { owner: string | null; idempotencyKey: string | undefined },
+    context: { caller: Caller; idempotencyKey: string | undefined },
   ): Promise<{ job: Job; created: boolean }> {
     const { files, jobs, queue, queueRedis } = this.deps;
     this.refusePrivateWebhookLiteral(request.webhookUrl);
     if (context.idempotencyKey !== undefined) {
-      const previous = await jobs.findByIdempotencyKey(context.owner, context.idempotencyKey);
+      const previous = await jobs.findByIdempotencyKey(context.caller.owner, context.idempotencyKey);
       if (previous) return { job: this.sameRequestOrThrow(previous, request), created: false };
     }
-    const file = await files.findById(request.fileId);
-    if (!file || (context.owner !== null && file.owner !== null && file.owner !== context.owner)) {
-      throw new NotFoundError('file_not_found', `No uploaded file with id ${request.fileId}.`);
-    }
+    const file = await findVisibleFile(files, request.fileId, context.caller);
     // Refuse before writing anything while Redis is unreachable: the client gets a 503 it can retry.
     if (queueRedis.status !== 'ready') {
       throw new ServiceUnavailableError('The job queue (Redis) is unavailable; retry shortly.');
@@ -95,7 +94,8 @@ export class MediaService {
       ladder: request.ladder ?? null,
       priority: request.priority ?? null,
       webhookUrl: request.webhookUrl ?? null,
-      owner: context.owner,
+      // The file's owner, also when an administrator starts the job: the file's owner sees its jobs.
+      owner: file.owner,
       idempotencyKey: context.idempotencyKey ?? null,
     });
     if (!outcome.created) {

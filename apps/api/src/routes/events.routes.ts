@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { TranscodeEventsService } from '../events/transcode-events.service.js';
-import { ownerOf } from '../http/bearer-auth.middleware.js';
+import { callerOf } from '../http/caller.js';
 
 export const TRANSCODE_EVENTS_PATH = '/api/media/transcode/:fileId/events';
 
@@ -11,7 +11,7 @@ export const TRANSCODE_EVENTS_PATH = '/api/media/transcode/:fileId/events';
 export function eventsRoutes({ events }: { events: TranscodeEventsService }): Router {
   const router = Router();
   router.get(TRANSCODE_EVENTS_PATH, async (req, res) => {
-    await events.open({ fileId: req.params.fileId, owner: ownerOf(res), lastEventId: req.get('last-event-id'), res, log: req.log });
+    await events.open({ fileId: req.params.fileId, caller: callerOf(res), lastEventId: req.get('last-event-id'), res, log: req.log });
   });
   return router;
 }

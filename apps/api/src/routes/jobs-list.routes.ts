@@ -1,6 +1,6 @@
 import { toJobView, type JobsRepository } from '@reelforge/db';
 import { Router } from 'express';
-import { ownerOf } from '../http/bearer-auth.middleware.js';
+import { callerOf } from '../http/caller.js';
 import { parseOrThrow } from '../http/validate.js';
 import { JobsListQuerySchema, type JobsPage } from '../media/jobs-list.schema.js';
 
@@ -20,12 +20,12 @@ export function jobsListRoutes({ jobs, publicUrl }: JobsListRoutesDeps): Router 
   const router = Router();
   router.get(JOBS_LIST_PATH, async (req, res) => {
     const query = parseOrThrow(JobsListQuerySchema, req.query, 'query');
-    const owner = ownerOf(res);
+    const caller = callerOf(res);
     const page = await jobs.list({
       limit: query.limit,
       ...(query.status !== undefined ? { status: query.status } : {}),
       ...(query.cursor !== undefined ? { cursor: query.cursor } : {}),
-      ...(owner !== null ? { owner } : {}),
+      ...(caller.admin ? {} : { owner: caller.owner }),
     });
     const body: JobsPage = { items: page.items.map((job) => toJobView(job, publicUrl)), nextCursor: page.nextCursor };
     res.json(body);

@@ -7,7 +7,7 @@ import { NotFoundError } from '../http/app.errors.js';
 import { jsonBody } from '../http/json-body.middleware.js';
 import { methodNotAllowed } from '../http/method-not-allowed.handler.js';
 import { parseOrThrow } from '../http/validate.js';
-import { ownerOf } from '../http/bearer-auth.middleware.js';
+import { callerOf } from '../http/caller.js';
 
 export interface MediaRoutesDeps {
   media: MediaService;
@@ -30,7 +30,7 @@ export function mediaRoutes({ media, status, maxUploadBytes, uploadTmpDir }: Med
 
   router.post('/api/media/upload', async (req, res) => {
     const received = await receiveUpload(req, { maxBytes: maxUploadBytes, tmpDir: uploadTmpDir });
-    const file = await media.upload(received, ownerOf(res));
+    const file = await media.upload(received, callerOf(res));
     res.status(201).json({
       fileId: file.id,
       originalName: file.originalName,
@@ -47,13 +47,13 @@ export function mediaRoutes({ media, status, maxUploadBytes, uploadTmpDir }: Med
     const body = parseOrThrow(TranscodeRequestSchema, req.body, 'transcode request');
     const rawKey = req.get('idempotency-key');
     const idempotencyKey = rawKey === undefined ? undefined : parseOrThrow(IdempotencyKeySchema, rawKey, 'Idempotency-Key header');
-    const { job, created } = await media.submitTranscode(body, { owner: ownerOf(res), idempotencyKey });
+    const { job, created } = await media.submitTranscode(body, { caller: callerOf(res), idempotencyKey });
     req.log.info({ jobId: job.id, fileId: job.fileId, created }, created ? 'transcode job created' : 'existing transcode job returned');
     res.status(202).json({ jobId: job.id, fileId: job.fileId, status: job.status, created });
   });
 
   router.get('/api/media/transcode/:fileId', async (req, res) => {
-    res.json(await status.read(req.params.fileId, ownerOf(res)));
+    res.json(await status.read(req.params.fileId, callerOf(res)));
   });
 
   router.all('/api/media/upload', methodNotAllowed('POST'));

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '@reelforge/config';
-import { ApiKeysRepository, type ApiKey } from '@reelforge/db';
+import { ADMIN_OWNER, ApiKeysRepository, isReservedOwner, type ApiKey } from '@reelforge/db';
 import { runCommand, writeJson, type CliIo } from '../cli.io.js';
 import { withDatabase } from '../database.session.js';
 import { ExitCode, UsageError } from '../exit.codes.js';
@@ -41,6 +41,9 @@ export async function runKeysCommand(argv: string[], io: CliIo): Promise<ExitCod
         if (rest.length > 0) throw new UsageError(`unexpected ${rest.join(' ')}\n\n${KEYS_USAGE}`);
         if (values.owner === undefined || !OWNER.test(values.owner)) {
           throw new UsageError(`keys create needs --owner: 1-200 printable characters without spaces\n\n${KEYS_USAGE}`);
+        }
+        if (isReservedOwner(values.owner)) {
+          throw new UsageError(`owner names starting with @ are reserved (${ADMIN_OWNER} owns what API_TOKENS create); pick another --owner`);
         }
         const owner = values.owner;
         return run(async (keys) => {

@@ -1,0 +1,10 @@
+/**
+ * The owner that rows made with an installation token (`API_TOKENS`) belong to. Owner names starting
+ * with `@` are reserved, so no API key can be created for it and borrow the administrators' rows.
+ */
+export const ADMIN_OWNER = '@admin';
+
+/** Names API keys may not be given: everything the installation keeps for itself. */
+export function isReservedOwner(owner: string): boolean {
+  return owner.startsWith('@');
+}
