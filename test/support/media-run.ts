@@ -1,8 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { probe } from '@reelforge/ffmpeg';
-import { parseProbe } from '@reelforge/media';
+import { probeMedia } from '@reelforge/ffmpeg';
 import type { StorageDriver } from '@reelforge/storage';
 import { submitTranscode, uploadFile } from './http.js';
 
@@ -24,9 +23,9 @@ export async function uploadAndSubmit(baseUrl: string, file: string, body: Recor
   return { fileId: uploaded.fileId, jobId, upload: { width: uploaded.width, height: uploaded.height, durationS: uploaded.durationS } };
 }
 
-/** The source's duration as ffprobe reads it, the reference the output is held to. */
+/** The source's duration as ffprobe reads it (measured from the packets when the container states none), the reference the output is held to. */
 export async function sourceDurationS(file: string): Promise<number> {
-  return parseProbe(await probe(file)).durationS;
+  return (await probeMedia(file)).info.durationS;
 }
 
 /** Copies everything under `hls/<fileId>/` from storage into a new temp directory (caller removes it). */

@@ -1,9 +1,8 @@
 import { loadConfig, type Config } from '@reelforge/config';
-import { checkFfmpeg, probe } from '@reelforge/ffmpeg';
+import { checkFfmpeg, probeMedia } from '@reelforge/ffmpeg';
 import {
   ALLOWED_INPUT_FORMATS,
   LadderOptionsSchema,
-  parseProbe,
   planLadder,
   type FfmpegCapabilities,
   type LadderOptionsInput,
@@ -33,7 +32,7 @@ export async function workerCapabilities(): Promise<FfmpegCapabilities> {
 
 /** The plan the worker makes for `source` with the default ladder: probe → parse → planLadder. */
 export async function planForSource(source: string): Promise<VideoTranscodePlan> {
-  const info = parseProbe(await probe(source, { allowedFormats: ALLOWED_INPUT_FORMATS }));
+  const { info } = await probeMedia(source, { allowedFormats: ALLOWED_INPUT_FORMATS });
   const plan = planLadder(info, LadderOptionsSchema.parse(defaultLadder()), await workerCapabilities());
   if (!plan.hasVideo) throw new Error(`${source} has no video to plan a ladder for`);
   return plan;

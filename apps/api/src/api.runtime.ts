@@ -1,7 +1,7 @@
 import { storageDriverConfig, type Config } from '@reelforge/config';
 import { ApiKeysRepository, createPool, FilesRepository, JobsRepository, WebhookDeliveriesRepository } from '@reelforge/db';
-import { probe } from '@reelforge/ffmpeg';
-import { ALLOWED_INPUT_FORMATS, parseProbe } from '@reelforge/media';
+import { probeMedia } from '@reelforge/ffmpeg';
+import { ALLOWED_INPUT_FORMATS } from '@reelforge/media';
 import { closeBullmq, createQueue, createRedisConnection } from '@reelforge/queue';
 import { createStorageDriver, type StorageDriver } from '@reelforge/storage';
 import { createWebhookNotifier } from '@reelforge/webhooks';
@@ -67,7 +67,8 @@ export function createApiRuntime(config: Config, logger: Logger): ApiRuntime {
     logger,
     allowPrivateWebhooks: config.webhooks.allowPrivateNetworks,
     sniff: async (file) => {
-      const info = parseProbe(await probe(file, { timeoutMs: 30_000, allowedFormats: ALLOWED_INPUT_FORMATS }));
+      // Browser recordings state no duration: probeMedia then measures it from the packets.
+      const { info } = await probeMedia(file, { timeoutMs: 30_000, allowedFormats: ALLOWED_INPUT_FORMATS });
       return { durationS: info.durationS, width: info.video?.displayWidth ?? null, height: info.video?.displayHeight ?? null };
     },
   });

@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFile, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
@@ -27,6 +29,7 @@ interface Probed {
   streams: Stream[];
 }
 
+const run = promisify(execFile);
 let guard: OrphanGuard;
 const paths = new Map<FixtureKind, string>();
 
@@ -150,6 +153,39 @@ describe('makeFixture', () => {
     expect(json.format.format_name).toBe('matroska,webm');
     expect(json.streams.map((s) => s.codec_name)).toEqual(['vp9', 'opus']);
     expect(video(json)).toMatchObject({ width: 320, height: 240 });
+  });
+
+  it.each(['recording-vp9', 'recording-vp8'] as const)('when the kind is %s, then it is a WebM with no duration anywhere and no Cues, as MediaRecorder writes it', async (kind) => {
+    const json = await probed(kind);
+    expect(json.format).toMatchObject({ format_name: 'matroska,webm' });
+    expect(json.format.duration).toBeUndefined();
+    for (const stream of json.streams) expect(stream).not.toHaveProperty('duration');
+    expect(json.streams.map((s) => s.codec_name)).toEqual([kind === 'recording-vp9' ? 'vp9' : 'vp8', 'opus']);
+    // The Cues element (ID 1C 53 BB 6B), the index a seekable muxer writes at the end.
+    expect((await readFile(paths.get(kind) as string)).includes(Buffer.from([0x1c, 0x53, 0xbb, 0x6b]))).toBe(false);
+  });
+
+  it('when the kind is recording-vp9, then frames are dropped after the first second (30 fps, then 10)', async () => {
+    const { stdout } = await run('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-count_packets', '-show_entries', 'stream=nb_read_packets', '-of', 'csv=p=0', paths.get('recording-vp9') as string]);
+    expect(Number(stdout.trim())).toBe(30 + 10);
+  });
+
+  it('when the kind is recording-fmp4, then it is a fragmented MP4 whose moov states no duration and which has no mfra index', async () => {
+    const bytes = await readFile(paths.get('recording-fmp4') as string);
+    const boxes: string[] = [];
+    for (let at = 0; at + 8 <= bytes.length; at += bytes.readUInt32BE(at)) boxes.push(bytes.toString('latin1', at + 4, at + 8));
+    expect(boxes.slice(0, 3)).toEqual(['ftyp', 'moov', 'moof']);
+    expect(boxes).not.toContain('mfra');
+    // mvhd (version 0): size, type, version+flags, creation, modification, timescale, then duration.
+    const mvhd = bytes.indexOf('mvhd', 0, 'latin1');
+    expect(bytes.readUInt32BE(mvhd + 4 + 4 + 4 + 4 + 4)).toBe(0);
+    expect(video(await probed('recording-fmp4')).codec_name).toBe('h264');
+  });
+
+  it('when the kind is recording-empty, then it describes its streams but holds no packet', async () => {
+    const json = await probed('recording-empty');
+    expect(json.streams.map((s) => s.codec_name)).toEqual(['h264', 'aac']);
+    expect(json.format.duration).toBeUndefined();
   });
 
   it('when the kind is corrupt, then it probes like a video but decoding it fails as invalid media', async () => {

@@ -13,7 +13,9 @@ export {
   type VideoStreamInfo,
   VideoStreamInfoSchema,
 } from './media-info.schema.js';
-export { parseProbe } from './probe.parser.js';
+export { parseProbe, type ParseProbeOptions, statedDurationS } from './probe.parser.js';
+export { buildDurationMeasureArgs, PACKET_TIMING_ENTRIES } from './duration-measure.args.js';
+export { PacketSpanMeter } from './packet-span.meter.js';
 export { formatRational, parseRational, rationalToNumber } from './rational.math.js';
 export {
   DEFAULT_FFMPEG_CAPABILITIES,

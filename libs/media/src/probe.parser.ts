@@ -14,12 +14,20 @@ import {
   readTaggedDuration,
 } from './stream-facts.reader.js';
 
+export interface ParseProbeOptions {
+  /**
+   * The duration measured from the packets (PacketSpanMeter), for a file whose container states
+   * none (statedDurationS gave null). Used only when the probe itself has no usable duration.
+   */
+  measuredDurationS?: number | null;
+}
+
 /**
  * Turns ffprobe output (`ffprobe -v error -show_format -show_streams -print_format json`) into MediaInfo.
  * @throws InvalidMediaError when the output does not describe playable media.
  * @throws UnsupportedInputError for a still image (pictures but no video frames and no sound).
  */
-export function parseProbe(raw: unknown): MediaInfo {
+export function parseProbe(raw: unknown, options: ParseProbeOptions = {}): MediaInfo {
   const parsed = RawProbeSchema.safeParse(raw);
   if (!parsed.success) throw new InvalidMediaError(`unreadable probe output: ${parsed.error.issues[0]?.message ?? 'bad shape'}`);
   const probe = parsed.data;
@@ -39,7 +47,7 @@ export function parseProbe(raw: unknown): MediaInfo {
 
   return {
     formatName,
-    durationS: readDuration(probe, streams),
+    durationS: readDuration(probe, streams, options.measuredDurationS ?? null),
     bitrateBps: positiveInt(probe.format?.bit_rate ?? null),
     sizeBytes: positiveInt(probe.format?.size ?? null),
     video: primaryVideo ? readVideo(primaryVideo) : null,
@@ -47,15 +55,29 @@ export function parseProbe(raw: unknown): MediaInfo {
   };
 }
 
+/**
+ * The duration the container states, or null when it states none (a MediaRecorder WebM, a file
+ * written to a pipe): then the caller measures it from the packets before calling parseProbe.
+ */
+export function statedDurationS(raw: unknown): number | null {
+  const parsed = RawProbeSchema.safeParse(raw);
+  return parsed.success ? readStatedDuration(parsed.data, parsed.data.streams ?? []) : null;
+}
+
 /** format.duration, else the longest stream duration (Matroska keeps that in a DURATION tag). */
-function readDuration(probe: RawProbe, streams: RawStream[]): number {
+function readStatedDuration(probe: RawProbe, streams: RawStream[]): number | null {
   const formatDuration = probe.format?.duration ?? null;
   if (formatDuration !== null && formatDuration > 0) return formatDuration;
   const streamDurations = streams
     .map((stream) => stream.duration ?? readTaggedDuration(stream))
     .filter((duration): duration is number => duration !== null && duration > 0);
-  if (streamDurations.length === 0) throw new InvalidMediaError('the duration is missing or zero');
-  return Math.max(...streamDurations);
+  return streamDurations.length === 0 ? null : Math.max(...streamDurations);
+}
+
+function readDuration(probe: RawProbe, streams: RawStream[], measuredDurationS: number | null): number {
+  const duration = readStatedDuration(probe, streams) ?? measuredDurationS;
+  if (duration === null || !(duration > 0)) throw new InvalidMediaError('the duration is missing or zero');
+  return duration;
 }
 
 function readVideo(stream: RawStream): VideoStreamInfo {

@@ -61,14 +61,22 @@ function plausibleRate(text: string | null): Rational | null {
   return rate && rationalToNumber(rate) <= MAX_PLAUSIBLE_FPS ? rate : null;
 }
 
+/**
+ * avg_frame_rate is frames over the stream's duration; r_frame_rate the base rate every timestamp
+ * fits. When they agree (within VFR_TOLERANCE) the base rate is the exact one: an average is skewed
+ * by a first frame that starts late (fragmented MP4 without an edit list: 90 frames over 3.021 s).
+ * A base rate no camera has (1000/1 in MediaRecorder WebM, 30000/1 in its fragmented MP4) is the
+ * time base: frames come at whatever pace the browser captured them, so that counts as variable.
+ */
 export function readFrameRate(stream: RawStream): { frameRate: Rational | null; isVfr: boolean } {
   const average = plausibleRate(stream.avg_frame_rate);
   const real = plausibleRate(stream.r_frame_rate);
-  const isVfr =
-    average !== null &&
-    real !== null &&
-    Math.abs(rationalToNumber(average) - rationalToNumber(real)) / rationalToNumber(real) > VFR_TOLERANCE;
-  return { frameRate: average ?? real, isVfr };
+  if (average !== null && real !== null) {
+    const apart = Math.abs(rationalToNumber(average) - rationalToNumber(real)) / rationalToNumber(real) > VFR_TOLERANCE;
+    return apart ? { frameRate: average, isVfr: true } : { frameRate: real, isVfr: false };
+  }
+  const timeBaseAsRate = real === null && parseRational(stream.r_frame_rate) !== null;
+  return { frameRate: average ?? real, isVfr: average !== null && timeBaseAsRate };
 }
 
 /** Matroska keeps per-stream bitrate and duration in tags (BPS, DURATION "00:00:06.021000000"). */

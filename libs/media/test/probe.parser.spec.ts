@@ -224,6 +224,16 @@ describe('parseProbe edge cases', () => {
     expect(parseProbe(tilted).video).toMatchObject({ rotation: 0, displayWidth: 1920, displayHeight: 1080 });
   });
 
+  it('takes the exact base rate when the average is only a little off (90 frames of a fragmented MP4 whose video starts 21 ms late)', () => {
+    const lateStart = patched(landscape1080p30, [{ avg_frame_rate: '172800/5801', r_frame_rate: '30/1' }]);
+    expect(parseProbe(lateStart).video).toMatchObject({ frameRate: { num: 30, den: 1 }, isVfr: false });
+  });
+
+  it('counts a time-base-sized r_frame_rate (browser recordings) as variable, at the average rate', () => {
+    const chromiumFmp4 = patched(landscape1080p30, [{ avg_frame_rate: '180000/6853', r_frame_rate: '30000/1' }]);
+    expect(parseProbe(chromiumFmp4).video).toMatchObject({ frameRate: { num: 180000, den: 6853 }, isVfr: true });
+  });
+
   it('falls back to r_frame_rate, and to unknown for 0/0', () => {
     const rOnly = patched(landscape1080p30, [{ avg_frame_rate: '0/0', r_frame_rate: '30000/1001' }]);
     expect(parseProbe(rOnly).video).toMatchObject({ frameRate: { num: 30000, den: 1001 }, isVfr: false });

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { RenditionRecord } from '@reelforge/db';
-import { probe, runFfmpeg } from '@reelforge/ffmpeg';
+import { probeMedia, runFfmpeg } from '@reelforge/ffmpeg';
 import {
   ALLOWED_INPUT_FORMATS,
   buildHlsArgs,
@@ -11,7 +11,6 @@ import {
   LadderOptionsSchema,
   measureRendition,
   mediaPlaylistUri,
-  parseProbe,
   planLadder,
   STORYBOARD_THUMB_PATTERN,
   writeMasterPlaylist,
@@ -70,8 +69,9 @@ export class TranscodeService {
       const source = await this.localSource(payload.sourceKey, scratch);
       // The same demuxer allowlist as the upload sniff: a file that reached storage another way (an
       // older API, a manual import) must not be read as a playlist, concat list or image here either.
-      // The file's duration and size are the API's (stored at upload); this probe only plans the ladder.
-      const info = parseProbe(await probe(source, { signal, orphanGuard: this.deps.orphanGuard, allowedFormats: ALLOWED_INPUT_FORMATS }));
+      // The file's duration and size are the API's (stored at upload); this probe only plans the ladder,
+      // measuring the duration as the upload did when the container states none, so progress has one.
+      const { info } = await probeMedia(source, { signal, orphanGuard: this.deps.orphanGuard, allowedFormats: ALLOWED_INPUT_FORMATS });
       // A job's own ladder overrides the installation defaults field by field.
       const options = LadderOptionsSchema.parse({ ...this.deps.defaultLadder, ...(payload.ladder ?? {}) });
       const plan = planLadder(info, options, this.deps.capabilities);

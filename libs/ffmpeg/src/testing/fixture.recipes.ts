@@ -20,6 +20,10 @@ export const FIXTURE_KINDS = [
   'mov',
   'mkv',
   'webm',
+  'recording-vp9',
+  'recording-vp8',
+  'recording-fmp4',
+  'recording-empty',
   'corrupt',
   'truncated',
   'zero-byte',
@@ -69,6 +73,21 @@ const tenBit = (d: number, color: string[]): string[] => [
   ...aac(),
   ...faststart,
 ];
+
+/**
+ * Like a browser's MediaRecorder: the sources end by themselves (no `-t`, which would hand the muxer a
+ * duration to write), and the muxer never seeks back. WebM in live mode has no Duration and no Cues,
+ * as MediaRecorder writes it; ffprobe then states no duration at all.
+ */
+const recordedSources = (d: number): string[] => [
+  ...['-f', 'lavfi', '-i', `testsrc2=size=320x240:rate=30:duration=${d}`],
+  ...['-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=48000:duration=${d}`],
+];
+const liveWebm = ['-c:a', 'libopus', '-b:a', '64k', '-live', '1', '-f', 'webm'];
+const realtimeVpx = (codec: string): string[] => ['-c:v', codec, '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '200k'];
+const fragmentedMp4 = ['-movflags', 'frag_keyframe+empty_moov+default_base_moof+skip_trailer'];
+/** Frames dropped unevenly after the first second (30 fps, then every third), like a busy tab's capture. */
+const droppedFrames = ['-vf', "select='lt(n,30)+not(mod(n,3))'", '-fps_mode', 'vfr'];
 
 /** Deterministic noise (LCG) so a damaged fixture is the same on every run. */
 function noise(length: number, seed: number): Buffer {
@@ -174,6 +193,30 @@ export const FIXTURE_RECIPES: Record<FixtureKind, FixtureRecipe> = {
     ext: 'webm',
     defaultDurationS: 1,
     args: (d) => [...video('320x240'), ...sine(), ...seconds(d), '-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '200k', '-c:a', 'libopus', '-b:a', '64k'],
+  },
+  // VP9 + Opus, variable frame rate, no duration or cues: what Chrome's MediaRecorder writes.
+  'recording-vp9': {
+    type: 'encode',
+    ext: 'webm',
+    defaultDurationS: 2,
+    args: (d) => [...recordedSources(d), ...droppedFrames, ...realtimeVpx('libvpx-vp9'), ...liveWebm],
+  },
+  // VP8 + Opus, no duration or cues: Firefox's and older Chrome's MediaRecorder default.
+  'recording-vp8': { type: 'encode', ext: 'webm', defaultDurationS: 2, args: (d) => [...recordedSources(d), ...realtimeVpx('libvpx'), ...liveWebm] },
+  // Fragmented MP4 (H.264 + AAC) as Safari's and Chrome's MediaRecorder write it: an empty moov with
+  // no duration, then moof/mdat pairs, and no mfra index at the end.
+  'recording-fmp4': {
+    type: 'encode',
+    ext: 'mp4',
+    defaultDurationS: 2,
+    args: (d) => [...recordedSources(d), ...x264(), ...aac(), ...fragmentedMp4],
+  },
+  // A recording stopped before its first fragment: the streams are described, but there is not one packet.
+  'recording-empty': {
+    type: 'encode',
+    ext: 'mp4',
+    defaultDurationS: 1,
+    args: (d) => [...recordedSources(d), '-frames:v', '0', '-frames:a', '0', ...x264(), ...aac(), ...fragmentedMp4],
   },
   corrupt: { type: 'damage', ext: 'mp4', defaultDurationS: DEFAULT_DURATION_S, source: avClip('640x360', 30, faststart), damage: overwriteMiddle },
   truncated: { type: 'damage', ext: 'mp4', defaultDurationS: DEFAULT_DURATION_S, source: avClip('640x360'), damage: keepFirstThird },
