@@ -112,7 +112,7 @@ describe('transcode processor failure policy', () => {
   });
 
   async function waitForFinished(bullId: string): Promise<{ state: string; failedReason: string | undefined }> {
-    const deadline = Date.now() + 10_000;
+    const deadline = Date.now() + 45_000;
     for (;;) {
       const state = await (await queue.getJob(bullId))?.getState();
       // Read again once finished: a job fetched before it failed has no failedReason yet.

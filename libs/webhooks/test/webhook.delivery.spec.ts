@@ -321,7 +321,7 @@ describe('reconciling webhook deliveries with the queue', () => {
 });
 
 async function waitForBullState(id: string, state: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + 45_000;
   while ((await (await queue.getJob(id))?.getState()) !== state) {
     if (Date.now() > deadline) throw new Error(`BullMQ job ${id} never reached ${state}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
