@@ -42,6 +42,7 @@ export function parseProbe(raw: unknown): MediaInfo {
     durationS: readDuration(probe, streams),
     bitrateBps: positiveInt(probe.format?.bit_rate ?? null),
     sizeBytes: positiveInt(probe.format?.size ?? null),
+    streamCount: streams.length,
     video: primaryVideo ? readVideo(primaryVideo) : null,
     audio: audioStreams.map(readAudio),
   };
