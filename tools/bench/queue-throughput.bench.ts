@@ -104,6 +104,7 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
     queueRedis: producer,
     allowPrivateWebhooks: false,
     sniff: () => Promise.reject(new Error('no uploads in this benchmark')),
+    ladderBounds: { maxHeight: 2160, slowestPreset: 'medium' },
     logger: benchLogger(),
   });
 
