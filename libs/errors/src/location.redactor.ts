@@ -21,6 +21,14 @@ export function redactLocations(text: string): string {
       // IPv4 with an optional port.
       .replace(/\b(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?\b/g, '[host]')
       // Host names: labels ending in an alphabetic top-level label, with an optional port.
-      .replace(/\b(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}(?::\d+)?\b(?!\.\w)/gi, '[host]')
+      .replace(/\b(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}(?::\d+)?\b(?!\.\w)/gi, (name) => (isFileName(name) ? name : '[host]'))
   );
+}
+
+/** File extensions that end a bare file name ("upload.bin", "clip.mov"), which is not a location. */
+const FILE_EXTENSIONS = new Set(['bin', 'mov', 'mkv', 'webm', 'avi', 'ts', 'flv', 'mpeg', 'mpg', 'ogg', 'wav', 'flac', 'aac', 'asf', 'wmv', 'm3u', 'jpg', 'jpeg', 'png', 'txt', 'json']);
+
+function isFileName(name: string): boolean {
+  const labels = name.split('.');
+  return labels.length === 2 && FILE_EXTENSIONS.has(labels[1]!.toLowerCase());
 }

@@ -26,6 +26,7 @@ describe('redactLocations', () => {
     'the picture is 8192x8192 = 67108864 pixels per frame, above the limit of 33177600',
     'ratio 1/2, e.g. index.m3u8 and seg_00001.ts',
     'h264 @ 0x55d5c0a3c8c0 error while decoding MB 3 4',
+    'ffprobe could not read "upload.bin": moov atom not found; clip.mov and holiday.mp4 too',
   ])('keeps decoder text without locations as it is: %j', (text) => {
     expect(redactLocations(text)).toBe(text);
   });
