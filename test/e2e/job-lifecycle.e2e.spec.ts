@@ -149,7 +149,10 @@ describe('job lifecycle through the API', () => {
 
     const failed = await waitForSettled(stack.baseUrl, fileId);
     expect(failed).toMatchObject({ status: 'failed', attempts: 1, error: { code: 'invalid_media' } });
-    expect(failed.error?.message).toMatch(/^ffprobe could not read "[^"]+": .+/);
+    // Clients read the fixed message and ffprobe's reason without any path; job_events keep the raw text.
+    expect(failed.error?.message).toMatch(/^The file is not usable video or audio\. Reason: ffprobe could not read "[^"/]+": .+/);
+    const trail = await stack.db.pool.query<{ data: { message: string } }>("SELECT data FROM job_events WHERE job_id = $1 AND kind = 'failed'", [body.jobId]);
+    expect(trail.rows[0]?.data.message).toMatch(/^ffprobe could not read "[^"]+": .+/);
     const bull = await bullJobIn('failed', () => stack.queue.getJob(`${body.jobId}.1`));
     expect(bull.attemptsMade).toBe(1);
     expect(await eventKinds(body.jobId)).toEqual(['queued', 'processing', 'failed']);

@@ -105,7 +105,7 @@ describe('browser recordings, through the real API and worker', () => {
     const res = await uploadFile(stack.baseUrl, await makeFixture('recording-empty'), 'empty-recording.mp4');
     expect(res.status).toBe(422);
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    expect(await res.json()).toMatchObject({ code: 'invalid_media', detail: 'the duration is missing or zero' });
+    expect(await res.json()).toMatchObject({ code: 'invalid_media', detail: 'The file is not usable video or audio. Reason: the duration is missing or zero' });
   });
 
   const BROWSER_FORMATS = [

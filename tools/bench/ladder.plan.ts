@@ -20,6 +20,12 @@ export function mediaEnv(source: NodeJS.ProcessEnv = process.env): Record<string
 export const DEFAULT_MEDIA: Config['media'] = loadConfig(mediaEnv()).media;
 
 /** What worker.runtime.ts hands TranscodeService as its default ladder. */
+/** The installation's default input limits and attempt time limit, as a worker started with no env has them. */
+export function benchLimits(): { inputLimits: Config['limits']['input']; timeLimit: Config['limits']['jobTimeout'] } {
+  const { limits } = loadConfig({});
+  return { inputLimits: limits.input, timeLimit: limits.jobTimeout };
+}
+
 export function defaultLadder(media: Config['media'] = DEFAULT_MEDIA): LadderOptionsInput {
   return { rungs: media.ladderHeights.map((height) => ({ height })), segmentSeconds: media.segmentSeconds, preset: media.x264Preset };
 }

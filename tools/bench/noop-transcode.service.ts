@@ -1,6 +1,6 @@
-import type { TranscodeJobPayload, TranscodeResult } from '@reelforge/queue';
+import type { TranscodeResult } from '@reelforge/queue';
 import { outputPrefix } from '@reelforge/storage';
-import { TranscodeService } from '../../apps/worker/src/transcode/transcode.service.js';
+import { TranscodeService, type TranscodeSource } from '../../apps/worker/src/transcode/transcode.service.js';
 
 /**
  * Benchmark harness, not a test mock: a TranscodeService whose run() returns at once, so the
@@ -8,8 +8,8 @@ import { TranscodeService } from '../../apps/worker/src/transcode/transcode.serv
  * writer, completion row, BullMQ events) without ffmpeg.
  */
 export class NoopTranscodeService extends TranscodeService {
-  override async run(payload: TranscodeJobPayload): Promise<TranscodeResult> {
-    return { outputPrefix: outputPrefix(payload.fileId), renditions: [] };
+  override async run(source: TranscodeSource): Promise<TranscodeResult> {
+    return { outputPrefix: outputPrefix(source.fileId), renditions: [] };
   }
 
   override async discardOutput(): Promise<void> {}

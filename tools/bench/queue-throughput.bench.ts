@@ -12,7 +12,7 @@ import { addFile } from './bench.files.js';
 import { uploadFile } from './bench.http.js';
 import { benchLogger } from './bench.stack.js';
 import type { Clip } from './inputs.factory.js';
-import { defaultLadder, DEFAULT_MEDIA } from './ladder.plan.js';
+import { benchLimits, defaultLadder, DEFAULT_MEDIA } from './ladder.plan.js';
 import { NoopTranscodeService } from './noop-transcode.service.js';
 import { apiConcurrent, apiSequential, drain, httpFloor, rawAdd, rawAddBulk, rawPayloads, serviceSequential } from './queue.drivers.js';
 
@@ -49,9 +49,9 @@ async function machineryRate(env: BenchEnv, clip: Clip, count: number, round: nu
   const prefix = `${env.queuePrefix}-m${round}`;
   await queuedJobs(env, clip, count, prefix);
   const jobs = new JobsRepository(env.schema.pool);
-  const service = new NoopTranscodeService({ storage: env.stack.api.storage, defaultLadder: defaultLadder(DEFAULT_MEDIA), capabilities: { zscale: false } });
+  const service = new NoopTranscodeService({ storage: env.stack.api.storage, defaultLadder: defaultLadder(DEFAULT_MEDIA), capabilities: { zscale: false }, ...benchLimits() });
   const options = workerOptions(env, prefix);
-  const worker = createWorker('transcode', createTranscodeProcessor({ jobs, service, workerId: `bench-${round}`, logger: benchLogger() }), { ...options, autorun: false });
+  const worker = createWorker('transcode', createTranscodeProcessor({ jobs, files: env.stack.files, service, workerId: `bench-${round}`, logger: benchLogger() }), { ...options, autorun: false });
   try {
     return perSecond(count, await drain(worker, count));
   } finally {
@@ -104,6 +104,7 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
     queueRedis: producer,
     allowPrivateWebhooks: false,
     sniff: () => Promise.reject(new Error('no uploads in this benchmark')),
+    ladderBounds: { maxHeight: 2160, slowestPreset: 'medium' },
     logger: benchLogger(),
   });
 

@@ -9,7 +9,7 @@ import { TranscodeService } from '../../apps/worker/src/transcode/transcode.serv
 import { createBenchSchema } from './bench.services.js';
 import { CleanupStack } from './cleanup.stack.js';
 import type { Clip } from './inputs.factory.js';
-import { defaultLadder, workerCapabilities } from './ladder.plan.js';
+import { benchLimits, defaultLadder, workerCapabilities } from './ladder.plan.js';
 
 /** MPEG-TS packets are 188 bytes; a whole segment is a multiple of that, a cut one almost never is. */
 const TS_PACKET_BYTES = 188;
@@ -52,6 +52,7 @@ export async function startServiceRunner(databaseUrl: string, source: Clip, log:
       storage,
       defaultLadder: defaultLadder(),
       capabilities: await workerCapabilities(),
+      ...benchLimits(),
       orphanGuard: await detectOrphanGuard(),
     });
     const sourceKey = `uploads/bench-source/${path.basename(source.path)}`;
@@ -63,7 +64,7 @@ export async function startServiceRunner(databaseUrl: string, source: Clip, log:
       const reporter = new ProgressReporter((sample) => marks.push({ stage: sample.stage, at: performance.now() }));
       const started = performance.now();
       await service.run(
-        { jobId: createId(), fileId, originalName: path.basename(source.path), sourceKey },
+        { fileId, sourceKey },
         reporter,
         new AbortController().signal,
         1,

@@ -1,7 +1,5 @@
 import { storageDriverConfig, type Config } from '@reelforge/config';
 import { ApiKeysRepository, createPool, FilesRepository, JobsRepository, WebhookDeliveriesRepository } from '@reelforge/db';
-import { probeMedia } from '@reelforge/ffmpeg';
-import { ALLOWED_INPUT_FORMATS } from '@reelforge/media';
 import { closeBullmq, createQueue, createRedisConnection } from '@reelforge/queue';
 import { createStorageDriver, type StorageDriver } from '@reelforge/storage';
 import { createWebhookNotifier } from '@reelforge/webhooks';
@@ -13,6 +11,7 @@ import { bullBoardRouter } from './http/bull-board.mount.js';
 import { JobControlService } from './media/job-control.service.js';
 import { JobStatusReader } from './media/job-status.reader.js';
 import { MediaService } from './media/media.service.js';
+import { createUploadSniffer } from './media/upload.sniffer.js';
 import { createApiMetrics, QUEUE_STATES } from './metrics/api.metrics.js';
 import { createPlayerDeps } from './player/player.factory.js';
 import { buildOpenApiDocument } from './openapi/openapi.document.js';
@@ -66,11 +65,8 @@ export function createApiRuntime(config: Config, logger: Logger): ApiRuntime {
     queueRedis,
     logger,
     allowPrivateWebhooks: config.webhooks.allowPrivateNetworks,
-    sniff: async (file) => {
-      // Browser recordings state no duration: probeMedia then measures it from the packets.
-      const { info } = await probeMedia(file, { timeoutMs: 30_000, allowedFormats: ALLOWED_INPUT_FORMATS });
-      return { durationS: info.durationS, width: info.video?.displayWidth ?? null, height: info.video?.displayHeight ?? null };
-    },
+    sniff: createUploadSniffer(config.limits.input),
+    ladderBounds: config.limits.ladder,
   });
 
   const jobControl = new JobControlService({
@@ -124,7 +120,13 @@ export function createApiRuntime(config: Config, logger: Logger): ApiRuntime {
       storage: () => storage.checkHealth(),
     },
     localHlsDir: storage.localPath('hls') ?? undefined,
-    bullBoard: bullBoardRouter({ queues: [queue, webhookQueue], credentials: config.bullBoard, production: config.env === 'production', logger }),
+    bullBoard: bullBoardRouter({
+      queues: [queue, webhookQueue],
+      credentials: config.bullBoard,
+      readOnly: config.bullBoardReadOnly,
+      production: config.env === 'production',
+      logger,
+    }),
     httpMetrics: metrics.httpMetrics,
     publicRoutes: [
       metricsRoutes({ registry: metrics.registry, access: config.metrics }),

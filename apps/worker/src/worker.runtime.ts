@@ -75,11 +75,13 @@ export async function createWorkerRuntime(config: Config, logger: Logger): Promi
       preset: config.media.x264Preset,
     },
     capabilities: { zscale: capabilities.filters.zscale && capabilities.filters.tonemap },
+    inputLimits: config.limits.input,
+    timeLimit: config.limits.jobTimeout,
     orphanGuard,
   });
   const metrics = createWorkerMetrics({ concurrency: config.worker.concurrency, activeJobs: () => active.size });
   const webhooks = createWebhookRuntime(config, { db: pool, storage, connection, logger });
-  const processor = createTranscodeProcessor({ jobs, service, workerId, logger, metrics, onSettled: webhooks.notify });
+  const processor = createTranscodeProcessor({ jobs, files, service, workerId, logger, metrics, onSettled: webhooks.notify });
   const worker = createWorker('transcode', instrumentProcessor(processor, metrics), {
     connection,
     prefix: config.queue.prefix,

@@ -7,10 +7,12 @@ import {
   ProbeFailedError,
   ProbeTimeoutError,
 } from '@reelforge/ffmpeg';
-import { InvalidMediaError, UnsupportedInputError } from '@reelforge/media';
+import { InputTooLargeError, InvalidMediaError, UnsupportedInputError } from '@reelforge/media';
 import { InvalidStorageKeyError, StorageError, StorageNotFoundError } from '@reelforge/storage';
 import { z } from 'zod';
 import { decideFailure } from '../src/transcode/failure.policy.js';
+import { JobTimeoutError } from '../src/transcode/job-timeout.error.js';
+import { SourceFileMissingError } from '../src/transcode/transcode.processor.js';
 
 const ffmpegExit = (stderrTail: string, exitCode: number | null = 1, signal: NodeJS.Signals | null = null) =>
   new FfmpegFailedError({ program: 'ffmpeg', exitCode, signal, stderrTail });
@@ -33,6 +35,9 @@ describe('decideFailure', () => {
     ['ffmpeg: too many undecodable packets', 'invalid_media', ffmpegExit('', DECODE_ERROR_RATE_EXIT_CODE)],
     ['ffmpeg: this build rejects the command', 'ffmpeg_failed', ffmpegExit('Unknown encoder \'libfoo\'\n')],
     ['the source is gone from storage', 'source_missing', new StorageNotFoundError('uploads/x/clip.mp4')],
+    ["the job's file row is gone", 'source_missing', new SourceFileMissingError('f1')],
+    ['an input above an operator limit', 'input_too_large', new InputTooLargeError('the duration is 50000 s, above the limit of 43200 s', { limit: 'durationS' })],
+    ['an attempt past its time limit', 'job_timeout', new JobTimeoutError(301_000)],
     ['a malformed job payload', 'invalid_job', zodError()],
     ['a cancelled ffmpeg (handled before the policy)', 'cancelled', new FfmpegCancelledError('ffmpeg', 'cancelled')],
   ])('when the failure is %s, then it is final (no retry) with code %s', (_what, code, err) => {

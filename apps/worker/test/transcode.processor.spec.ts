@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -23,6 +23,7 @@ import { TranscodeService } from '../src/transcode/transcode.service.js';
 
 const redisUrl = process.env.REELFORGE_TEST_REDIS_URL!;
 const ATTEMPTS = 3;
+const MAX_DURATION_S = 10;
 
 /** The real local driver, except that the next `failures` uploads fail the way a flaky network does. */
 function flakyUploads(storage: LocalDriver): { storage: StorageDriver; failNext(count: number): void } {
@@ -78,11 +79,15 @@ describe('transcode processor failure policy', () => {
       storage: flaky.storage,
       defaultLadder: { rungs: [{ height: 240 }], segmentSeconds: 1, preset: 'ultrafast' },
       capabilities: { zscale: false },
+      // Lowered so a 12 s clip is above it; the other limits are the defaults.
+      inputLimits: { maxPixels: 7680 * 4320, maxFrameRate: 120, maxDurationS: MAX_DURATION_S, maxStreams: 16 },
+      timeLimit: { factor: 10, floorS: 300 },
       orphanGuard: await detectOrphanGuard(),
       workDir: scratch,
     });
     const processor = createTranscodeProcessor({
       jobs,
+      files,
       service,
       workerId: 'processor-spec',
       logger: pino({ level: 'silent' }),
@@ -122,10 +127,10 @@ describe('transcode processor failure policy', () => {
     }
   }
 
-  async function submit({ storeSource = true, enqueue = true } = {}): Promise<{ jobId: string; bullId: string }> {
+  async function submit({ storeSource = true, enqueue = true, source = clip } = {}): Promise<{ jobId: string; bullId: string }> {
     const fileId = createId();
     const storageKey = `uploads/${fileId}/clip.mp4`;
-    if (storeSource) await local.putFile(storageKey, clip);
+    if (storeSource) await local.putFile(storageKey, source);
     const file = await files.insert({ owner: ADMIN_OWNER, id: fileId, originalName: 'clip.mp4', sizeBytes: 1, storageKey });
     const { job } = await jobs.create({ owner: ADMIN_OWNER, fileId });
     if (enqueue) await enqueueAttempt(queue, job, file);
@@ -141,6 +146,12 @@ describe('transcode processor failure policy', () => {
       await new Promise((r) => setTimeout(r, 50));
     }
   }
+
+  const outputKeys = async (fileId: string): Promise<string[]> => {
+    const keys: string[] = [];
+    for await (const object of local.list(`hls/${fileId}`)) keys.push(object.key);
+    return keys;
+  };
 
   const events = async (jobId: string) =>
     (
@@ -215,5 +226,30 @@ describe('transcode processor failure policy', () => {
     expect(failed.errorMessage).toMatch(/^The uploaded source is gone from storage/);
     expect(await waitForFinished(bullId)).toMatchObject({ state: 'failed' });
     expect((await queue.getJob(bullId))?.attemptsMade).toBe(1);
+  });
+
+  it('when a file above an input limit reached storage without the upload sniff, then the worker fails the job at once (no retry) as input_too_large', async () => {
+    const { jobId, bullId } = await submit({ source: await makeFixture('small-360p', { durationS: MAX_DURATION_S + 2 }) });
+    const failed = await settled(jobId);
+    expect(failed).toMatchObject({ status: 'failed', attempts: 1, errorCode: 'input_too_large' });
+    expect(failed.errorMessage).toMatch(/the duration is 12(\.\d+)? s, above the limit of 10 s/);
+    expect(await waitForFinished(bullId)).toMatchObject({ state: 'failed' });
+    expect((await queue.getJob(bullId))?.attemptsMade).toBe(1);
+    expect(await outputKeys((await jobs.findById(jobId))!.fileId)).toEqual([]);
+  });
+
+  it('when a payload added by hand names another file and source key, then the worker encodes the job row\'s file and leaves the other alone', async () => {
+    const ours = await submit({ enqueue: false });
+    const ourFileId = (await jobs.findById(ours.jobId))!.fileId;
+    // Another tenant's file, longer than ours, so the output tells which source was read.
+    const other = await submit({ enqueue: false, source: await makeFixture('small-360p', { durationS: 4 }) });
+    const otherFile = (await files.findById((await jobs.findById(other.jobId))!.fileId))!;
+    await queue.add('transcode', { jobId: ours.jobId, fileId: otherFile.id, originalName: 'forged.mp4', sourceKey: otherFile.storageKey }, { jobId: ours.bullId });
+
+    expect(await settled(ours.jobId)).toMatchObject({ status: 'completed', outputPrefix: `hls/${ourFileId}` });
+    expect(await outputKeys(otherFile.id)).toEqual([]);
+    const playlist = await readFile(local.localPath(`hls/${ourFileId}/240p/index.m3u8`)!, 'utf8');
+    const seconds = [...playlist.matchAll(/#EXTINF:([\d.]+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
+    expect(seconds).toBeCloseTo(2, 0);
   });
 });

@@ -34,6 +34,8 @@ describe('transcoding browser recordings', () => {
       capabilities: { zscale: false },
       orphanGuard: await detectOrphanGuard(),
       workDir: scratch,
+      inputLimits: { maxPixels: 7680 * 4320, maxFrameRate: 120, maxDurationS: 43_200, maxStreams: 16 },
+      timeLimit: { factor: 10, floorS: 300 },
     });
   });
 
@@ -54,7 +56,7 @@ describe('transcoding browser recordings', () => {
       const reporter = new ProgressReporter((sample) => samples.push(sample));
       let plan: TranscodePlan | undefined;
 
-      await service.run({ jobId: createId(), fileId, originalName: `${kind}.webm`, sourceKey }, reporter, new AbortController().signal, 1, (p) => (plan = p));
+      await service.run({ fileId, sourceKey }, reporter, new AbortController().signal, 1, (p) => (plan = p));
 
       const measured = (await probeMedia(source)).info.durationS;
       expect(Math.abs(measured - CLIP_S)).toBeLessThanOrEqual(1 / 30);

@@ -37,6 +37,8 @@ export interface Config {
   storage: StorageConfig;
   auth: { apiTokens: string[] };
   bullBoard: { user: string; password: string } | undefined;
+  /** BULL_BOARD_READ_ONLY: Bull Board shows queues but refuses every change. */
+  bullBoardReadOnly: boolean;
   /** `tmpDir` is the parent of each upload's private temporary directory (default: the OS temp dir). */
   uploads: { maxBytes: number; tmpDir: string };
   /** Live progress streams (SSE): heartbeat comment interval. */
@@ -52,6 +54,12 @@ export interface Config {
   };
   reconcile: { intervalMs: number };
   media: { ladderHeights: number[]; segmentSeconds: number; x264Preset: Env['X264_PRESET'] };
+  /** Operator limits: the largest input, what a job's ladder may ask for, and each attempt's time limit. */
+  limits: {
+    input: { maxPixels: number; maxFrameRate: number; maxDurationS: number; maxStreams: number };
+    ladder: { maxHeight: number; slowestPreset: Env['X264_SLOWEST_PRESET'] };
+    jobTimeout: { factor: number; floorS: number };
+  };
   webhooks: {
     secret: string | undefined;
     defaultUrl: string | undefined;
@@ -112,6 +120,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, { cwd = proc
       e.BULL_BOARD_USER !== undefined && e.BULL_BOARD_PASSWORD !== undefined
         ? { user: e.BULL_BOARD_USER, password: e.BULL_BOARD_PASSWORD }
         : undefined,
+    bullBoardReadOnly: e.BULL_BOARD_READ_ONLY,
     uploads: { maxBytes: e.MAX_UPLOAD_BYTES, tmpDir: path.resolve(cwd, e.UPLOAD_TMP_DIR ?? os.tmpdir()) },
     events: { heartbeatMs: e.SSE_HEARTBEAT_MS },
     metrics: e.METRICS_TOKEN !== undefined ? { mode: 'token', token: e.METRICS_TOKEN } : { mode: e.NODE_ENV === 'production' ? 'off' : 'open' },
@@ -125,6 +134,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, { cwd = proc
     },
     reconcile: { intervalMs: e.RECONCILE_INTERVAL_S * 1000 },
     media: { ladderHeights: e.LADDER_HEIGHTS, segmentSeconds: e.HLS_SEGMENT_SECONDS, x264Preset: e.X264_PRESET },
+    limits: {
+      input: { maxPixels: e.MAX_INPUT_PIXELS, maxFrameRate: e.MAX_INPUT_FPS, maxDurationS: e.MAX_INPUT_DURATION_S, maxStreams: e.MAX_INPUT_STREAMS },
+      ladder: { maxHeight: e.LADDER_MAX_HEIGHT, slowestPreset: e.X264_SLOWEST_PRESET },
+      jobTimeout: { factor: e.JOB_TIMEOUT_FACTOR, floorS: e.JOB_TIMEOUT_FLOOR_S },
+    },
     webhooks: {
       secret: e.WEBHOOK_SECRET,
       defaultUrl: e.WEBHOOK_DEFAULT_URL,

@@ -13,6 +13,8 @@ const url = (protocols: RegExp, example: string) =>
   }, `must be a URL like ${example}`);
 const httpUrl = url(/^https?:$/, 'https://example.com');
 const commaList = z.string().transform(listItems);
+/** libx264 presets, fastest first. */
+const X264_PRESET_NAMES = ['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow', 'slower', 'veryslow'] as const;
 
 /**
  * Every environment variable Reelforge reads, in one place. Names are kept from the existing
@@ -55,6 +57,8 @@ export const EnvSchema = z
     API_TOKENS: commaList.optional(),
     BULL_BOARD_USER: z.string().optional(),
     BULL_BOARD_PASSWORD: z.string().optional(),
+    /** Bull Board may only look (no retry, clean, promote, remove, add) unless an operator sets this to false. */
+    BULL_BOARD_READ_ONLY: z.stringbool().default(true),
 
     MAX_UPLOAD_BYTES: positiveInt.default(5 * 1024 ** 3),
     /** Where uploads are spooled before the sniff; keep it on disk, not a tmpfs, or uploads cost RAM. */
@@ -79,9 +83,27 @@ export const EnvSchema = z
       .pipe(z.array(z.coerce.number<string>().int().min(144).max(4320)).min(1))
       .default([1080, 720, 480, 360]),
     HLS_SEGMENT_SECONDS: z.coerce.number().int().min(1).max(20).default(4),
-    X264_PRESET: z
-      .enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow', 'slower', 'veryslow'])
-      .default('veryfast'),
+    X264_PRESET: z.enum(X264_PRESET_NAMES).default('veryfast'),
+
+    // Largest input accepted at upload (and again by the worker): what one file may cost to decode.
+    /** Coded pixels per frame; the default fits 8K UHD (7680x4320). */
+    MAX_INPUT_PIXELS: positiveInt.default(7680 * 4320),
+    /** Frames per second; 120 covers high-frame-rate cameras, the ladder never encodes above 60. */
+    MAX_INPUT_FPS: positiveInt.max(240).default(120),
+    /** Seconds; 12 hours, as Mux accepts. */
+    MAX_INPUT_DURATION_S: positiveInt.default(12 * 3600),
+    /** Streams of any kind; a film with many audio and subtitle tracks stays well under 16. */
+    MAX_INPUT_STREAMS: positiveInt.max(1000).default(16),
+    // What a job's own ladder may ask for.
+    /** Tallest rung a job may request (2160 = 4K UHD). */
+    LADDER_MAX_HEIGHT: z.coerce.number().int().min(144).max(4320).default(2160),
+    /** Slowest libx264 preset a job may request: slower presets cost several times the CPU. */
+    X264_SLOWEST_PRESET: z.enum(X264_PRESET_NAMES).default('medium'),
+    // Per-attempt time limit: JOB_TIMEOUT_FLOOR_S + JOB_TIMEOUT_FACTOR × the input's duration.
+    /** Seconds of work per second of input; 10 is far above a veryfast 1080p ladder on one core. */
+    JOB_TIMEOUT_FACTOR: z.coerce.number().positive().max(1000).default(10),
+    /** Seconds every attempt gets whatever the duration (probe, download, uploads). */
+    JOB_TIMEOUT_FLOOR_S: positiveInt.default(300),
 
     WEBHOOK_SECRET: z.string().optional(),
     WEBHOOK_DEFAULT_URL: httpUrl.optional(),
@@ -122,6 +144,12 @@ export function crossVariableProblems(raw: RawEnv, role: ProcessRole = 'api'): {
   }
   if ((raw.BULL_BOARD_USER === undefined) !== (raw.BULL_BOARD_PASSWORD === undefined)) {
     need(raw.BULL_BOARD_USER === undefined ? 'BULL_BOARD_USER' : 'BULL_BOARD_PASSWORD', 'together with the other BULL_BOARD_* variable');
+  }
+  // The installation's own default must be a preset a job could ask for; unknown names are reported by the schema.
+  const rank = (preset: string) => (X264_PRESET_NAMES as readonly string[]).indexOf(preset);
+  const slowest = rank(raw.X264_SLOWEST_PRESET ?? 'medium');
+  if (slowest >= 0 && rank(raw.X264_PRESET ?? 'veryfast') > slowest) {
+    problems.push({ variable: 'X264_PRESET', message: 'must not be slower than X264_SLOWEST_PRESET (default medium)' });
   }
   problems.push(...secretProblems(raw));
   return problems;

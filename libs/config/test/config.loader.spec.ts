@@ -128,4 +128,51 @@ describe('loadConfig', () => {
   ])('when %s=%s, then it is reported', (variable, value) => {
     expect(problemsOf({ [variable]: value })).toEqual([expect.stringMatching(new RegExp(`^${variable}: `))]);
   });
+
+  it('when no limit is set, then inputs up to 8K, 120 fps, 12 h and 16 streams, rungs up to 2160, presets up to medium and 10x + 300 s per attempt apply; Bull Board is read-only', () => {
+    const config = loadConfig({}, { cwd: '/srv/app' });
+    expect(config.limits).toEqual({
+      input: { maxPixels: 33_177_600, maxFrameRate: 120, maxDurationS: 43_200, maxStreams: 16 },
+      ladder: { maxHeight: 2160, slowestPreset: 'medium' },
+      jobTimeout: { factor: 10, floorS: 300 },
+    });
+    expect(config.bullBoardReadOnly).toBe(true);
+  });
+
+  it('when limits are set, then they are used; a fractional timeout factor is allowed', () => {
+    const config = loadConfig(
+      {
+        MAX_INPUT_PIXELS: '921600',
+        MAX_INPUT_FPS: '60',
+        MAX_INPUT_DURATION_S: '3600',
+        MAX_INPUT_STREAMS: '4',
+        LADDER_MAX_HEIGHT: '1080',
+        X264_SLOWEST_PRESET: 'slow',
+        JOB_TIMEOUT_FACTOR: '0.5',
+        JOB_TIMEOUT_FLOOR_S: '1',
+        BULL_BOARD_READ_ONLY: 'false',
+      },
+      { cwd: '/srv/app' },
+    );
+    expect(config.limits).toEqual({
+      input: { maxPixels: 921_600, maxFrameRate: 60, maxDurationS: 3600, maxStreams: 4 },
+      ladder: { maxHeight: 1080, slowestPreset: 'slow' },
+      jobTimeout: { factor: 0.5, floorS: 1 },
+    });
+    expect(config.bullBoardReadOnly).toBe(false);
+  });
+
+  it('when limits are out of range, or the default preset is slower than the slowest allowed, then each is named', () => {
+    expect(
+      problemsOf({
+        MAX_INPUT_PIXELS: '0',
+        MAX_INPUT_FPS: '1000',
+        JOB_TIMEOUT_FACTOR: '-1',
+        LADDER_MAX_HEIGHT: '8000',
+        X264_SLOWEST_PRESET: 'turbo',
+      }).map((p) => p.split(':')[0]),
+    ).toEqual(['MAX_INPUT_PIXELS', 'MAX_INPUT_FPS', 'LADDER_MAX_HEIGHT', 'X264_SLOWEST_PRESET', 'JOB_TIMEOUT_FACTOR']);
+    expect(problemsOf({ X264_PRESET: 'slow' })).toEqual(['X264_PRESET: must not be slower than X264_SLOWEST_PRESET (default medium)']);
+    expect(() => loadConfig({ X264_PRESET: 'slow', X264_SLOWEST_PRESET: 'veryslow' }, { cwd: '/srv/app' })).not.toThrow();
+  });
 });

@@ -1,3 +1,4 @@
+import { publicErrorMessage } from '@reelforge/errors';
 import { masterKey, posterKey } from '@reelforge/storage';
 import { z } from 'zod';
 import { JobStatusSchema, RenditionRecordSchema, type Job } from './job.record.js';
@@ -18,7 +19,10 @@ export const JobViewSchema = z.object({
   renditions: z.array(RenditionRecordSchema).describe('Once completed'),
   hlsUrl: z.url().nullable().describe('master.m3u8, once completed'),
   posterUrl: z.url().nullable().describe('poster.jpg, once completed with a video'),
-  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  error: z
+    .object({ code: z.string(), message: z.string() })
+    .nullable()
+    .describe('A fixed message per code; for bad media followed by the reason, with paths and hosts removed'),
   createdAt: timestamp,
   queuedAt: timestamp,
   startedAt: timestamp.nullable(),
@@ -42,7 +46,8 @@ export function toJobView(job: Job, url: (key: string) => string): JobView {
     renditions: output ? job.renditions : [],
     hlsUrl: output ? url(masterKey(output)) : null,
     posterUrl: output && hasVideo ? url(posterKey(output)) : null,
-    error: job.errorCode ? { code: job.errorCode, message: job.errorMessage ?? '' } : null,
+    // The raw message stays in the row and job_events for operators; readers get the public one.
+    error: job.errorCode ? { code: job.errorCode, message: publicErrorMessage(job.errorCode, job.errorMessage) } : null,
     createdAt: job.createdAt.toISOString(),
     queuedAt: job.queuedAt.toISOString(),
     startedAt: job.startedAt?.toISOString() ?? null,

@@ -60,7 +60,12 @@ describe('toJobView', () => {
 
   it('when the job failed, then the view carries the error and nothing of the output', () => {
     const failed: Job = { ...completed, status: 'failed', errorCode: 'invalid_media', errorMessage: null, finishedAt: at };
-    expect(toJobView(failed, cdn)).toMatchObject({ renditions: [], hlsUrl: null, posterUrl: null, error: { code: 'invalid_media', message: '' } });
+    expect(toJobView(failed, cdn)).toMatchObject({ renditions: [], hlsUrl: null, posterUrl: null, error: { code: 'invalid_media', message: 'The file is not usable video or audio.' } });
+    const raw = 'upload of hls/file1/360p/seg_00001.ts failed: connect ECONNREFUSED 10.0.0.5:9000';
+    expect(toJobView({ ...failed, errorCode: 'storage_unavailable', errorMessage: raw }, cdn).error).toEqual({
+      code: 'storage_unavailable',
+      message: 'Storage was unavailable; the error has been logged.',
+    });
   });
 
   it('when the job is still running, then its times that have not happened yet are null and no URL is given', () => {

@@ -9,7 +9,9 @@ export type ErrorCode =
   | 'metrics_disabled' | 'payload_too_large' | 'unsupported_media_type' | 'service_unavailable' | 'job_not_found'
   | 'job_not_retryable' | 'job_not_cancellable' | 'idempotency_key_reused' | 'internal_error'
   // libs/media and libs/ffmpeg
-  | 'invalid_media' | 'unsupported_input' | 'probe_timeout' | 'ffmpeg_missing' | 'ffmpeg_failed' | 'cancelled'
+  | 'invalid_media' | 'unsupported_input' | 'input_too_large' | 'ladder_out_of_bounds' | 'probe_timeout' | 'ffmpeg_missing' | 'ffmpeg_failed' | 'cancelled'
+  // apps/worker
+  | 'job_timeout'
   // libs/storage
   | 'storage_unavailable' | 'storage_not_found' | 'invalid_storage_key' | 'storage_range_not_satisfiable'
   // libs/db

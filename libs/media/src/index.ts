@@ -1,6 +1,21 @@
 // Pure media planning: ffprobe facts + options → plan → ffmpeg argument arrays and playlist texts.
 // No I/O, processes, clocks or randomness here; the ffmpeg runner and storage live in other libs.
-export { InvalidMediaError, MediaError, UnsupportedInputError } from './media.errors.js';
+export { InputTooLargeError, InvalidMediaError, LadderOutOfBoundsError, MediaError, UnsupportedInputError } from './media.errors.js';
+export {
+  assertWithinInputLimits,
+  type InputLimitBreach,
+  type InputLimitName,
+  type InputLimits,
+  inputLimitBreaches,
+} from './input-limits.policy.js';
+export {
+  assertLadderWithinBounds,
+  type LadderBoundBreach,
+  type LadderBounds,
+  ladderBoundBreaches,
+  maxExplicitVideoKbps,
+} from './ladder-bounds.policy.js';
+export { type JobTimeLimit, jobTimeLimitMs } from './job-time-limit.policy.js';
 export {
   type AudioStreamInfo,
   AudioStreamInfoSchema,

@@ -53,6 +53,8 @@ export const MediaInfoSchema = z.object({
   durationS: z.number().positive(),
   bitrateBps: z.number().int().positive().nullable(),
   sizeBytes: z.number().int().positive().nullable(),
+  /** Every stream in the file, whatever its kind (data, subtitles and cover art included). */
+  streamCount: z.number().int().positive(),
   /** The primary picture stream; cover art and attached pictures are never chosen. */
   video: VideoStreamInfoSchema.nullable(),
   audio: z.array(AudioStreamInfoSchema),

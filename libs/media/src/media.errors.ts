@@ -1,14 +1,15 @@
 import { AppError } from '@reelforge/errors';
 
-export type MediaErrorCode = 'invalid_media' | 'unsupported_input';
+export type MediaErrorCode = 'invalid_media' | 'unsupported_input' | 'input_too_large';
 
 /** Base of the errors this library throws for bad input media; `code` is stable, `reason` is for humans. */
 export abstract class MediaError extends AppError<MediaErrorCode> {
   constructor(
     code: MediaErrorCode,
     readonly reason: string,
+    details?: Record<string, unknown>,
   ) {
-    super(code, reason);
+    super(code, reason, details === undefined ? undefined : { details });
   }
 }
 
@@ -23,5 +24,19 @@ export class InvalidMediaError extends MediaError {
 export class UnsupportedInputError extends MediaError {
   constructor(reason: string) {
     super('unsupported_input', reason);
+  }
+}
+
+/** The media is above one of the operator's input limits (pixels, frame rate, duration, streams). */
+export class InputTooLargeError extends MediaError {
+  constructor(reason: string, details: Record<string, unknown>) {
+    super('input_too_large', reason, details);
+  }
+}
+
+/** A transcode request's ladder asks for more than the operator allows; `details.breaches` names each field. */
+export class LadderOutOfBoundsError extends AppError<'ladder_out_of_bounds'> {
+  constructor(reason: string, details: Record<string, unknown>) {
+    super('ladder_out_of_bounds', reason, { details });
   }
 }

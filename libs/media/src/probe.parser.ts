@@ -50,6 +50,7 @@ export function parseProbe(raw: unknown, options: ParseProbeOptions = {}): Media
     durationS: readDuration(probe, streams, options.measuredDurationS ?? null),
     bitrateBps: positiveInt(probe.format?.bit_rate ?? null),
     sizeBytes: positiveInt(probe.format?.size ?? null),
+    streamCount: streams.length,
     video: primaryVideo ? readVideo(primaryVideo) : null,
     audio: audioStreams.map(readAudio),
   };

@@ -51,7 +51,7 @@ function aac(overrides: Partial<AudioStreamInfo>): AudioStreamInfo {
 }
 
 function info(overrides: Partial<MediaInfo>): MediaInfo {
-  return { formatName: MP4, durationS: 6, bitrateBps: null, sizeBytes: null, video: null, audio: [], ...overrides };
+  return { formatName: MP4, durationS: 6, bitrateBps: null, sizeBytes: null, streamCount: 2, video: null, audio: [], ...overrides };
 }
 
 /** A copy of a fixture with its streams and format patched, for cases no real clip shows. */
@@ -120,6 +120,7 @@ describe('parseProbe on real ffprobe output', () => {
       durationS: 6.008,
       bitrateBps: 985613,
       sizeBytes: 740196,
+      streamCount: 2,
       video: h264({
         codec: 'vp9',
         width: 853,
@@ -183,6 +184,7 @@ describe('parseProbe on real ffprobe output', () => {
       durationS: 6.021,
       bitrateBps: 7688927,
       sizeBytes: 5786879,
+      streamCount: 3,
       video: h264({}),
       audio: [
         aac({ index: 1, bitrateBps: null, language: 'eng', isDefault: false }),
@@ -192,7 +194,7 @@ describe('parseProbe on real ffprobe output', () => {
   });
 
   it('reads a video without audio', () => {
-    expect(parseProbe(noAudio)).toEqual(info({ bitrateBps: 7452738, sizeBytes: 5589554, video: h264({ bitrateBps: 7450569 }) }));
+    expect(parseProbe(noAudio)).toEqual(info({ bitrateBps: 7452738, sizeBytes: 5589554, streamCount: 1, video: h264({ bitrateBps: 7450569 }) }));
   });
 
   it('ignores the cover art of an MP3 (attached_pic) and treats it as audio-only', () => {
@@ -201,13 +203,14 @@ describe('parseProbe on real ffprobe output', () => {
       durationS: 6.034286,
       bitrateBps: 219052,
       sizeBytes: 165228,
+      streamCount: 2,
       video: null,
       audio: [aac({ index: 0, codec: 'mp3', channels: 1, channelLayout: 'mono', sampleRate: 44100, bitrateBps: 192000, isDefault: false })],
     });
   });
 
   it('reads an M4A without video', () => {
-    expect(parseProbe(m4aAudioOnly)).toEqual(info({ bitrateBps: 130961, sizeBytes: 98221, audio: [aac({ index: 0 })] }));
+    expect(parseProbe(m4aAudioOnly)).toEqual(info({ bitrateBps: 130961, sizeBytes: 98221, streamCount: 1, audio: [aac({ index: 0 })] }));
   });
 });
 

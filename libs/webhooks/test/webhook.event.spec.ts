@@ -49,12 +49,25 @@ describe('buildWebhookEvent', () => {
     expect(WebhookEventSchema.parse(event)).toEqual(event);
   });
 
-  it('when the job failed, then the event carries the error and no playlist', () => {
-    const failed: Job = { ...baseJob, status: 'failed', errorCode: 'invalid_media', errorMessage: 'no video stream', outputPrefix: null };
+  it('when the job failed, then the event carries the error code and its public message (no paths, hosts or buckets) and no playlist', () => {
+    const failed: Job = {
+      ...baseJob,
+      status: 'failed',
+      errorCode: 'invalid_media',
+      errorMessage: 'ffprobe could not read "/srv/storage/uploads/f/source": no video stream',
+      outputPrefix: null,
+    };
     expect(buildWebhookEvent(failed, options)).toMatchObject({
       type: 'transcode.failed',
-      data: { status: 'failed', renditions: [], hlsUrl: null, error: { code: 'invalid_media', message: 'no video stream' } },
+      data: {
+        status: 'failed',
+        renditions: [],
+        hlsUrl: null,
+        error: { code: 'invalid_media', message: 'The file is not usable video or audio. Reason: ffprobe could not read "[path]": no video stream' },
+      },
     });
+    const storage: Job = { ...failed, errorCode: 'storage_unavailable', errorMessage: 'S3 putObject failed for bucket "acme" at https://nyc3.example.com' };
+    expect(buildWebhookEvent(storage, options)?.data.error).toEqual({ code: 'storage_unavailable', message: 'Storage was unavailable; the error has been logged.' });
   });
 
   it('when the job was cancelled, then the event says so', () => {

@@ -12,6 +12,8 @@ export const BULL_BOARD_PATH = '/admin/queues';
 export interface BullBoardOptions {
   queues: Queue[];
   credentials: { user: string; password: string } | undefined;
+  /** BULL_BOARD_READ_ONLY: the board shows queues but its API refuses every change. */
+  readOnly: boolean;
   production: boolean;
   logger: Logger;
 }
@@ -20,14 +22,15 @@ export interface BullBoardOptions {
  * Bull Board has no auth of its own. With credentials it sits behind HTTP basic auth (constant-time
  * compare); without them it is off in production and answers only loopback clients in development.
  */
-export function bullBoardRouter({ queues, credentials, production, logger }: BullBoardOptions): { path: string; handlers: RequestHandler[] } | undefined {
+export function bullBoardRouter({ queues, credentials, readOnly, production, logger }: BullBoardOptions): { path: string; handlers: RequestHandler[] } | undefined {
   if (!credentials && production) {
     logger.warn('Bull Board is disabled: set BULL_BOARD_USER and BULL_BOARD_PASSWORD to enable it in production');
     return undefined;
   }
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(BULL_BOARD_PATH);
-  createBullBoard({ queues: queues.map((q) => new BullMQAdapter(q)), serverAdapter });
+  // A board login must not become a way to edit, promote or delete jobs unless an operator opted in.
+  createBullBoard({ queues: queues.map((q) => new BullMQAdapter(q, { readOnlyMode: readOnly })), serverAdapter });
   const guard = credentials ? basicAuth(credentials) : loopbackOnly;
   if (!credentials) logger.warn(`Bull Board at ${BULL_BOARD_PATH} has no credentials: open to localhost only (development)`);
   return { path: BULL_BOARD_PATH, handlers: [guard, serverAdapter.getRouter() as Router] };

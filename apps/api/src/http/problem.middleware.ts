@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import { AppError, type ErrorCode } from '@reelforge/errors';
+import { AppError, PUBLIC_MESSAGE_CODES, publicErrorMessage, type ErrorCode } from '@reelforge/errors';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { asServiceUnavailable } from './dependency-failure.mapper.js';
@@ -37,11 +37,15 @@ export const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   idempotency_key_reused: 422,
   invalid_media: 422,
   unsupported_input: 422,
+  // 422, not 413: the body was within MAX_UPLOAD_BYTES; what it holds (pixels, rate, length, streams) is refused.
+  input_too_large: 422,
+  ladder_out_of_bounds: 422,
   header_fields_too_large: 431,
   internal_error: 500,
   ffmpeg_missing: 500,
   ffmpeg_failed: 500,
   cancelled: 500,
+  job_timeout: 500,
   invalid_schema_name: 500,
   embedded_postgres_failed: 500,
   webhook_secret_missing: 500,
@@ -110,9 +114,11 @@ export function problemMiddleware(logger: Logger): ErrorRequestHandler {
       sendProblem(res, problemFor('internal_error', 'Something went wrong on our side; the error has been logged.'));
       return;
     }
-    const message = code === 'invalid_json' ? 'The request body is not valid JSON.' : (error as Error).message;
+    const raw = (error as Error).message;
+    // Storage and media errors carry paths, buckets and endpoints: clients get the public message (raw text is logged).
+    const message = code === 'invalid_json' ? 'The request body is not valid JSON.' : PUBLIC_MESSAGE_CODES.has(code) ? publicErrorMessage(code, raw) : raw;
     const details = error instanceof AppError ? error.details : undefined;
-    if (STATUS_BY_CODE[code] > 500) (req.log ?? logger).warn({ err: error }, message);
+    if (STATUS_BY_CODE[code] > 500) (req.log ?? logger).warn({ err: error }, raw);
     sendProblem(res, problemFor(code, message, details ? { details } : {}));
   };
 }

@@ -1,5 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { createId } from '@paralleldrive/cuid2';
+import { assertLadderWithinBounds, type LadderBounds } from '@reelforge/media';
 import type { FileRecord, FilesRepository, Job, JobsRepository } from '@reelforge/db';
 import { enqueueAttempt, type TranscodeQueue } from '@reelforge/queue';
 import { originalKey, type StorageDriver } from '@reelforge/storage';
@@ -24,6 +25,8 @@ export interface MediaServiceDeps {
    * a `code: 'invalid_media'` error for anything that is not media.
    */
   sniff: (path: string) => Promise<Pick<FileRecord, 'durationS' | 'width' | 'height'>>;
+  /** LADDER_MAX_HEIGHT and X264_SLOWEST_PRESET: what a request's own ladder may ask for. */
+  ladderBounds: LadderBounds;
   /** WEBHOOK_ALLOW_PRIVATE_NETWORKS: accept webhook URLs that name a private or reserved IP address. */
   allowPrivateWebhooks: boolean;
   logger: Logger;
@@ -80,6 +83,7 @@ export class MediaService {
   ): Promise<{ job: Job; created: boolean }> {
     const { files, jobs, queue, queueRedis } = this.deps;
     this.refusePrivateWebhookLiteral(request.webhookUrl);
+    assertLadderWithinBounds(request.ladder, this.deps.ladderBounds);
     if (context.idempotencyKey !== undefined) {
       const previous = await jobs.findByIdempotencyKey(context.caller.owner, context.idempotencyKey);
       if (previous) return { job: this.sameRequestOrThrow(previous, request), created: false };

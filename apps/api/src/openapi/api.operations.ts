@@ -87,7 +87,8 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     path: '/api/media/upload',
     operationId: 'uploadMedia',
     summary: 'Upload a video',
-    description: 'Streamed to storage; the content is checked with ffprobe before the file is accepted.',
+    description:
+      'Streamed to storage; the content is checked with ffprobe before the file is accepted. Media above the operator limits (pixels per frame, frame rate, duration, streams) is refused with 422 `input_too_large`.',
     tag: 'media',
     security: 'bearer',
     requestBody: {
@@ -106,7 +107,8 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     path: '/api/media/transcode',
     operationId: 'submitTranscode',
     summary: 'Start transcoding an uploaded file to HLS',
-    description: 'While the file has an active job, that job is returned instead of a new one.',
+    description:
+      'While the file has an active job, that job is returned instead of a new one. A `ladder` outside the operator bounds (tallest rung, slowest preset, bitrate table) is refused with 422 `ladder_out_of_bounds`, whose `details.breaches` name each field.',
     tag: 'media',
     security: 'bearer',
     parameters: [

@@ -1,5 +1,6 @@
 import { FfmpegError, FfmpegFailedError } from '@reelforge/ffmpeg';
 import { MediaError } from '@reelforge/media';
+import { JobTimeoutError } from './job-timeout.error.js';
 
 export interface FailureDecision {
   /** Stable code stored in transcoding_jobs.error_code. */
@@ -18,6 +19,7 @@ const MAX_MESSAGE = 2_000;
 export function decideFailure(err: unknown): FailureDecision {
   const message = (err instanceof Error ? err.message : String(err)).slice(0, MAX_MESSAGE);
   if (err instanceof MediaError) return { code: err.code, message, retryable: false };
+  if (err instanceof JobTimeoutError) return { code: err.code, message, retryable: false };
   if (err instanceof FfmpegFailedError) {
     if (err.failure.kind === 'invalid_media') return { code: 'invalid_media', message, retryable: false };
     if (err.failure.kind === 'bad_arguments') return { code: 'ffmpeg_failed', message, retryable: false };

@@ -1,4 +1,4 @@
-import { createProgressWriter, isTerminalStatus, type Job, type JobsRepository } from '@reelforge/db';
+import { createProgressWriter, isTerminalStatus, type FilesRepository, type Job, type JobsRepository } from '@reelforge/db';
 import { FfmpegCancelledError } from '@reelforge/ffmpeg';
 import { describePlan } from '@reelforge/media';
 import { isLastTry, type JobHandler, type TranscodeJobPayload, type TranscodeProgress, type TranscodeResult } from '@reelforge/queue';
@@ -6,10 +6,12 @@ import { DelayedError, UnrecoverableError } from 'bullmq';
 import type { Logger } from 'pino';
 import { decideFailure } from './failure.policy.js';
 import { ProgressReporter } from './progress.reporter.js';
-import type { TranscodeService } from './transcode.service.js';
+import type { TranscodeService, TranscodeSource } from './transcode.service.js';
 
 export interface TranscodeProcessorDeps {
   jobs: JobsRepository;
+  /** The job row names its file; the file row names the source key. The queue payload is never trusted for either. */
+  files: Pick<FilesRepository, 'findById'>;
   service: TranscodeService;
   workerId: string;
   logger: Logger;
@@ -30,6 +32,14 @@ export const SHUTDOWN_ABORT_REASON = 'worker-shutdown';
 export const LOCK_LOST_ABORT_REASON = 'lock-lost';
 /** Abort reason when Postgres no longer lets this worker write the job (cancelled or taken over). */
 const SUPERSEDED_ABORT_REASON = 'superseded';
+
+/** The job's file row is gone: there is nothing to encode (mapped to `source_missing`, not retried). */
+export class SourceFileMissingError extends Error {
+  readonly code = 'storage_not_found';
+  constructor(fileId: string) {
+    super(`file ${fileId} no longer exists`);
+  }
+}
 
 export class JobCancelledError extends UnrecoverableError {
   readonly code = 'cancelled';
@@ -82,8 +92,9 @@ export function createTranscodeProcessor(deps: TranscodeProcessorDeps): JobHandl
 
     const abort = attempt.signal;
     try {
+      const source = await sourceOf(claimed, deps, payload, log);
       // The effective ladder goes to the job log, where operators read it in Bull Board.
-      const result = await service.run(payload, reporter, abort, claimed.attempts, (plan) => {
+      const result = await service.run(source, reporter, abort, claimed.attempts, (plan) => {
         job.log(describePlan(plan)).catch((err: unknown) => log.warn({ err }, 'job log write failed'));
       });
       await writer.flush();
@@ -110,7 +121,7 @@ export function createTranscodeProcessor(deps: TranscodeProcessorDeps): JobHandl
         throw err;
       }
       // Every other ending leaves no partial output behind: one rule for all of them.
-      const { current, ours } = await discardPartialOutput(payload, deps, log);
+      const { current, ours } = await discardPartialOutput(payload.jobId, deps, log);
       if (released) {
         // Back to the queue without spending an attempt; the next worker starts it afresh.
         if (ours) await jobs.releaseToQueued(payload.jobId, { reason: releaseReason(abort.reason), workerId });
@@ -142,6 +153,20 @@ export function createTranscodeProcessor(deps: TranscodeProcessorDeps): JobHandl
   };
 }
 
+/**
+ * What to encode, from Postgres: the claimed row's file, that file's storage key and the row's ladder
+ * (bounded when the API accepted it). A payload that disagrees (added by hand, or edited in Redis)
+ * changes nothing but a warning: it cannot make this worker read or overwrite another file.
+ */
+async function sourceOf(claimed: Job, deps: TranscodeProcessorDeps, payload: TranscodeJobPayload, log: Logger): Promise<TranscodeSource> {
+  const file = await deps.files.findById(claimed.fileId);
+  if (!file) throw new SourceFileMissingError(claimed.fileId);
+  if (payload.fileId !== file.id || payload.sourceKey !== file.storageKey) {
+    log.warn({ payloadFileId: payload.fileId, payloadSourceKey: payload.sourceKey, fileId: file.id }, 'queue payload disagrees with Postgres; encoding the job row\'s file');
+  }
+  return { fileId: file.id, sourceKey: file.storageKey, ...(claimed.ladder !== null ? { ladder: claimed.ladder } : {}) };
+}
+
 /** A webhook that cannot be queued is logged; it never changes the outcome of the transcode. */
 async function notifySettled(deps: TranscodeProcessorDeps, job: Job, log: Logger): Promise<void> {
   try {
@@ -156,12 +181,13 @@ async function notifySettled(deps: TranscodeProcessorDeps, job: Job, log: Logger
  * attempt's to remove: the job is still this worker's, or it was cancelled and no newer job of the
  * file is writing there now (output is per file). A worker that took the job over keeps its output.
  */
-async function discardPartialOutput({ jobId, fileId }: TranscodeJobPayload, deps: TranscodeProcessorDeps, log: Logger): Promise<{ current: Job | null; ours: boolean }> {
+async function discardPartialOutput(jobId: string, deps: TranscodeProcessorDeps, log: Logger): Promise<{ current: Job | null; ours: boolean }> {
   const { jobs, service, workerId } = deps;
   const current = await jobs.findById(jobId);
   const ours = current?.status === 'processing' && current.workerId === workerId;
-  if (ours || (current?.status === 'cancelled' && !(await jobs.findActiveByFileId(fileId)))) {
-    await service.discardOutput(fileId).catch((err: unknown) => log.error({ err }, 'could not remove partial output'));
+  // The row's file, never the payload's: output is removed only under the prefix this job writes to.
+  if (current && (ours || (current.status === 'cancelled' && !(await jobs.findActiveByFileId(current.fileId))))) {
+    await service.discardOutput(current.fileId).catch((err: unknown) => log.error({ err }, 'could not remove partial output'));
   }
   return { current, ours };
 }
@@ -173,7 +199,7 @@ function releaseReason(reason: string): string {
 /** The row refused the claim: the job was cancelled, finished or deleted meanwhile. */
 async function alreadySettled(payload: TranscodeJobPayload, deps: TranscodeProcessorDeps, log: Logger): Promise<TranscodeResult> {
   // Cancelled while its worker was dead: what that worker wrote is still there.
-  const { current } = await discardPartialOutput(payload, deps, log);
+  const { current } = await discardPartialOutput(payload.jobId, deps, log);
   log.info({ status: current?.status ?? 'missing' }, 'job is not runnable in Postgres; skipping');
   // A worker that died between settling the job and queueing its webhook left that to whoever
   // runs the job next (BullMQ's stall recovery). Announcing twice is safe: the event id is

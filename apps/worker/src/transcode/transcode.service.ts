@@ -5,6 +5,7 @@ import type { RenditionRecord } from '@reelforge/db';
 import { probeMedia, runFfmpeg } from '@reelforge/ffmpeg';
 import {
   ALLOWED_INPUT_FORMATS,
+  assertWithinInputLimits,
   buildHlsArgs,
   buildPosterArgs,
   buildStoryboardTileArgs,
@@ -14,14 +15,19 @@ import {
   planLadder,
   STORYBOARD_THUMB_PATTERN,
   writeMasterPlaylist,
+  jobTimeLimitMs,
   writeStoryboardVtt,
   type BitrateMeasure,
   type FfmpegCapabilities,
+  type InputLimits,
+  type JobTimeLimit,
   type LadderOptionsInput,
+  type LadderOverrides,
+  type MediaInfo,
   type TranscodePlan,
 } from '@reelforge/media';
 import type { OrphanGuard } from '@reelforge/process';
-import type { TranscodeJobPayload, TranscodeResult } from '@reelforge/queue';
+import type { TranscodeResult } from '@reelforge/queue';
 import {
   masterKey,
   MASTER_PLAYLIST_NAME,
@@ -34,6 +40,7 @@ import {
 } from '@reelforge/storage';
 import HLS from 'hls-parser';
 import { HlsOutputUploader } from './hls-output.uploader.js';
+import { JobTimeoutError } from './job-timeout.error.js';
 import type { ProgressReporter } from './progress.reporter.js';
 
 export interface TranscodeServiceDeps {
@@ -41,10 +48,24 @@ export interface TranscodeServiceDeps {
   /** Defaults applied when a job carries no ladder of its own (LADDER_HEIGHTS, HLS_SEGMENT_SECONDS, X264_PRESET). */
   defaultLadder: LadderOptionsInput;
   capabilities: FfmpegCapabilities;
+  /** MAX_INPUT_*: checked after the probe too, for files that reached storage without the upload sniff. */
+  inputLimits: InputLimits;
+  /** JOB_TIMEOUT_FACTOR and JOB_TIMEOUT_FLOOR_S: how long one attempt may run. */
+  timeLimit: JobTimeLimit;
   orphanGuard?: OrphanGuard;
   /** Parent of the per-job scratch directories. */
   workDir?: string;
 }
+
+/** What one attempt encodes, read from the job's Postgres row and its file's row (never from the queue payload). */
+export interface TranscodeSource {
+  fileId: string;
+  sourceKey: string;
+  ladder?: LadderOverrides;
+}
+
+/** Why the attempt's own deadline aborted its work (the caller's signal carries the other reasons). */
+const TIME_LIMIT_REASON = 'time-limit';
 
 /**
  * One transcode attempt: probe, plan, encode every rendition and the storyboard in one ffmpeg pass
@@ -54,63 +75,89 @@ export interface TranscodeServiceDeps {
 export class TranscodeService {
   constructor(private readonly deps: TranscodeServiceDeps) {}
 
-  /** `attempt` is the attempt number Postgres counted when this run claimed the job; it names the segments. */
+  /**
+   * `attempt` is the attempt number Postgres counted when this run claimed the job; it names the
+   * segments. The attempt's time limit counts from here and is set once the probe told the duration.
+   * @throws JobTimeoutError when the limit passed (ffmpeg is killed first).
+   */
   async run(
-    payload: TranscodeJobPayload,
+    source: TranscodeSource,
     progress: ProgressReporter,
     signal: AbortSignal,
     attempt: number,
     onPlan: (plan: TranscodePlan) => void = () => undefined,
   ): Promise<TranscodeResult> {
-    const { storage } = this.deps;
+    const startedAt = Date.now();
+    const deadline = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
     const scratch = await mkdtemp(path.join(this.deps.workDir ?? os.tmpdir(), 'reelforge-job-'));
     try {
       progress.enter('probing');
-      const source = await this.localSource(payload.sourceKey, scratch);
-      // The same demuxer allowlist as the upload sniff: a file that reached storage another way (an
-      // older API, a manual import) must not be read as a playlist, concat list or image here either.
-      // The file's duration and size are the API's (stored at upload); this probe only plans the ladder,
-      // measuring the duration as the upload did when the container states none, so progress has one.
-      const { info } = await probeMedia(source, { signal, orphanGuard: this.deps.orphanGuard, allowedFormats: ALLOWED_INPUT_FORMATS });
-      // A job's own ladder overrides the installation defaults field by field.
-      const options = LadderOptionsSchema.parse({ ...this.deps.defaultLadder, ...(payload.ladder ?? {}) });
-      const plan = planLadder(info, options, this.deps.capabilities);
-      onPlan(plan);
-
-      const outputDir = path.join(scratch, 'out');
-      await mkdir(outputDir, { recursive: true });
-      const keyPrefix = outputPrefix(payload.fileId);
-      const uploader = new HlsOutputUploader({ storage, localDir: outputDir, keyPrefix });
-      progress.enter('encoding');
-      uploader.start();
+      const input = await this.localSource(source.sourceKey, scratch);
+      // The same demuxer allowlist and input limits as the upload sniff: a file that reached storage
+      // another way (an older API, a manual import) must not be read as a playlist or image, nor be
+      // larger than the operator accepts. The probe also gives the duration the time limit is made of.
+      // Browser recordings state no duration: probeMedia then measures it from the packets, as the upload did.
+      const { info } = await probeMedia(input, { signal, orphanGuard: this.deps.orphanGuard, allowedFormats: ALLOWED_INPUT_FORMATS });
+      assertWithinInputLimits(info, this.deps.inputLimits);
+      const limitMs = jobTimeLimitMs(info.durationS, this.deps.timeLimit);
+      timer = setTimeout(() => deadline.abort(TIME_LIMIT_REASON), Math.max(0, limitMs - (Date.now() - startedAt)));
       try {
-        // Beside the output directory, not in it: everything in there is uploaded.
-        const thumbnailsDir = path.join(scratch, 'storyboard');
-        await mkdir(thumbnailsDir);
-        const storyboardThumbnails = path.join(thumbnailsDir, STORYBOARD_THUMB_PATTERN);
-        await runFfmpeg(buildHlsArgs(plan, { input: source, outputDir, attempt, storyboardThumbnails }), {
-          signal,
-          orphanGuard: this.deps.orphanGuard,
-          onProgress: (p) => progress.encoding(p.outTimeMs, plan.durationS, p.speed),
-        });
-        uploader.throwIfFailed();
-        if (plan.hasVideo) await this.writeImages(plan, { source, storyboardThumbnails, outputDir }, signal);
+        return await this.encode(source, info, input, scratch, { progress, signal: AbortSignal.any([signal, deadline.signal]), attempt, onPlan });
       } catch (err) {
-        await uploader.stop();
+        if (deadline.signal.aborted && !signal.aborted) throw new JobTimeoutError(limitMs);
         throw err;
       }
-
-      progress.enter('uploading');
-      await uploader.finish();
-      progress.enter('finalizing');
-      const measurements = await this.measure(plan, outputDir, uploader.sizes());
-      const masterPath = path.join(outputDir, MASTER_PLAYLIST_NAME);
-      await writeFile(masterPath, writeMasterPlaylist({ plan, measurements }));
-      await storage.putFile(masterKey(keyPrefix), masterPath);
-      return { outputPrefix: keyPrefix, renditions: renditionRecords(plan, measurements) };
     } finally {
+      clearTimeout(timer);
       await rm(scratch, { recursive: true, force: true });
     }
+  }
+
+  private async encode(
+    source: TranscodeSource,
+    info: MediaInfo,
+    input: string,
+    scratch: string,
+    { progress, signal, attempt, onPlan }: { progress: ProgressReporter; signal: AbortSignal; attempt: number; onPlan: (plan: TranscodePlan) => void },
+  ): Promise<TranscodeResult> {
+    const { storage } = this.deps;
+    // A job's own ladder overrides the installation defaults field by field.
+    const options = LadderOptionsSchema.parse({ ...this.deps.defaultLadder, ...(source.ladder ?? {}) });
+    const plan = planLadder(info, options, this.deps.capabilities);
+    onPlan(plan);
+
+    const outputDir = path.join(scratch, 'out');
+    await mkdir(outputDir, { recursive: true });
+    const keyPrefix = outputPrefix(source.fileId);
+    const uploader = new HlsOutputUploader({ storage, localDir: outputDir, keyPrefix });
+    progress.enter('encoding');
+    uploader.start();
+    try {
+      // Beside the output directory, not in it: everything in there is uploaded.
+      const thumbnailsDir = path.join(scratch, 'storyboard');
+      await mkdir(thumbnailsDir);
+      const storyboardThumbnails = path.join(thumbnailsDir, STORYBOARD_THUMB_PATTERN);
+      await runFfmpeg(buildHlsArgs(plan, { input, outputDir, attempt, storyboardThumbnails }), {
+        signal,
+        orphanGuard: this.deps.orphanGuard,
+        onProgress: (p) => progress.encoding(p.outTimeMs, plan.durationS, p.speed),
+      });
+      uploader.throwIfFailed();
+      if (plan.hasVideo) await this.writeImages(plan, { source: input, storyboardThumbnails, outputDir }, signal);
+    } catch (err) {
+      await uploader.stop();
+      throw err;
+    }
+
+    progress.enter('uploading');
+    await uploader.finish();
+    progress.enter('finalizing');
+    const measurements = await this.measure(plan, outputDir, uploader.sizes());
+    const masterPath = path.join(outputDir, MASTER_PLAYLIST_NAME);
+    await writeFile(masterPath, writeMasterPlaylist({ plan, measurements }));
+    await storage.putFile(masterKey(keyPrefix), masterPath);
+    return { outputPrefix: keyPrefix, renditions: renditionRecords(plan, measurements) };
   }
 
   /** Removes whatever an interrupted attempt left in storage. */
