@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { JobsListQuerySchema, JobsPageSchema } from '../media/jobs-list.schema.js';
 import { FileIdSchema, IdempotencyKeySchema, TranscodeRequestSchema } from '../media/transcode.request.js';
 import {
+  FileStatusSchema,
   HealthSchema,
   JobControlResponseSchema,
   ProblemSchema,
@@ -209,6 +210,45 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
   },
   {
     method: 'get',
+    path: '/api/media/files/:fileId',
+    operationId: 'getFile',
+    summary: "A file's facts and state",
+    description: [
+      'Answers for any file, with or without a transcode job. `state` is `ready` for every file today; `importing`,',
+      '`uploading` and `failed` (with `error.code`) are planned for resumable uploads and URL imports, so clients',
+      "should expect them already. An API key sees only its owner's files (404 otherwise, as for an unknown id).",
+    ].join(' '),
+    tag: 'media',
+    security: 'bearer',
+    parameters: [fileIdParam],
+    responses: { 200: { description: 'The file', schema: FileStatusSchema } },
+    problems: [404, 503],
+  },
+  {
+    method: 'delete',
+    path: '/api/media/:fileId',
+    operationId: 'deleteFile',
+    summary: 'Delete a file with everything derived from it',
+    description: [
+      'Removes the original and every HLS output from storage and cancels an active job; the jobs and their',
+      'audit trail stay (an operator can still read them). From the answer on, every route, the player page and',
+      'its status answer 404 for the file, and no job can be started or retried for it. Output already copied by',
+      'a CDN may live on there until its cache expires. 204 when nothing was running; 202 when a worker was',
+      'encoding the file: it is told to stop and removes what it wrote meanwhile once ffmpeg has ended. Deleting',
+      'again answers 404. 503 `storage_unavailable` means the file is deleted but storage kept some of its data:',
+      "send the same DELETE again to finish. An API key may delete only its owner's files.",
+    ].join(' '),
+    tag: 'media',
+    security: 'bearer',
+    parameters: [fileIdParam],
+    responses: {
+      202: { description: 'Deleted; the job that was running is being stopped', schema: JobControlResponseSchema },
+      204: { description: 'Deleted' },
+    },
+    problems: [404, 503],
+  },
+  {
+    method: 'get',
     path: '/watch/:fileId',
     operationId: 'watchPage',
     summary: 'Public player page (hls.js)',
@@ -299,6 +339,7 @@ export const NAMED_SCHEMAS = {
   TranscodeAccepted: TranscodeAcceptedSchema,
   TranscodeStatus: TranscodeStatusSchema,
   JobControlResponse: JobControlResponseSchema,
+  FileStatus: FileStatusSchema,
   JobsPage: JobsPageSchema,
   WatchStatus: WatchStatusSchema,
   ProgressEvent: ProgressEventSchema,

@@ -47,6 +47,9 @@ export const JobControlResponseSchema = z.object({
   attempts: z.int().nonnegative().optional(),
 });
 
+/** GET /api/media/files/:fileId: the file's facts and where it is on its way to being usable. */
+export { FileStatusSchema } from '../media/file-status.view.js';
+
 /** Data of a `progress` event on the live stream (what the worker reports to BullMQ). */
 export const ProgressEventSchema = TranscodeProgressSchema;
 
