@@ -35,7 +35,7 @@ describe('GET /api/media/files/:fileId', () => {
     expect((await fileStatus(uploaded.fileId)).latestJob).toEqual({ jobId: submitted.jobId, status: 'queued' });
   });
 
-  it('when the id is unknown or malformed, then the answer is a 404 problem; another method is a 405', async () => {
+  it('when the id is unknown or malformed, then the answer is a 404 problem; another method is a 405, also for DELETE on the fixed routes', async () => {
     for (const id of ['nosuchfile', 'Not%20An%20Id', 'x'.repeat(65)]) {
       const res = await fetch(`${stack.baseUrl}/api/media/files/${id}`, { headers: auth });
       expect({ id, status: res.status, type: res.headers.get('content-type') }).toEqual({ id, status: 404, type: expect.stringMatching(/^application\/problem\+json/) });
@@ -45,5 +45,9 @@ describe('GET /api/media/files/:fileId', () => {
     expect(post.status).toBe(405);
     expect(post.headers.get('allow')).toBe('GET, HEAD');
     expect((await fetch(`${stack.baseUrl}/api/media/files/nosuchfile`)).status).toBe(401);
+    // DELETE /api/media/:fileId does not swallow the fixed routes beside it.
+    for (const path of ['/api/media/upload', '/api/media/transcode']) {
+      expect({ path, status: (await fetch(`${stack.baseUrl}${path}`, { method: 'DELETE', headers: auth })).status }).toEqual({ path, status: 405 });
+    }
   });
 });
