@@ -4,6 +4,7 @@ import { ApiKeysRepository } from '@reelforge/db';
 import { cleanupFixtures, makeFixture } from '@reelforge/ffmpeg/testing';
 import { auth, bearer, getStatus, submitTranscode, uploadFile, waitForSettled } from '../support/http.js';
 import { runningWithCmdline } from '../support/proc.js';
+import { openSse } from '../support/sse.client.js';
 import { startTestStack, type TestStack } from '../support/test-stack.js';
 import { bullJobIn, waitFor } from '../support/wait.js';
 
@@ -107,7 +108,13 @@ describe.each(['local', 's3'] as const)('deleting a file with %s storage', (driv
       { timeoutMs: LIMIT_MS },
     );
 
+    const watching = await openSse(`${stack.baseUrl}/api/media/transcode/${fileId}/events`, alice);
+    expect(watching.response.status).toBe(200);
+
     expect(await remove(fileId, auth)).toEqual({ status: 202, body: { fileId, jobId, status: 'cancelled' } });
+    // The owner's open live stream ends (a reconnect would get the 404 below), without a final event for a file that is gone.
+    const relayed = await watching.rest(LIMIT_MS);
+    expect(relayed.filter((event) => ['completed', 'failed', 'cancelled'].includes(event.event))).toEqual([]);
     expect(await stack.jobs.findById(jobId)).toMatchObject({ status: 'cancelled' });
     // The worker's attempt is over once BullMQ has failed it; its cancelled path removes its output after its last upload.
     const attempt = await bullJobIn('failed', () => stack.queue.getJob(`${jobId}.1`), LIMIT_MS);
