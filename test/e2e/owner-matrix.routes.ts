@@ -1,4 +1,5 @@
 import { openAsBlob } from 'node:fs';
+import type { Pool } from 'pg';
 
 /**
  * How every route of the OpenAPI document is scoped to owners. owner-matrix.e2e.spec.ts fails when a
@@ -11,6 +12,8 @@ import { openAsBlob } from 'node:fs';
  *   the 404 of an unknown id and changes nothing, and that the owner and an administrator get through.
  * - `list`: the route lists rows; give a call that returns the file ids it lists.
  * - `creates`: the route makes a file; give a call that returns its id.
+ * - `admin`: only administrators may call it (e.g. usage across owners); give the call and what a key
+ *   and an administrator get.
  * - `public` / `operator`: no owner is involved; say why that is safe.
  */
 
@@ -24,6 +27,8 @@ export interface MatrixClient {
   headers(principal: Principal): Record<string, string>;
   /** A short real video to upload. */
   source: string;
+  /** The stack's database, for rows that must look up an id the route takes (a delivery of the file's job, ...). */
+  pool: Pool;
 }
 
 export type OwnerScope =
@@ -36,6 +41,7 @@ export type OwnerScope =
     }
   | { scope: 'list'; list(client: MatrixClient, as: Principal): Promise<string[]> }
   | { scope: 'creates'; create(client: MatrixClient, as: Principal): Promise<string> }
+  | { scope: 'admin'; allowed: number; refused: number; call(client: MatrixClient, as: Principal): Promise<Response> }
   | { scope: 'public' | 'operator'; why: string };
 
 const send = (client: MatrixClient, method: string, path: string, as: Principal, body?: unknown) =>
