@@ -35,11 +35,18 @@ describe('GET /api/media/files/:fileId', () => {
     expect((await fileStatus(uploaded.fileId)).latestJob).toEqual({ jobId: submitted.jobId, status: 'queued' });
   });
 
-  it('when the id is unknown or malformed, then the answer is a 404 problem; another method is a 405, also for DELETE on the fixed routes', async () => {
+  it('when the id is unknown or malformed, then reading or deleting it is a 404 problem; another method is a 405, also for DELETE on the fixed routes', async () => {
     for (const id of ['nosuchfile', 'Not%20An%20Id', 'x'.repeat(65)]) {
-      const res = await fetch(`${stack.baseUrl}/api/media/files/${id}`, { headers: auth });
-      expect({ id, status: res.status, type: res.headers.get('content-type') }).toEqual({ id, status: 404, type: expect.stringMatching(/^application\/problem\+json/) });
-      expect(ProblemSchema.parse(await res.json())).toMatchObject({ code: 'file_not_found' });
+      for (const [method, path] of [['GET', `/api/media/files/${id}`], ['DELETE', `/api/media/${id}`]] as const) {
+        const res = await fetch(`${stack.baseUrl}${path}`, { method, headers: auth });
+        expect({ method, id, status: res.status, type: res.headers.get('content-type') }).toEqual({
+          method,
+          id,
+          status: 404,
+          type: expect.stringMatching(/^application\/problem\+json/),
+        });
+        expect(ProblemSchema.parse(await res.json())).toMatchObject({ code: 'file_not_found' });
+      }
     }
     const post = await fetch(`${stack.baseUrl}/api/media/files/nosuchfile`, { method: 'POST', headers: auth });
     expect(post.status).toBe(405);
