@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { createApp } from './app.js';
 import { createLiveEvents } from './events/live-events.factory.js';
 import { bullBoardRouter } from './http/bull-board.mount.js';
+import { FileDeletionService } from './media/file-deletion.service.js';
 import { JobControlService } from './media/job-control.service.js';
 import { JobStatusReader } from './media/job-status.reader.js';
 import { MediaService } from './media/media.service.js';
@@ -16,6 +17,7 @@ import { createApiMetrics, QUEUE_STATES } from './metrics/api.metrics.js';
 import { createPlayerDeps } from './player/player.factory.js';
 import { buildOpenApiDocument } from './openapi/openapi.document.js';
 import { eventsRoutes } from './routes/events.routes.js';
+import { filesRoutes } from './routes/files.routes.js';
 import { jobsListRoutes } from './routes/jobs-list.routes.js';
 import { metricsRoutes } from './routes/metrics.routes.js';
 import { openApiRoutes } from './routes/openapi.routes.js';
@@ -85,6 +87,7 @@ export function createApiRuntime(config: Config, logger: Logger): ApiRuntime {
     }),
   });
 
+  const deletion = new FileDeletionService({ files, jobs, jobControl, storage, logger });
   const status = new JobStatusReader({ files, jobs, queue, publicUrl: (key) => storage.publicUrl(key) });
   const live = createLiveEvents({
     redisUrl: config.redis.url,
@@ -133,7 +136,11 @@ export function createApiRuntime(config: Config, logger: Logger): ApiRuntime {
       openApiRoutes(buildOpenApiDocument()),
       playerRoutes(createPlayerDeps({ storage, files, jobs })),
     ],
-    apiRoutes: [eventsRoutes({ events: live.service }), jobsListRoutes({ jobs, publicUrl: (key) => storage.publicUrl(key) })],
+    apiRoutes: [
+      eventsRoutes({ events: live.service }),
+      jobsListRoutes({ jobs, publicUrl: (key) => storage.publicUrl(key) }),
+      filesRoutes({ files, jobs, deletion }),
+    ],
   });
   if (config.auth.apiTokens.length === 0) logger.warn('API_TOKENS is empty: only API keys from the database (reelforge keys create) are accepted');
 

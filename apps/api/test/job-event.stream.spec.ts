@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import type { JobView } from '@reelforge/db';
 import { pino } from 'pino';
 import { JobEventStream } from '../src/events/job-event.stream.js';
+import { NotFoundError } from '../src/http/app.errors.js';
 import type { JobQueueEvent } from '../src/events/transcode-events.hub.js';
 
 const baseState: JobView = {
@@ -30,11 +31,16 @@ afterEach(() => {
 /** A stream whose Postgres state the test sets, recording what it writes. */
 function harness(initial: Partial<JobView> = {}, timing = { heartbeatMs: 60_000, finalEventGraceMs: 60_000 }) {
   let state: JobView = { ...baseState, ...initial };
+  let deleted = false;
   const chunks: string[] = [];
   let ended = false;
   const stream = new JobEventStream({
     sink: { write: (chunk) => chunks.push(chunk), end: () => (ended = true) },
-    loadState: async () => state,
+    loadState: async () => {
+      // What JobStatusReader answers once the file is deleted.
+      if (deleted) throw new NotFoundError('file_not_found', 'No uploaded file with id f1.');
+      return state;
+    },
     ...timing,
     log: pino({ level: 'silent' }),
     onClose: () => undefined,
@@ -46,6 +52,9 @@ function harness(initial: Partial<JobView> = {}, timing = { heartbeatMs: 60_000,
     stream,
     setState: (patch: Partial<JobView>) => {
       state = { ...state, ...patch };
+    },
+    deleteFile: () => {
+      deleted = true;
     },
     begin: (position: string) => stream.begin(state, position),
     /** Hands the event over and lets the stream finish handling it. */
@@ -176,5 +185,22 @@ describe('JobEventStream', () => {
     h.begin('7-0');
     expect(h.events()).toEqual(['7-0 failed failed12']);
     expect(h.ended()).toBe(true);
+  });
+
+  it('when the file is deleted while the stream is open, then the stream ends at the next look', async () => {
+    const h = harness({ status: 'processing', attempts: 1, progress: 40 }, { heartbeatMs: 20, finalEventGraceMs: 60_000 });
+    h.begin('4-0');
+    h.deleteFile();
+    await h.end();
+    expect(h.events()).toEqual(['4-0 state processing40']);
+  });
+
+  it('when the file is deleted and the cancel comes as a queue event, then the stream ends without a final event', async () => {
+    const h = harness({ status: 'processing', attempts: 1, progress: 40 });
+    h.begin('4-0');
+    h.deleteFile();
+    await h.push({ kind: 'lifecycle', id: '5-0', name: 'failed' });
+    expect(h.ended()).toBe(true);
+    expect(h.events()).toEqual(['4-0 state processing40']);
   });
 });

@@ -45,12 +45,45 @@ export class FilesRepository {
     return toFileRecord(rows[0]!);
   }
 
+  /** A deleted file (a tombstone, see `markDeleted`) is not found: every read path treats it as gone. */
   async findById(id: string): Promise<FileRecord | null> {
-    const { rows } = await this.query<FileRow>('SELECT * FROM files WHERE id = $1', [id]);
+    const { rows } = await this.query<FileRow>('SELECT * FROM files WHERE id = $1 AND deleted_at IS NULL', [id]);
     return rows[0] ? toFileRecord(rows[0]) : null;
   }
 
-  /** Deletes the file row and, by cascade, its jobs and their events. Returns whether a row existed. */
+  /** A deleted file's tombstone, for finishing a deletion whose storage clean-up failed; null for a live or unknown id. */
+  async findDeletedById(id: string): Promise<FileRecord | null> {
+    const { rows } = await this.query<FileRow>('SELECT * FROM files WHERE id = $1 AND deleted_at IS NOT NULL', [id]);
+    return rows[0] ? toFileRecord(rows[0]) : null;
+  }
+
+  /**
+   * Turns the file into a tombstone: the row stays, so its jobs and their job_events (the audit
+   * trail) keep their foreign keys, and each of its jobs records a `file_deleted` event naming who
+   * deleted it, in the same statement. Returns the file as it was, or null when it was already
+   * deleted or never existed (so of two concurrent deletes exactly one wins).
+   *
+   * The row lock this UPDATE takes is what keeps a job from being created or requeued for the file
+   * meanwhile: those statements share-lock the live file row (see JobsRepository).
+   */
+  async markDeleted(id: string, audit: { by: string }): Promise<FileRecord | null> {
+    const { rows } = await this.query<FileRow>(
+      `WITH del AS (
+         UPDATE files SET deleted_at = now(), updated_at = now() WHERE id = $1 AND deleted_at IS NULL RETURNING *
+       ), ev AS (
+         INSERT INTO job_events (job_id, kind, data)
+         SELECT j.id, 'file_deleted', jsonb_build_object('by', $2::text) FROM transcoding_jobs j JOIN del ON j.file_id = del.id
+       )
+       SELECT * FROM del`,
+      [id, audit.by],
+    );
+    return rows[0] ? toFileRecord(rows[0]) : null;
+  }
+
+  /**
+   * Removes the file row and, by cascade, its jobs and their events: for operators and tests. The API's
+   * delete is `markDeleted`, which keeps the audit trail.
+   */
   async delete(id: string): Promise<boolean> {
     const { rowCount } = await this.query('DELETE FROM files WHERE id = $1', [id]);
     return rowCount === 1;

@@ -49,6 +49,8 @@ interface TransitionSpec extends OwnerGuard {
   set: (p: SqlParams) => string;
   /** A status change records `{ kind, data + from + attempt }`; `stage` records only actual stage changes. */
   event: { kind: JobStatus; data: Record<string, unknown> } | 'stage-change';
+  /** Only while the job's file is not deleted; the file row is share-locked, as in `tryInsert`. */
+  liveFileOnly?: boolean;
 }
 
 const DEFAULT_PAGE_SIZE = 20;
@@ -110,7 +112,10 @@ export class JobsRepository {
     return this.one('SELECT * FROM transcoding_jobs WHERE owner = $1 AND idempotency_key = $2', [owner, key]);
   }
 
-  /** Newest first, keyset-paginated over (created_at, id). Throws InvalidCursorError for a foreign cursor. */
+  /**
+   * Newest first, keyset-paginated over (created_at, id), without the jobs of deleted files. Throws
+   * InvalidCursorError for a foreign cursor.
+   */
   async list(options: ListJobsOptions = {}): Promise<JobPage> {
     const limit = options.limit ?? DEFAULT_PAGE_SIZE;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
@@ -120,6 +125,8 @@ export class JobsRepository {
     const where: string[] = [];
     if (options.status !== undefined) where.push(`status = ${p.add(options.status)}`);
     if (options.owner !== undefined) where.push(`owner = ${p.add(options.owner)}`);
+    // A deleted file's jobs stay for the audit trail but are not listed: for clients the file is gone.
+    where.push('NOT EXISTS (SELECT 1 FROM files f WHERE f.id = transcoding_jobs.file_id AND f.deleted_at IS NOT NULL)');
     if (options.cursor !== undefined) {
       const after = decodeJobCursor(options.cursor);
       where.push(
@@ -129,7 +136,7 @@ export class JobsRepository {
     const { rows } = await this.query<JobRow & { cursor_micros: string }>(
       `SELECT *, (extract(epoch FROM created_at) * 1000000)::bigint::text AS cursor_micros
        FROM transcoding_jobs
-       ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+       WHERE ${where.join(' AND ')}
        ORDER BY created_at DESC, id DESC
        LIMIT ${p.add(limit + 1)}`,
       p.values,
@@ -228,7 +235,7 @@ export class JobsRepository {
    * Queues the job as a new attempt: a clean slate except `attempts`, and in the same guarded UPDATE
    * the BullMQ id it is to be added under, so the id is recorded before any add (an add that fails is
    * redone under it by the reconciler). Throws ActiveJobExistsError when a retry finds another job for
-   * the same file active meanwhile.
+   * the same file active meanwhile. Refused (null) once the file is deleted.
    */
   async requeue(id: string, options: { reason: string; from: keyof typeof REQUEUE_FROM }): Promise<Job | null> {
     try {
@@ -238,6 +245,7 @@ export class JobsRepository {
           `status = 'queued', progress = 0, stage = 'queued', queued_at = now(), started_at = NULL, finished_at = NULL, error_code = NULL,
            error_message = NULL, worker_id = NULL, bullmq_job_id = ${NEXT_BULLMQ_JOB_ID}, renditions = '[]', output_prefix = NULL`,
         event: { kind: 'queued', data: { reason: options.reason } },
+        liveFileOnly: true,
       });
     } catch (error) {
       if (isUniqueViolation(error, ACTIVE_PER_FILE_INDEX)) {
@@ -258,36 +266,42 @@ export class JobsRepository {
     });
   }
 
-  /** A new job is queued as attempt 1, and its BullMQ id recorded with the row. */
+  /**
+   * A new job is queued as attempt 1, and its BullMQ id recorded with the row. Only for a live file:
+   * the share lock on its row waits for a concurrent delete (FilesRepository.markDeleted) and then
+   * sees the tombstone, or makes that delete wait until this job exists, so the delete cancels it.
+   */
   private async tryInsert(input: NewJob): Promise<Job | null> {
     const id = input.id ?? createId();
-    try {
-      return await this.one(
-        `WITH ins AS (
-           INSERT INTO transcoding_jobs (id, file_id, status, stage, ladder, priority, webhook_url, owner, idempotency_key, bullmq_job_id)
-           VALUES ($1, $2, 'queued', 'queued', $3::jsonb, $4, $5, $6, $7, $8)
-           ON CONFLICT DO NOTHING
-           RETURNING *
-         ), ev AS (
-           INSERT INTO job_events (job_id, kind, data)
-           SELECT id, 'queued', jsonb_build_object('reason', 'created', 'attempt', attempts) FROM ins
-         )
-         SELECT * FROM ins`,
-        [
-          id,
-          input.fileId,
-          input.ladder === undefined ? null : JSON.stringify(input.ladder),
-          input.priority ?? null,
-          input.webhookUrl ?? null,
-          input.owner,
-          input.idempotencyKey ?? null,
-          transcodeBullJobId(id, 1),
-        ],
-      );
-    } catch (error) {
-      if (isPgError(error) && error.code === '23503') throw new UnknownFileError(input.fileId);
-      throw error;
-    }
+    const inserted = await this.one(
+      `WITH live AS (
+         SELECT id FROM files WHERE id = $2 AND deleted_at IS NULL FOR SHARE
+       ), ins AS (
+         INSERT INTO transcoding_jobs (id, file_id, status, stage, ladder, priority, webhook_url, owner, idempotency_key, bullmq_job_id)
+         SELECT $1, live.id, 'queued', 'queued', $3::jsonb, $4, $5, $6, $7, $8 FROM live
+         ON CONFLICT DO NOTHING
+         RETURNING *
+       ), ev AS (
+         INSERT INTO job_events (job_id, kind, data)
+         SELECT id, 'queued', jsonb_build_object('reason', 'created', 'attempt', attempts) FROM ins
+       )
+       SELECT * FROM ins`,
+      [
+        id,
+        input.fileId,
+        input.ladder === undefined ? null : JSON.stringify(input.ladder),
+        input.priority ?? null,
+        input.webhookUrl ?? null,
+        input.owner,
+        input.idempotencyKey ?? null,
+        transcodeBullJobId(id, 1),
+      ],
+    );
+    if (inserted) return inserted;
+    // Nothing inserted: a conflicting job (the caller looks it up), or no live file to insert for.
+    const { rows } = await this.query('SELECT 1 FROM files WHERE id = $1 AND deleted_at IS NULL', [input.fileId]);
+    if (rows.length === 0) throw new UnknownFileError(input.fileId);
+    return null;
   }
 
   /**
@@ -298,7 +312,11 @@ export class JobsRepository {
     const p = new SqlParams();
     const idParam = p.add(id);
     const fromParam = p.add(spec.from);
-    const ownerGuard = spec.workerId === undefined ? '' : `AND worker_id = ${p.add(spec.workerId)}`;
+    const ownerGuard = spec.workerId === undefined ? '' : `AND t.worker_id = ${p.add(spec.workerId)}`;
+    // NO KEY UPDATE, not UPDATE: it still serializes writers of the job, but lets a delete append its
+    // file_deleted events (whose foreign key share-locks the job) while this waits for the file row.
+    const fileJoin = spec.liveFileOnly ? 'JOIN files f ON f.id = t.file_id AND f.deleted_at IS NULL' : '';
+    const locks = spec.liveFileOnly ? 'FOR NO KEY UPDATE OF t FOR SHARE OF f' : 'FOR UPDATE';
     const assignments = spec.set(p);
     const event =
       spec.event === 'stage-change'
@@ -308,9 +326,9 @@ export class JobsRepository {
              || jsonb_build_object('from', previous_status, 'attempt', attempts) FROM upd`;
     return this.one(
       `WITH cur AS (
-         SELECT id, status, stage FROM transcoding_jobs
-         WHERE id = ${idParam} AND status = ANY(${fromParam}::text[]) ${ownerGuard}
-         FOR UPDATE
+         SELECT t.id, t.status, t.stage FROM transcoding_jobs t ${fileJoin}
+         WHERE t.id = ${idParam} AND t.status = ANY(${fromParam}::text[]) ${ownerGuard}
+         ${locks}
        ), upd AS (
          UPDATE transcoding_jobs j SET ${assignments}, updated_at = now()
          FROM cur

@@ -87,7 +87,8 @@ export class QueueReconciler {
     }
 
     const file = await files.findById(job.fileId);
-    if (!file) return; // Deleting a file deletes its jobs too; this one is on its way out.
+    // Deleted: its deletion cancels this job (or, removed by an operator, its jobs went with it). Nothing to run.
+    if (!file) return;
 
     const again =
       state === 'missing' && job.status === 'queued' && job.bullmqJobId !== null

@@ -98,6 +98,13 @@ describe('QueueReconciler against real Postgres and Redis', () => {
     expect(await bullJobsOf(job.id)).toEqual([`${job.id}.1`]);
   });
 
+  it('when Redis lost a job whose file was deleted meanwhile, then it is not added again', async () => {
+    const job = await queuedJob({ enqueue: false });
+    await files.markDeleted(job.fileId, { by: ADMIN_OWNER });
+    expect(only(await reconciler.reconcileOnce(), [job.id])).toEqual({ requeued: [], failed: [] });
+    expect(await bullJobsOf(job.id)).toEqual([]);
+  });
+
   it('when a processing job is missing from BullMQ, then it is queued again as a new attempt under the id that requeue recorded', async () => {
     const job = await queuedJob({ enqueue: false });
     await jobs.markProcessing(job.id, { workerId: 'worker-that-lost-redis' });

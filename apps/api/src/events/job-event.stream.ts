@@ -1,5 +1,6 @@
 import { isTerminalStatus, type JobStatus, type JobView } from '@reelforge/db';
 import type { Logger } from 'pino';
+import { NotFoundError } from '../http/app.errors.js';
 import { formatSseComment, formatSseEvent } from './sse.format.js';
 import { compareStreamIds, STREAM_START } from './stream-id.js';
 import type { JobQueueEvent } from './transcode-events.hub.js';
@@ -88,6 +89,12 @@ export class JobEventStream {
       try {
         await task();
       } catch (err) {
+        // The file was deleted: nothing more will happen to it. Ending the stream ends it for the
+        // client too, as an EventSource that reconnects gets the 404 and stops.
+        if (err instanceof NotFoundError && err.code === 'file_not_found') {
+          this.close();
+          return;
+        }
         this.deps.log.warn({ err }, 'live progress update failed; the next event or heartbeat tries again');
       }
     });

@@ -22,6 +22,11 @@ export interface CancelOutcome {
   job: Job;
   /** False when the job was already cancelled (the request is idempotent). */
   changed: boolean;
+  /**
+   * True when a worker may still hold the job: it was told to stop, and removes what it wrote
+   * (partial output) once its ffmpeg has stopped.
+   */
+  stopping: boolean;
 }
 
 /**
@@ -33,16 +38,23 @@ export class JobControlService {
   constructor(private readonly deps: JobControlDeps) {}
 
   async cancel(fileId: string, caller: Caller): Promise<CancelOutcome> {
-    const { jobs, queue, logger } = this.deps;
     const { job } = await this.latestJob(fileId, caller);
-    if (job.status === 'cancelled') return { job, changed: false };
+    if (job.status === 'cancelled') return { job, changed: false, stopping: false };
     if (job.status !== 'queued' && job.status !== 'processing') throw notCancellable(job);
+    return this.cancelJob(job);
+  }
 
+  /**
+   * Cancels a queued or processing job whose file the caller has already been allowed to touch (the
+   * cancel route, and a file's deletion after its row became a tombstone).
+   */
+  async cancelJob(job: Job): Promise<CancelOutcome> {
+    const { jobs, queue, logger } = this.deps;
     // Postgres first: from here on no worker can claim or complete this job.
     const cancelled = await jobs.markCancelled(job.id);
     if (!cancelled) {
       const current = await jobs.findById(job.id);
-      if (current?.status === 'cancelled') return { job: current, changed: false };
+      if (current?.status === 'cancelled') return { job: current, changed: false, stopping: false };
       throw notCancellable(current ?? job);
     }
     // Remove refuses a job a worker holds (0): then that worker must stop its ffmpeg.
@@ -54,7 +66,7 @@ export class JobControlService {
     }
     // This service made the transition, so it announces it (the worker's own markCancelled then finds nothing to do).
     await this.deps.onCancelled?.(cancelled);
-    return { job: cancelled, changed: true };
+    return { job: cancelled, changed: true, stopping: removed !== 1 };
   }
 
   /** failed | cancelled → queued, as a new attempt under the BullMQ id the requeue recorded. */

@@ -100,7 +100,12 @@ export function buildOpenApiDocument(operations: readonly ApiOperation[] = API_O
     components: {
       schemas,
       securitySchemes: {
-        bearerAuth: { type: 'http', scheme: 'bearer', description: 'One of API_TOKENS' },
+        bearerAuth: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            "An API key (reelforge keys create): sees and acts on its owner's files and jobs only, anything else is 404. Or a token from API_TOKENS: an administrator, over every owner's rows.",
+        },
         metricsToken: { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN, when set' },
       },
     },

@@ -1,6 +1,7 @@
 import { JOB_STATUSES, JobStatusSchema, JobViewSchema } from '@reelforge/db';
 import { TranscodeProgressSchema } from '@reelforge/queue';
 import { z } from 'zod';
+import { FILE_STATES } from '../media/file-status.view.js';
 
 /**
  * Response bodies as the API sends them (JSON: dates are ISO strings). They document the contract in
@@ -19,6 +20,7 @@ export const ProblemSchema = z
 
 const timestamp = z.iso.datetime({ offset: true });
 
+/** POST /api/media/upload, and the facts part of GET /api/media/files/:fileId (both built by toFileFacts). */
 export const UploadResponseSchema = z.object({
   fileId: z.string(),
   originalName: z.string(),
@@ -29,6 +31,7 @@ export const UploadResponseSchema = z.object({
   height: z.int().positive().nullable(),
   createdAt: timestamp,
 });
+export type FileFacts = z.infer<typeof UploadResponseSchema>;
 
 export const TranscodeAcceptedSchema = z.object({
   jobId: z.string(),
@@ -46,6 +49,21 @@ export const JobControlResponseSchema = z.object({
   status: JobStatusSchema,
   attempts: z.int().nonnegative().optional(),
 });
+
+/** GET /api/media/files/:fileId: the upload's facts, and where the file is on its way to being usable. */
+export const FileStatusSchema = UploadResponseSchema.extend({
+  state: z
+    .enum(FILE_STATES)
+    .describe(
+      'ready: stored and probed, transcodes may start. Planned, not yet produced: importing (a URL import is fetching it), uploading (a resumable or direct upload is unfinished), failed (it never became usable; see error).',
+    ),
+  error: z.object({ code: z.string(), message: z.string() }).nullable().describe('Why the file failed; null unless state is failed'),
+  latestJob: z
+    .object({ jobId: z.string(), status: JobStatusSchema })
+    .nullable()
+    .describe('The newest transcode job of the file (details at GET /api/media/transcode/{fileId}); null before the first'),
+});
+export type FileStatus = z.infer<typeof FileStatusSchema>;
 
 /** Data of a `progress` event on the live stream (what the worker reports to BullMQ). */
 export const ProgressEventSchema = TranscodeProgressSchema;

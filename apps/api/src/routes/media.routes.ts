@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { JobStatusReader } from '../media/job-status.reader.js';
+import { toFileFacts } from '../media/file-status.view.js';
 import type { MediaService } from '../media/media.service.js';
 import { FileIdSchema, IdempotencyKeySchema, TranscodeRequestSchema } from '../media/transcode.request.js';
 import { receiveUpload } from '../media/upload.receiver.js';
@@ -31,16 +32,7 @@ export function mediaRoutes({ media, status, maxUploadBytes, uploadTmpDir }: Med
   router.post('/api/media/upload', async (req, res) => {
     const received = await receiveUpload(req, { maxBytes: maxUploadBytes, tmpDir: uploadTmpDir });
     const file = await media.upload(received, callerOf(res));
-    res.status(201).json({
-      fileId: file.id,
-      originalName: file.originalName,
-      mime: file.mime,
-      sizeBytes: file.sizeBytes,
-      durationS: file.durationS,
-      width: file.width,
-      height: file.height,
-      createdAt: file.createdAt,
-    });
+    res.status(201).json(toFileFacts(file));
   });
 
   router.post('/api/media/transcode', ...jsonBody(TRANSCODE_BODY_LIMIT_BYTES), async (req, res) => {

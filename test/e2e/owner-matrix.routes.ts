@@ -1,0 +1,130 @@
+import { openAsBlob } from 'node:fs';
+import type { Pool } from 'pg';
+
+/**
+ * How every route of the OpenAPI document is scoped to owners. owner-matrix.e2e.spec.ts fails when a
+ * route of the document has no row here (or a row names a route the document lacks), and exercises
+ * each row in both directions: two owners' API keys and an administrator (an API_TOKENS token).
+ *
+ * Adding a route: add one row under its `METHOD /path/{param}` as /openapi.json spells it.
+ * - `file`: the route acts on one file named in the request. Give the state a fresh file must be in,
+ *   the call, and the status an allowed caller gets. The spec checks that another owner's key gets
+ *   the 404 of an unknown id and changes nothing, and that the owner and an administrator get through.
+ * - `list`: the route lists rows; give a call that returns the file ids it lists.
+ * - `creates`: the route makes a file; give a call that returns its id.
+ * - `admin`: only administrators may call it (e.g. usage across owners); give the call and what a key
+ *   and an administrator get.
+ * - `public` / `operator`: no owner is involved; say why that is safe.
+ */
+
+export type Principal = 'alice' | 'bob' | 'admin';
+
+/** What a fresh file is brought to before the call: uploaded, with a queued job, or with a cancelled job. */
+export type FileState = 'uploaded' | 'queued' | 'cancelled';
+
+export interface MatrixClient {
+  baseUrl: string;
+  headers(principal: Principal): Record<string, string>;
+  /** A short real video to upload. */
+  source: string;
+  /** The stack's database, for rows that must look up an id the route takes (a delivery of the file's job, ...). */
+  pool: Pool;
+}
+
+export type OwnerScope =
+  | {
+      scope: 'file';
+      state: FileState;
+      /** Status an allowed caller (the owner, an administrator) gets on a file in `state`. */
+      allowed: number;
+      call(client: MatrixClient, fileId: string, as: Principal): Promise<Response>;
+    }
+  | { scope: 'list'; list(client: MatrixClient, as: Principal): Promise<string[]> }
+  | { scope: 'creates'; create(client: MatrixClient, as: Principal): Promise<string> }
+  | { scope: 'admin'; allowed: number; refused: number; call(client: MatrixClient, as: Principal): Promise<Response> }
+  | { scope: 'public' | 'operator'; why: string };
+
+const send = (client: MatrixClient, method: string, path: string, as: Principal, body?: unknown) =>
+  fetch(`${client.baseUrl}${path}`, {
+    method,
+    headers: { ...client.headers(as), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+
+export const OWNER_MATRIX: Record<string, OwnerScope> = {
+  'POST /api/media/upload': {
+    scope: 'creates',
+    create: async (client, as) => {
+      const form = new FormData();
+      form.append('file', await openAsBlob(client.source), 'clip.mp4');
+      const res = await fetch(`${client.baseUrl}/api/media/upload`, { method: 'POST', headers: client.headers(as), body: form });
+      if (res.status !== 201) throw new Error(`upload answered ${res.status}: ${await res.text()}`);
+      return ((await res.json()) as { fileId: string }).fileId;
+    },
+  },
+  'POST /api/media/transcode': {
+    scope: 'file',
+    state: 'uploaded',
+    allowed: 202,
+    call: (client, fileId, as) => send(client, 'POST', '/api/media/transcode', as, { fileId }),
+  },
+  'GET /api/media/transcode/{fileId}': {
+    scope: 'file',
+    state: 'queued',
+    allowed: 200,
+    call: (client, fileId, as) => send(client, 'GET', `/api/media/transcode/${fileId}`, as),
+  },
+  'GET /api/media/transcode/{fileId}/events': {
+    scope: 'file',
+    state: 'queued',
+    allowed: 200,
+    call: (client, fileId, as) => send(client, 'GET', `/api/media/transcode/${fileId}/events`, as),
+  },
+  'POST /api/media/transcode/{fileId}/cancel': {
+    scope: 'file',
+    state: 'queued',
+    allowed: 202,
+    call: (client, fileId, as) => send(client, 'POST', `/api/media/transcode/${fileId}/cancel`, as),
+  },
+  'POST /api/media/transcode/{fileId}/retry': {
+    scope: 'file',
+    state: 'cancelled',
+    allowed: 202,
+    call: (client, fileId, as) => send(client, 'POST', `/api/media/transcode/${fileId}/retry`, as),
+  },
+  'GET /api/media/jobs': {
+    scope: 'list',
+    list: async (client, as) => {
+      const res = await send(client, 'GET', '/api/media/jobs?limit=100', as);
+      if (res.status !== 200) throw new Error(`jobs list answered ${res.status}: ${await res.text()}`);
+      return ((await res.json()) as { items: { fileId: string }[] }).items.map((job) => job.fileId);
+    },
+  },
+  'GET /api/media/files/{fileId}': {
+    scope: 'file',
+    state: 'uploaded',
+    allowed: 200,
+    call: (client, fileId, as) => send(client, 'GET', `/api/media/files/${fileId}`, as),
+  },
+  'DELETE /api/media/{fileId}': {
+    scope: 'file',
+    state: 'queued',
+    // Nothing was running (no worker in this stack), so the deletion is complete at once.
+    allowed: 204,
+    call: (client, fileId, as) => send(client, 'DELETE', `/api/media/${fileId}`, as),
+  },
+  'GET /watch/{fileId}': {
+    scope: 'public',
+    why: 'The player page carries no data but the id; playing needs the HLS output, which is public at an unguessable per-file URL anyway. A deleted file answers 404.',
+  },
+  'GET /watch/{fileId}/status.json': {
+    scope: 'public',
+    why: 'Status, progress and the public HLS URL only: no name, owner, job id or error text (WatchStatusService). A deleted file answers 404.',
+  },
+  'GET /assets/hls.min.js': { scope: 'public', why: 'A static script from node_modules, the same for everyone.' },
+  'GET /assets/watch.js': { scope: 'public', why: 'The player page script, the same for everyone.' },
+  'GET /healthz': { scope: 'public', why: 'Liveness for load balancers; says only "ok".' },
+  'GET /readyz': { scope: 'public', why: 'Readiness for load balancers; names failing dependencies, no owner data.' },
+  'GET /openapi.json': { scope: 'public', why: 'The shape of the API, the same for everyone.' },
+  'GET /metrics': { scope: 'operator', why: 'Installation-wide counters for Prometheus, guarded by METRICS_TOKEN (off in production without it); no per-owner rows.' },
+};
