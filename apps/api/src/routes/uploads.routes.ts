@@ -31,7 +31,9 @@ function through(uploads: ResumableUploads, callerFor: (res: Response) => Caller
  */
 export function uploadsPreflightRoutes(uploads: ResumableUploads): Router {
   const router = Router();
-  router.options([UPLOADS_PATH, UPLOAD_PATH], through(uploads, () => undefined));
+  const discover = through(uploads, () => undefined);
+  router.options(UPLOADS_PATH, discover);
+  router.options(UPLOAD_PATH, discover);
   return router;
 }
 
