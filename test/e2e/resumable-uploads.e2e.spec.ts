@@ -8,6 +8,7 @@ import { cleanupFixtures, makeFixture } from '@reelforge/ffmpeg/testing';
 import { pino } from 'pino';
 import { Upload } from 'tus-js-client';
 import { createApiRuntime, type ApiRuntime } from '../../apps/api/src/api.runtime.js';
+import { OWNER_METADATA_KEY } from '../../apps/api/src/uploads/tus-metadata.js';
 import { auth, bearer, submitTranscode, waitForSettled } from '../support/http.js';
 import { startTestStack, TEST_TOKEN, type TestStack } from '../support/test-stack.js';
 import { curl, TUS_HEADERS, type CurlAnswer } from '../support/tus.curl.js';
@@ -155,6 +156,16 @@ describe('resumable uploads (tus 1.0) at /api/uploads', () => {
     await transcodes(fileId, bearer(alice));
   });
 
+  it('when the whole file comes with the creating POST (creation-with-upload), then that 201 carries the file id', async () => {
+    const size = (await readFile(clip)).length;
+    const created = await create(size, [...CHUNK, '-H', `Upload-Metadata: ${metadata({ filename: 'one-shot.mp4', [OWNER_METADATA_KEY]: 'bob' })}`, '--data-binary', `@${clip}`]);
+    expect(created.status).toBe(201);
+    expect(created.headers['upload-offset']).toBe(String(size));
+    const fileId = created.headers['reelforge-file-id']!;
+    // An owner claimed in the metadata is ignored: the upload and its file are the caller's.
+    expect(await fileRow(fileId)).toMatchObject({ original_name: 'one-shot.mp4', mime: 'application/octet-stream', owner: '@admin' });
+  });
+
   it('when the bytes are not media, then the final PATCH answers 422 invalid_media and nothing is left behind', async () => {
     const junk = path.join(scratch, 'notes.mp4');
     await writeFile(junk, 'these are not video frames '.repeat(100));
@@ -235,6 +246,25 @@ describe('resumable uploads (tus 1.0) at /api/uploads', () => {
     } finally {
       await strict.stop();
     }
+  });
+});
+
+describe('resumable uploads with S3 storage', () => {
+  let stack: TestStack;
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('when an upload completes, then the original lands in the bucket as a private byte stream and the tus copy is gone', async () => {
+    stack = await startTestStack({ storage: 's3', worker: false });
+    const clip = await makeFixture('tiny-240p', { durationS: 1 });
+    const size = (await readFile(clip)).length;
+    const created = await curl(['-X', 'POST', ...TUS_HEADERS, ...authArgs(), '-H', `Upload-Length: ${size}`, ...CHUNK, '--data-binary', `@${clip}`, `${stack.baseUrl}/api/uploads`]);
+    expect(created.status).toBe(201);
+    const fileId = created.headers['reelforge-file-id']!;
+    expect(await stack.storage.stat(`uploads/${fileId}/source`)).toMatchObject({ bytes: size, contentType: 'application/octet-stream' });
+    expect(await readdir(stack.config.resumableUploads.dir)).toEqual([]);
   });
 });
 

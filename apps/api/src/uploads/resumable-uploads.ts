@@ -9,7 +9,7 @@ import { AppError } from '../http/app.errors.js';
 import type { Caller } from '../http/caller.js';
 import { STATUS_BY_CODE } from '../http/problem.middleware.js';
 import type { MediaService } from '../media/media.service.js';
-import { describedFile, uploadMetadataFor, uploadOwner } from './tus-metadata.js';
+import { describedFile, ingestedFileId, uploadMetadataFor, uploadOwner, withIngestedFileId } from './tus-metadata.js';
 import { tusErrorCode } from './tus-error.mapper.js';
 
 /** The route tus serves; upload URLs are `<origin>/api/uploads/<uploadId>`. */
@@ -36,6 +36,8 @@ interface RequestContext {
   caller: Caller | undefined;
   origin: string;
   failure?: Error;
+  /** An upload to remove once tus has answered (it still reads the upload after onUploadFinish). */
+  finishedUploadId?: string;
 }
 
 /**
@@ -74,6 +76,7 @@ export class ResumableUploads {
     const context: RequestContext = { caller, origin: `${req.protocol}://${req.host}` };
     this.contexts.set(request, context);
     const response = await this.server.handleWeb(request);
+    if (context.finishedUploadId !== undefined) await this.remove(context.finishedUploadId);
     if (context.failure) return { kind: 'error', error: context.failure, headers: response.headers };
     const code = response.status >= 400 ? tusErrorCode(response.status) : undefined;
     if (code === undefined) return { kind: 'response', response };
@@ -99,10 +102,11 @@ export class ResumableUploads {
   }
 
   /**
-   * Ingests a complete upload exactly once: under the upload's lock, and only while its bytes are
-   * still there (a repeated final PATCH finds it gone and gets 404). The tus copy is removed
-   * afterwards, also when the file is refused (nothing left behind), but kept when the failure is
-   * ours (5xx), so the client can retry the final PATCH instead of sending every byte again.
+   * Ingests a complete upload exactly once: under the upload's lock, and recording the file id in
+   * the upload's state, so a repeated final request (a client that lost the answer, or two at once)
+   * gets the same file id instead of a second file. The tus copy is removed once tus has answered,
+   * also when the file is refused (nothing left behind), but kept when the failure is ours (5xx), so
+   * the client can repeat the final PATCH instead of sending every byte again.
    */
   private async finish(context: RequestContext, finished: Upload): Promise<{ headers: Record<string, string> }> {
     const lock = this.deps.locker.newLock(finished.id);
@@ -112,22 +116,32 @@ export class ResumableUploads {
       const owner = uploadOwner(upload.metadata);
       const path = upload.storage?.path;
       if (owner === undefined || path === undefined || upload.offset !== upload.size) throw ERRORS.FILE_NOT_FOUND;
-      let removeAfter = true;
+      const ingested = ingestedFileId(upload.metadata);
+      if (ingested !== undefined) return { headers: { [FILE_ID_HEADER]: ingested } };
       try {
         const file = await this.deps.media.ingest({ path, bytes: upload.offset, ...describedFile(upload.metadata) }, { owner, admin: false });
+        const state = await this.store.configstore.get(upload.id);
+        if (state) {
+          state.metadata = withIngestedFileId(state.metadata, file.id);
+          await this.store.configstore.set(upload.id, state);
+        }
+        context.finishedUploadId = upload.id;
         return { headers: { [FILE_ID_HEADER]: file.id } };
       } catch (err: unknown) {
         const code: ErrorCode | undefined = err instanceof AppError ? err.code : undefined;
-        removeAfter = code !== undefined && STATUS_BY_CODE[code] < 500;
+        if (code !== undefined && STATUS_BY_CODE[code] < 500) context.finishedUploadId = upload.id;
         context.failure = err as Error;
         throw err;
-      } finally {
-        if (removeAfter) {
-          await this.store.remove(upload.id).catch((err: unknown) => this.deps.logger.error({ err, uploadId: upload.id }, 'could not remove a finished tus upload'));
-        }
       }
     } finally {
       await lock.unlock();
     }
+  }
+
+  private async remove(uploadId: string): Promise<void> {
+    await this.store.remove(uploadId).catch((err: unknown) => {
+      // Already removed by a concurrent request for the same upload: nothing left to do.
+      if (err !== ERRORS.FILE_NOT_FOUND) this.deps.logger.error({ err, uploadId }, 'could not remove a finished tus upload');
+    });
   }
 }

@@ -26,6 +26,17 @@ export function uploadOwner(metadata: TusMetadata): string | undefined {
   return metadata?.[OWNER_METADATA_KEY] ?? undefined;
 }
 
+/** Set once the upload became a file, so a repeated final request answers with the same file. */
+const FILE_ID_METADATA_KEY = 'reelforge-file-id';
+
+export function withIngestedFileId(metadata: TusMetadata, fileId: string): Record<string, string | null> {
+  return { ...metadata, [FILE_ID_METADATA_KEY]: fileId };
+}
+
+export function ingestedFileId(metadata: TusMetadata): string | undefined {
+  return metadata?.[FILE_ID_METADATA_KEY] ?? undefined;
+}
+
 /** The client's name and type, cleaned exactly as the multipart route cleans them. */
 export function describedFile(metadata: TusMetadata): Pick<IngestSource, 'originalName' | 'mime'> {
   return { originalName: cleanOriginalName(metadata?.filename ?? undefined), mime: cleanMimeType(metadata?.filetype ?? undefined) };
