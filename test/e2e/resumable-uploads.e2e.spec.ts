@@ -17,14 +17,23 @@ import { waitFor } from '../support/wait.js';
 const MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
 const CHUNK = ['-H', 'Content-Type: application/offset+octet-stream'];
 
+/** The stack once its API answers /readyz: uploads need Redis (locks), which connects just after start. */
+async function startReadyStack(options: Parameters<typeof startTestStack>[0]): Promise<TestStack> {
+  const stack = await startTestStack(options);
+  await waitFor('the API to be ready', async () => ((await fetch(`${stack.baseUrl}/readyz`)).ok ? true : undefined));
+  return stack;
+}
+
 /** A second API process on the same config: same Postgres, Redis and shared upload directory. */
 async function startReplica(stack: TestStack, overrides: Partial<TestStack['config']['http']> = {}): Promise<{ url: string; api: ApiRuntime; stop(): Promise<void> }> {
   const api = createApiRuntime({ ...stack.config, http: { ...stack.config.http, ...overrides } }, pino({ level: 'silent' }));
   const server: Server = await new Promise((resolve) => {
     const s = api.app.listen(0, '127.0.0.1', () => resolve(s));
   });
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  await waitFor('the replica to be ready', async () => ((await fetch(`${url}/readyz`)).ok ? true : undefined));
   return {
-    url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    url,
     api,
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -71,7 +80,7 @@ describe('resumable uploads (tus 1.0) at /api/uploads', () => {
   };
 
   beforeAll(async () => {
-    stack = await startTestStack({ env: { MAX_UPLOAD_BYTES: String(MAX_UPLOAD_BYTES) } });
+    stack = await startReadyStack({ env: { MAX_UPLOAD_BYTES: String(MAX_UPLOAD_BYTES) } });
     replica = await startReplica(stack);
     scratch = await mkdtemp(path.join(os.tmpdir(), 'reelforge-tus-'));
     clip = await makeFixture('tiny-240p', { durationS: 1 });
@@ -154,6 +163,24 @@ describe('resumable uploads (tus 1.0) at /api/uploads', () => {
     expect(sentFromOffset).toBe(half);
     expect(await fileRow(fileId)).toMatchObject({ original_name: 'phone.mp4', owner: 'alice' });
     await transcodes(fileId, bearer(alice));
+  });
+
+  it('when two replicas get a PATCH for one upload at once, then the bytes stay whole: resuming from HEAD yields the exact file', async () => {
+    const { first, size } = await split(clip);
+    const location = (await create(size, ['-H', `Upload-Metadata: ${metadata({ filename: 'raced.mp4' })}`])).headers.location!;
+    const onB = location.replace(stack.baseUrl, replica.url);
+    const raced = await Promise.all([patch(location, 0, first), patch(onB, 0, first)]);
+    // One wins (204); the other finds the offset moved (409) or was ended for it (400): never both written.
+    expect(raced.map((a) => a.status).filter((status) => status === 204).length).toBeLessThanOrEqual(1);
+    const offset = Number((await head(onB)).headers['upload-offset']);
+    const bytes = await readFile(clip);
+    const remainder = path.join(scratch, 'remainder');
+    await writeFile(remainder, bytes.subarray(offset));
+    const last = await patch(location, offset, remainder);
+    expect(last.status).toBe(204);
+    const fileId = last.headers['reelforge-file-id']!;
+    const stored = stack.storage.localPath(`uploads/${fileId}/source`)!;
+    expect((await readFile(stored)).equals(bytes)).toBe(true);
   });
 
   it('when the whole file comes with the creating POST (creation-with-upload), then that 201 carries the file id', async () => {
@@ -257,7 +284,7 @@ describe('resumable uploads with S3 storage', () => {
   });
 
   it('when an upload completes, then the original lands in the bucket as a private byte stream and the tus copy is gone', async () => {
-    stack = await startTestStack({ storage: 's3', worker: false });
+    stack = await startReadyStack({ storage: 's3', worker: false });
     const clip = await makeFixture('tiny-240p', { durationS: 1 });
     const size = (await readFile(clip)).length;
     const created = await curl(['-X', 'POST', ...TUS_HEADERS, ...authArgs(), '-H', `Upload-Length: ${size}`, ...CHUNK, '--data-binary', `@${clip}`, `${stack.baseUrl}/api/uploads`]);
@@ -276,8 +303,9 @@ describe('resumable uploads: expiry and the sweep', () => {
   });
 
   it('when an unfinished upload expires, then HEAD and PATCH answer 410, and the periodic sweep removes it (404)', async () => {
-    stack = await startTestStack({ worker: false, env: { UPLOAD_EXPIRY_S: '1', UPLOAD_SWEEP_INTERVAL_S: '1' } });
+    stack = await startReadyStack({ worker: false, env: { UPLOAD_EXPIRY_S: '1', UPLOAD_SWEEP_INTERVAL_S: '1' } });
     const created = await curl(['-X', 'POST', ...TUS_HEADERS, ...authArgs(), '-H', 'Upload-Length: 100', `${stack.baseUrl}/api/uploads`]);
+    expect([created.status, created.body]).toEqual([201, '']);
     const location = created.headers.location!;
     const uploadId = location.split('/').pop()!;
     expect(new Date(created.headers['upload-expires']!).getTime()).toBeGreaterThan(0);
@@ -295,7 +323,7 @@ describe('resumable uploads: expiry and the sweep', () => {
   });
 
   it('when an upload has expired but is not swept yet, then PATCH answers 410 upload_expired and a sweep removes it', async () => {
-    const slow = await startTestStack({ worker: false, env: { UPLOAD_EXPIRY_S: '1', UPLOAD_SWEEP_INTERVAL_S: '3600' } });
+    const slow = await startReadyStack({ worker: false, env: { UPLOAD_EXPIRY_S: '1', UPLOAD_SWEEP_INTERVAL_S: '3600' } });
     try {
       const location = (await curl(['-X', 'POST', ...TUS_HEADERS, ...authArgs(), '-H', 'Upload-Length: 100', `${slow.baseUrl}/api/uploads`])).headers.location!;
       const expired = await waitFor('the upload to expire', async () => {

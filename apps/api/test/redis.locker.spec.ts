@@ -3,7 +3,7 @@ import { createId } from '@paralleldrive/cuid2';
 import { createRedisConnection } from '@reelforge/queue';
 import { ERRORS } from '@tus/server';
 import type { Redis } from 'ioredis';
-import { RedisLocker } from '../src/uploads/redis.locker.js';
+import { LOCK_STORE_UNAVAILABLE, RedisLocker } from '../src/uploads/redis.locker.js';
 
 describe('RedisLocker: tus upload locks shared by API replicas', () => {
   let redis: Redis;
@@ -69,5 +69,18 @@ describe('RedisLocker: tus upload locks shared by API replicas', () => {
     expect(await redis.exists(`${keyPrefix}:tus-lock:${id}`)).toBe(1);
     await fresh.unlock();
     expect(await redis.exists(`${keyPrefix}:tus-lock:${id}`)).toBe(0);
+  });
+
+  it('when Redis cannot be reached, then taking a lock fails with a retryable 503 for tus, and unlocking does not throw', async () => {
+    // Nothing listens on port 1; the API's producer connection fails fast instead of queueing commands.
+    const unreachable = createRedisConnection('redis://127.0.0.1:1', 'producer');
+    unreachable.on('error', () => undefined);
+    try {
+      const lock = new RedisLocker({ redis: unreachable, keyPrefix }).newLock(createId());
+      await expect(lock.lock(new AbortController().signal, () => undefined)).rejects.toBe(LOCK_STORE_UNAVAILABLE);
+      await expect(lock.unlock()).resolves.toBeUndefined();
+    } finally {
+      unreachable.disconnect();
+    }
   });
 });

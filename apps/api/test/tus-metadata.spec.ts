@@ -32,7 +32,7 @@ describe('tus upload metadata', () => {
 
 describe('tus statuses as problem codes', () => {
   it('when tus answers a protocol error, then it maps to a stable code; success statuses map to none', () => {
-    expect([400, 403, 404, 409, 410, 412, 413, 415, 500, 501].map(tusErrorCode)).toEqual([
+    expect([400, 403, 404, 409, 410, 412, 413, 415, 500, 501, 503].map(tusErrorCode)).toEqual([
       'invalid_tus_request',
       'invalid_tus_request',
       'upload_not_found',
@@ -43,6 +43,7 @@ describe('tus statuses as problem codes', () => {
       'unsupported_media_type',
       'internal_error',
       'tus_extension_unsupported',
+      'service_unavailable',
     ]);
     expect([200, 201, 204].map(tusErrorCode)).toEqual([undefined, undefined, undefined]);
   });

@@ -17,6 +17,9 @@ export interface RedisLockerOptions {
 
 const DEFAULTS = { ttlMs: 30_000, pollMs: 250, acquireTimeoutMs: 30_000 };
 
+/** Thrown to tus (which answers its status) when Redis cannot be reached: a retryable 503, not a 500. */
+export const LOCK_STORE_UNAVAILABLE = { status_code: 503, body: 'The upload lock store (Redis) is unavailable; retry shortly.' };
+
 /** Takes the lock and clears a release request meant for the previous holder. */
 const ACQUIRE = `
 if redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then
@@ -78,8 +81,12 @@ class RedisLock implements Lock {
     const { key, releaseKey, ttlMs, pollMs, acquireTimeoutMs } = this.settings;
     const giveUp = AbortSignal.any([signal, AbortSignal.timeout(acquireTimeoutMs)]);
     for (;;) {
-      if ((await this.redis.eval(ACQUIRE, 2, key, releaseKey, this.token, ttlMs)) === 1) break;
-      await this.redis.set(releaseKey, '1', 'PX', ttlMs);
+      try {
+        if ((await this.redis.eval(ACQUIRE, 2, key, releaseKey, this.token, ttlMs)) === 1) break;
+        await this.redis.set(releaseKey, '1', 'PX', ttlMs);
+      } catch {
+        throw LOCK_STORE_UNAVAILABLE;
+      }
       try {
         await sleep(pollMs, undefined, { signal: giveUp });
       } catch {
@@ -92,7 +99,8 @@ class RedisLock implements Lock {
   async unlock(): Promise<void> {
     clearInterval(this.renewal);
     this.renewal = undefined;
-    await this.redis.eval(RELEASE, 2, this.settings.key, this.settings.releaseKey, this.token);
+    // Redis unreachable: the key expires after its TTL; failing the finished request would not help.
+    await this.redis.eval(RELEASE, 2, this.settings.key, this.settings.releaseKey, this.token).catch(() => undefined);
   }
 
   private keepRenewing(requestRelease: RequestRelease): void {

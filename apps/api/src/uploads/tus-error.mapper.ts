@@ -16,6 +16,8 @@ const CODE_BY_TUS_STATUS: Readonly<Record<number, ErrorCode>> = {
   415: 'unsupported_media_type',
   500: 'internal_error',
   501: 'tus_extension_unsupported',
+  // The Redis locker's LOCK_STORE_UNAVAILABLE.
+  503: 'service_unavailable',
 };
 
 export function tusErrorCode(status: number): ErrorCode | undefined {
