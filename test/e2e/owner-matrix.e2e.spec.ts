@@ -87,7 +87,7 @@ describe('the owner matrix: every route, two owners and an administrator', () =>
     if (missing.length > 0) {
       throw new Error(
         `Routes in the OpenAPI document without a row in OWNER_MATRIX (test/e2e/owner-matrix.routes.ts): ${missing.join(', ')}. ` +
-          'Add one saying how each is scoped to owners (file, list, creates) or why it is public/operator-only.',
+          'Add one saying how each is scoped to owners (file, list, creates, owned, admin) or why it is public/operator-only.',
       );
     }
     expect(stale).toEqual([]);
@@ -167,6 +167,26 @@ describe('the owner matrix: every route, two owners and an administrator', () =>
           admin: 200,
         });
       }
+    });
+  });
+
+  describe.each(rowsOf('owned'))('%s (owner-scoped by the row it names)', (route, row) => {
+    it("when a key names another owner's row, then it is a 404; the owner and an administrator get through", async () => {
+      const status = async (owner: Principal, as: Principal) => {
+        const res = await row.call(client, await row.make(client, owner), as);
+        if (res.status !== 404) return res.status;
+        // A HEAD answer carries no body: its status is all there is to compare.
+        const text = await res.text();
+        return text === '' ? refused : `404 ${(JSON.parse(text) as { code?: string }).code ?? ''}`;
+      };
+      const refused = `404 ${row.notFoundCode}`;
+      expect({
+        route,
+        bobOnAlice: await status('alice', 'bob'),
+        aliceOnAdmin: await status('admin', 'alice'),
+        aliceOnAlice: await status('alice', 'alice'),
+        adminOnBob: await status('bob', 'admin'),
+      }).toEqual({ route, bobOnAlice: refused, aliceOnAdmin: refused, aliceOnAlice: row.allowed, adminOnBob: row.allowed });
     });
   });
 

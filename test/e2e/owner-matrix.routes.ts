@@ -12,6 +12,9 @@ import type { Pool } from 'pg';
  *   the 404 of an unknown id and changes nothing, and that the owner and an administrator get through.
  * - `list`: the route lists rows; give a call that returns the file ids it lists.
  * - `creates`: the route makes a file; give a call that returns its id.
+ * - `owned`: the route acts on a row other than a file (an unfinished upload, a webhook delivery). Give
+ *   how its owner makes a fresh one, the call, and the status the owner and an administrator get; the
+ *   spec checks that another owner's key gets 404 `notFoundCode`.
  * - `admin`: only administrators may call it (e.g. usage across owners); give the call and what a key
  *   and an administrator get.
  * - `public` / `operator`: no owner is involved; say why that is safe.
@@ -41,8 +44,28 @@ export type OwnerScope =
     }
   | { scope: 'list'; list(client: MatrixClient, as: Principal): Promise<string[]> }
   | { scope: 'creates'; create(client: MatrixClient, as: Principal): Promise<string> }
+  | {
+      scope: 'owned';
+      /** Makes a fresh row of `owner` for one call (a call may consume it, as a DELETE does). */
+      make(client: MatrixClient, owner: Principal): Promise<string>;
+      allowed: number;
+      notFoundCode: string;
+      call(client: MatrixClient, id: string, as: Principal): Promise<Response>;
+    }
   | { scope: 'admin'; allowed: number; refused: number; call(client: MatrixClient, as: Principal): Promise<Response> }
   | { scope: 'public' | 'operator'; why: string };
+
+const TUS = { 'tus-resumable': '1.0.0' };
+
+/** Creates a resumable upload of the whole source (creation only: no bytes yet) and returns its id. */
+async function tusUpload(client: MatrixClient, as: Principal): Promise<string> {
+  const res = await fetch(`${client.baseUrl}/api/uploads`, {
+    method: 'POST',
+    headers: { ...client.headers(as), ...TUS, 'upload-length': String((await openAsBlob(client.source)).size) },
+  });
+  if (res.status !== 201) throw new Error(`tus creation answered ${res.status}: ${await res.text()}`);
+  return res.headers.get('location')!.split('/').pop()!;
+}
 
 const send = (client: MatrixClient, method: string, path: string, as: Principal, body?: unknown) =>
   fetch(`${client.baseUrl}${path}`, {
@@ -113,6 +136,49 @@ export const OWNER_MATRIX: Record<string, OwnerScope> = {
     allowed: 204,
     call: (client, fileId, as) => send(client, 'DELETE', `/api/media/${fileId}`, as),
   },
+  'POST /api/uploads': {
+    scope: 'creates',
+    // creation-with-upload: the whole clip in the creating request, so the answer names the file.
+    create: async (client, as) => {
+      const body = await openAsBlob(client.source);
+      const res = await fetch(`${client.baseUrl}/api/uploads`, {
+        method: 'POST',
+        headers: { ...client.headers(as), ...TUS, 'upload-length': String(body.size), 'content-type': 'application/offset+octet-stream' },
+        body,
+      });
+      const fileId = res.headers.get('reelforge-file-id');
+      if (res.status !== 201 || !fileId) throw new Error(`tus creation-with-upload answered ${res.status}: ${await res.text()}`);
+      return fileId;
+    },
+  },
+  'HEAD /api/uploads/{uploadId}': {
+    scope: 'owned',
+    make: tusUpload,
+    allowed: 200,
+    notFoundCode: 'upload_not_found',
+    call: (client, id, as) => fetch(`${client.baseUrl}/api/uploads/${id}`, { method: 'HEAD', headers: { ...client.headers(as), ...TUS } }),
+  },
+  'PATCH /api/uploads/{uploadId}': {
+    scope: 'owned',
+    make: tusUpload,
+    allowed: 204,
+    notFoundCode: 'upload_not_found',
+    call: (client, id, as) =>
+      fetch(`${client.baseUrl}/api/uploads/${id}`, {
+        method: 'PATCH',
+        headers: { ...client.headers(as), ...TUS, 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' },
+        body: new Uint8Array(1024),
+      }),
+  },
+  'DELETE /api/uploads/{uploadId}': {
+    scope: 'owned',
+    make: tusUpload,
+    allowed: 204,
+    notFoundCode: 'upload_not_found',
+    call: (client, id, as) => fetch(`${client.baseUrl}/api/uploads/${id}`, { method: 'DELETE', headers: { ...client.headers(as), ...TUS } }),
+  },
+  'OPTIONS /api/uploads': { scope: 'public', why: 'tus capabilities for CORS preflight (versions, extensions, the size limit): no upload data.' },
+  'OPTIONS /api/uploads/{uploadId}': { scope: 'public', why: 'tus capabilities for CORS preflight; says nothing about whether that upload exists.' },
   'GET /watch/{fileId}': {
     scope: 'public',
     why: 'The player page carries no data but the id; playing needs the HLS output, which is public at an unguessable per-file URL anyway. A deleted file answers 404.',

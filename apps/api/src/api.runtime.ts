@@ -22,10 +22,15 @@ import { jobsListRoutes } from './routes/jobs-list.routes.js';
 import { metricsRoutes } from './routes/metrics.routes.js';
 import { openApiRoutes } from './routes/openapi.routes.js';
 import { playerRoutes } from './routes/player.routes.js';
+import { uploadsPreflightRoutes, uploadsRoutes } from './routes/uploads.routes.js';
+import { RedisLocker } from './uploads/redis.locker.js';
+import { ResumableUploads } from './uploads/resumable-uploads.js';
 
 export interface ApiRuntime {
   app: Express;
   storage: StorageDriver;
+  /** Resumable (tus) uploads; exposed so tests can run the expiry sweep without waiting for its timer. */
+  resumable: ResumableUploads;
   /** Ends open live progress streams, so the HTTP server can close; clients reconnect to another replica. */
   endStreams(): void;
   close(): Promise<void>;
@@ -71,6 +76,23 @@ export function createApiRuntime(config: Config, logger: Logger): ApiRuntime {
     ladderBounds: config.limits.ladder,
   });
 
+  const resumable = new ResumableUploads({
+    dir: config.resumableUploads.dir,
+    expiryMs: config.resumableUploads.expiryMs,
+    maxBytes: config.uploads.maxBytes,
+    locker: new RedisLocker({ redis: queueRedis, keyPrefix: config.queue.prefix }),
+    media,
+    logger,
+  });
+  // Every replica sweeps; removing an upload another replica already removed is harmless.
+  const sweep = setInterval(() => {
+    resumable.sweepExpired().then(
+      (removed) => removed > 0 && logger.info({ removed }, 'removed expired resumable uploads'),
+      (err: unknown) => logger.warn({ err }, 'sweeping expired resumable uploads failed'),
+    );
+  }, config.resumableUploads.sweepIntervalMs);
+  sweep.unref();
+
   const jobControl = new JobControlService({
     files,
     jobs,
@@ -112,6 +134,7 @@ export function createApiRuntime(config: Config, logger: Logger): ApiRuntime {
     apiTokens: config.auth.apiTokens,
     apiKeys: new ApiKeysRepository(pool),
     maxUploadBytes: config.uploads.maxBytes,
+    trustProxy: config.http.trustProxy,
     uploadTmpDir: config.uploads.tmpDir,
     readiness: {
       postgres: async () => {
@@ -135,11 +158,13 @@ export function createApiRuntime(config: Config, logger: Logger): ApiRuntime {
       metricsRoutes({ registry: metrics.registry, access: config.metrics }),
       openApiRoutes(buildOpenApiDocument()),
       playerRoutes(createPlayerDeps({ storage, files, jobs })),
+      uploadsPreflightRoutes(resumable),
     ],
     apiRoutes: [
       eventsRoutes({ events: live.service }),
       jobsListRoutes({ jobs, publicUrl: (key) => storage.publicUrl(key) }),
       filesRoutes({ files, jobs, deletion }),
+      uploadsRoutes(resumable),
     ],
   });
   if (config.auth.apiTokens.length === 0) logger.warn('API_TOKENS is empty: only API keys from the database (reelforge keys create) are accepted');
@@ -147,8 +172,10 @@ export function createApiRuntime(config: Config, logger: Logger): ApiRuntime {
   return {
     app,
     storage,
+    resumable,
     endStreams: () => live.service.closeAll(),
     async close() {
+      clearInterval(sweep);
       await live.close();
       await Promise.allSettled([closeBullmq(queue, queueRedis), closeBullmq(webhookQueue, queueRedis), pool.end(), storage.close()]);
       queueRedis.disconnect();

@@ -20,6 +20,8 @@ export interface AppDeps {
   /** API keys from the database (owner-scoped), accepted besides API_TOKENS. */
   apiKeys?: ApiKeyLookup;
   maxUploadBytes: number;
+  /** Express `trust proxy` (TRUST_PROXY): whose X-Forwarded-* headers decide scheme, host and client IP. */
+  trustProxy: boolean | number | string;
   /** Parent directory for each upload's temporary spool directory. */
   uploadTmpDir: string;
   readiness: Record<string, DependencyCheck>;
@@ -37,7 +39,7 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  app.set('trust proxy', deps.trustProxy);
   app.use(
     pinoHttp({
       logger: deps.logger,

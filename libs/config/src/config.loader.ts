@@ -27,7 +27,8 @@ export type MetricsAccess = { mode: 'token'; token: string } | { mode: 'open' } 
 export interface Config {
   env: Env['NODE_ENV'];
   logLevel: Env['LOG_LEVEL'];
-  http: { port: number; publicBaseUrl: string | undefined };
+  /** `trustProxy` is Express's `trust proxy` value (TRUST_PROXY). */
+  http: { port: number; publicBaseUrl: string | undefined; trustProxy: boolean | number | string };
   /** `url` undefined means: start the embedded Postgres (development only). */
   database: { url: string | undefined; caCert: string | undefined; schema: string | undefined; poolMax: number };
   /** `url` undefined means: spawn a private redis-server (development only). */
@@ -41,6 +42,8 @@ export interface Config {
   bullBoardReadOnly: boolean;
   /** `tmpDir` is the parent of each upload's private temporary directory (default: the OS temp dir). */
   uploads: { maxBytes: number; tmpDir: string };
+  /** Resumable (tus) uploads: where unfinished ones live (shared by replicas), expiry and sweep period. */
+  resumableUploads: { dir: string; expiryMs: number; sweepIntervalMs: number };
   /** Live progress streams (SSE): heartbeat comment interval. */
   events: { heartbeatMs: number };
   metrics: MetricsAccess;
@@ -95,7 +98,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, { cwd = proc
   return {
     env: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
-    http: { port: e.PORT, publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/+$/, '') },
+    http: { port: e.PORT, publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/+$/, ''), trustProxy: e.TRUST_PROXY },
     database: { url: e.DATABASE_URL, caCert: e.DATABASE_CA_CERT, schema: e.DATABASE_SCHEMA, poolMax: e.DATABASE_POOL_MAX },
     redis: { url: e.REDIS_URL },
     queue: { prefix: e.QUEUE_PREFIX, attempts: e.JOB_ATTEMPTS },
@@ -122,6 +125,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, { cwd = proc
         : undefined,
     bullBoardReadOnly: e.BULL_BOARD_READ_ONLY,
     uploads: { maxBytes: e.MAX_UPLOAD_BYTES, tmpDir: path.resolve(cwd, e.UPLOAD_TMP_DIR ?? os.tmpdir()) },
+    resumableUploads: {
+      dir: path.resolve(cwd, e.TUS_UPLOAD_DIR ?? path.join(e.EMBEDDED_DIR, 'tus-uploads')),
+      expiryMs: e.UPLOAD_EXPIRY_S * 1000,
+      sweepIntervalMs: e.UPLOAD_SWEEP_INTERVAL_S * 1000,
+    },
     events: { heartbeatMs: e.SSE_HEARTBEAT_MS },
     metrics: e.METRICS_TOKEN !== undefined ? { mode: 'token', token: e.METRICS_TOKEN } : { mode: e.NODE_ENV === 'production' ? 'off' : 'open' },
     worker: {

@@ -27,6 +27,14 @@ export const EnvSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     PORT: port.default(3000),
     PUBLIC_BASE_URL: httpUrl.optional(),
+    /**
+     * Which proxies' X-Forwarded-* headers to believe (Express `trust proxy`): `false`, `true`, a hop
+     * count, or addresses/subnets. Request scheme/host (tus `Location`) and client IPs follow from it.
+     */
+    TRUST_PROXY: z
+      .string()
+      .transform((v): boolean | number | string => (v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v))
+      .default('loopback, linklocal, uniquelocal'),
 
     DATABASE_URL: url(/^postgres(ql)?:$/, 'postgres://user:pass@host:5432/db').optional(),
     DATABASE_CA_CERT: z.string().optional(),
@@ -63,6 +71,12 @@ export const EnvSchema = z
     MAX_UPLOAD_BYTES: positiveInt.default(5 * 1024 ** 3),
     /** Where uploads are spooled before the sniff; keep it on disk, not a tmpfs, or uploads cost RAM. */
     UPLOAD_TMP_DIR: z.string().optional(),
+    /** Resumable (tus) uploads in progress; every API replica must see the same directory (a shared volume). */
+    TUS_UPLOAD_DIR: z.string().optional(),
+    /** An unfinished resumable upload is refused (410) and then removed this long after its creation. */
+    UPLOAD_EXPIRY_S: positiveInt.max(30 * 24 * 3600).default(24 * 3600),
+    /** How often each API process removes expired unfinished uploads. */
+    UPLOAD_SWEEP_INTERVAL_S: positiveInt.max(24 * 3600).default(300),
     /** Comment line sent on every open SSE stream this often, so proxies keep idle streams open. */
     SSE_HEARTBEAT_MS: z.coerce.number().int().min(50).max(300_000).default(15_000),
     /**

@@ -8,6 +8,9 @@ export type ErrorCode =
   | 'request_timeout' | 'header_fields_too_large' | 'unauthorized' | 'route_not_found' | 'method_not_allowed'
   | 'metrics_disabled' | 'payload_too_large' | 'unsupported_media_type' | 'service_unavailable' | 'job_not_found'
   | 'job_not_retryable' | 'job_not_cancellable' | 'idempotency_key_reused' | 'internal_error'
+  // resumable (tus) uploads, apps/api
+  | 'invalid_tus_request' | 'upload_not_found' | 'upload_expired' | 'upload_offset_mismatch' | 'tus_version_required'
+  | 'tus_extension_unsupported'
   // libs/media and libs/ffmpeg
   | 'invalid_media' | 'unsupported_input' | 'input_too_large' | 'ladder_out_of_bounds' | 'probe_timeout' | 'ffmpeg_missing' | 'ffmpeg_failed' | 'cancelled'
   // apps/worker

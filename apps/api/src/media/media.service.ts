@@ -32,6 +32,9 @@ export interface MediaServiceDeps {
   logger: Logger;
 }
 
+/** A complete upload on local disk, with the client's name and type already cleaned. */
+export type IngestSource = Pick<ReceivedUpload, 'path' | 'originalName' | 'mime' | 'bytes'>;
+
 export class InvalidUploadError extends AppError {
   constructor(message: string) {
     super('invalid_media', message);
@@ -41,39 +44,46 @@ export class InvalidUploadError extends AppError {
 export class MediaService {
   constructor(private readonly deps: MediaServiceDeps) {}
 
-  /**
-   * Sniffs the received file with ffprobe before anything is stored, so a PNG named .mp4 is refused
-   * here rather than failing later in a worker. Nothing is left behind on any failure.
-   */
+  /** A multipart upload: stored like any other original, then its temporary directory is removed. */
   async upload(received: ReceivedUpload, caller: Caller): Promise<FileRecord> {
-    const { files, storage, sniff } = this.deps;
     try {
-      if (received.bytes === 0) throw new InvalidUploadError('The uploaded file is empty (0 bytes).');
-      const facts = await sniff(received.path);
-      const id = createId();
-      const storageKey = originalKey(id);
-      // The client's content type is only recorded in the row: storage keeps originals opaque and private.
-      await storage.putFile(storageKey, received.path);
-      try {
-        return await files.insert({
-          id,
-          originalName: received.originalName.slice(0, 1000),
-          mime: received.mime,
-          sizeBytes: received.bytes,
-          storageKey,
-          durationS: facts.durationS,
-          width: facts.width,
-          height: facts.height,
-          owner: caller.owner,
-        });
-      } catch (err) {
-        await storage.delete(storageKey).catch((cleanupErr: unknown) =>
-          this.deps.logger.error({ err: cleanupErr, storageKey }, 'could not remove an upload after its row failed'),
-        );
-        throw err;
-      }
+      return await this.ingest(received, caller);
     } finally {
       await rm(received.dir, { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * Turns a complete local file into a stored original and its files row, whichever route received
+   * it (multipart or resumable). Sniffs with ffprobe before anything is stored, so a PNG named .mp4 is
+   * refused here rather than failing later in a worker. Nothing is stored on any failure; the caller
+   * owns and removes `source.path`.
+   */
+  async ingest(source: IngestSource, caller: Caller): Promise<FileRecord> {
+    const { files, storage, sniff } = this.deps;
+    if (source.bytes === 0) throw new InvalidUploadError('The uploaded file is empty (0 bytes).');
+    const facts = await sniff(source.path);
+    const id = createId();
+    const storageKey = originalKey(id);
+    // The client's content type is only recorded in the row: storage keeps originals opaque and private.
+    await storage.putFile(storageKey, source.path);
+    try {
+      return await files.insert({
+        id,
+        originalName: source.originalName.slice(0, 1000),
+        mime: source.mime,
+        sizeBytes: source.bytes,
+        storageKey,
+        durationS: facts.durationS,
+        width: facts.width,
+        height: facts.height,
+        owner: caller.owner,
+      });
+    } catch (err) {
+      await storage.delete(storageKey).catch((cleanupErr: unknown) =>
+        this.deps.logger.error({ err: cleanupErr, storageKey }, 'could not remove an upload after its row failed'),
+      );
+      throw err;
     }
   }
 

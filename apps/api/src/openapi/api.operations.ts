@@ -14,7 +14,7 @@ import {
   WatchStatusSchema,
 } from './response.schemas.js';
 
-export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+export type HttpMethod = 'get' | 'head' | 'options' | 'post' | 'put' | 'patch' | 'delete';
 
 export interface OperationParameter {
   name: string;
@@ -79,6 +79,30 @@ function queryParameters(schema: z.ZodObject, descriptions: Record<string, strin
   }));
 }
 
+const uploadIdParam: OperationParameter = {
+  name: 'uploadId',
+  in: 'path',
+  required: true,
+  description: 'The last segment of the Location returned by POST /api/uploads.',
+  schema: FileIdSchema,
+};
+const tusResumable: OperationParameter = {
+  name: 'Tus-Resumable',
+  in: 'header',
+  required: true,
+  description: 'The tus protocol version; answered with 412 when missing.',
+  schema: z.literal('1.0.0'),
+};
+const byteCount = z.string().regex(/^\d+$/);
+const uploadOffset: OperationParameter = {
+  name: 'Upload-Offset',
+  in: 'header',
+  required: true,
+  description: 'Where this body starts: the offset HEAD reported (409 otherwise).',
+  schema: byteCount,
+};
+const TUS_REFERENCE = 'Protocol: https://tus.io/protocols/resumable-upload (tus 1.0.0).';
+
 const LAST_EVENT_ID = z.string().regex(/^\d+-\d+$/).describe('Sent by EventSource clients on reconnect');
 
 /** Every HTTP operation of the API. A test checks this table against the routes Express has. */
@@ -102,6 +126,98 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     },
     responses: { 201: { description: 'Stored and probed', schema: UploadResponseSchema } },
     problems: [400, 408, 413, 415, 422, 503],
+  },
+  {
+    method: 'post',
+    path: '/api/uploads',
+    operationId: 'createResumableUpload',
+    summary: 'Create a resumable upload (tus creation, creation-with-upload)',
+    description: [
+      TUS_REFERENCE,
+      'Answers 201 with `Location` (the upload URL; forwarded scheme and host from trusted proxies) and `Upload-Expires`.',
+      'Upload-Metadata `filename` and `filetype` become the file\'s name and type. A body sent with',
+      '`Content-Type: application/offset+octet-stream` is the upload\'s first bytes (creation-with-upload). The upload',
+      'belongs to the caller: other owners get 404 on it. Upload-Length above MAX_UPLOAD_BYTES: 413.',
+    ].join(' '),
+    tag: 'media',
+    security: 'bearer',
+    parameters: [
+      tusResumable,
+      { name: 'Upload-Length', in: 'header', required: false, description: 'Total size in bytes (or send Upload-Defer-Length: 1).', schema: byteCount },
+      { name: 'Upload-Defer-Length', in: 'header', required: false, description: 'Size not known yet; declared by a later PATCH.', schema: z.literal('1') },
+      {
+        name: 'Upload-Metadata',
+        in: 'header',
+        required: false,
+        description: 'Comma-separated `key base64(value)` pairs; `filename` and `filetype` are kept.',
+        schema: z.string(),
+      },
+    ],
+    responses: { 201: { description: 'Created; `Location` is the upload URL' } },
+    problems: [400, 412, 413, 422, 501, 503],
+  },
+  {
+    method: 'options',
+    path: '/api/uploads',
+    operationId: 'discoverResumableUploads',
+    summary: 'tus capabilities and CORS preflight',
+    description: `${TUS_REFERENCE} No token needed (browsers send none with a preflight). Answers Tus-Version, Tus-Extension, Tus-Max-Size.`,
+    tag: 'media',
+    security: 'none',
+    responses: { 204: { description: 'Capabilities in the headers' } },
+  },
+  {
+    method: 'head',
+    path: '/api/uploads/:uploadId',
+    operationId: 'getResumableUploadOffset',
+    summary: 'How many bytes of an upload the server has (Upload-Offset)',
+    description: `${TUS_REFERENCE} Answers Upload-Offset, Upload-Length, Upload-Metadata and Upload-Expires. 410 once expired.`,
+    tag: 'media',
+    security: 'bearer',
+    parameters: [uploadIdParam, tusResumable],
+    responses: { 200: { description: 'Offset in the headers; no body' } },
+    problems: [404, 410, 412, 503],
+  },
+  {
+    method: 'patch',
+    path: '/api/uploads/:uploadId',
+    operationId: 'appendResumableUpload',
+    summary: 'Send bytes of an upload from Upload-Offset on',
+    description: [
+      TUS_REFERENCE,
+      'Answers 204 with the new Upload-Offset. The request that completes the upload answers with `Reelforge-File-Id`',
+      '(exposed to browsers through CORS): the file was sniffed, stored and recorded as POST /api/media/upload does, and',
+      'is ready for POST /api/media/transcode. If the file is not media it answers as that route does (422 invalid_media)',
+      'and the upload is removed.',
+    ].join(' '),
+    tag: 'media',
+    security: 'bearer',
+    parameters: [uploadIdParam, tusResumable, uploadOffset],
+    requestBody: { contentType: 'application/offset+octet-stream', schema: { type: 'string', contentMediaType: 'application/octet-stream' } },
+    responses: { 204: { description: 'Stored; `Upload-Offset` is the new offset (and `Reelforge-File-Id` once complete)' } },
+    problems: [400, 404, 409, 410, 412, 413, 415, 422, 503],
+  },
+  {
+    method: 'delete',
+    path: '/api/uploads/:uploadId',
+    operationId: 'terminateResumableUpload',
+    summary: 'Abandon an upload and remove its bytes (tus termination)',
+    tag: 'media',
+    security: 'bearer',
+    parameters: [uploadIdParam, tusResumable],
+    responses: { 204: { description: 'Removed' } },
+    problems: [404, 410, 412, 503],
+  },
+  {
+    method: 'options',
+    path: '/api/uploads/:uploadId',
+    operationId: 'preflightResumableUpload',
+    summary: 'CORS preflight for one upload',
+    description: 'No token needed, as for OPTIONS /api/uploads.',
+    tag: 'media',
+    security: 'none',
+    parameters: [uploadIdParam],
+    responses: { 204: { description: 'Capabilities in the headers' } },
   },
   {
     method: 'post',
