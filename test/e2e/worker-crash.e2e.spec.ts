@@ -92,7 +92,7 @@ describe('worker and API processes crashing and restarting', () => {
     await storage.putFile(storageKey, source);
     const file = await files.insert({ owner: ADMIN_OWNER, id: fileId, originalName: 'clip.mp4', sizeBytes: 1, storageKey });
     const created = await jobs.create({ owner: ADMIN_OWNER, fileId, ladder });
-    await enqueueAttempt(queue, created.job, file);
+    await enqueueAttempt(queue, created.job, file, 1);
     return { fileId, jobId: created.job.id };
   }
 

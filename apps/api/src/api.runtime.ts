@@ -1,5 +1,5 @@
 import { storageDriverConfig, type Config } from '@reelforge/config';
-import { ApiKeysRepository, createPool, FilesRepository, JobsRepository, WebhookDeliveriesRepository } from '@reelforge/db';
+import { ApiKeysRepository, createPool, FilesRepository, JobAdmission, JobsRepository, WebhookDeliveriesRepository } from '@reelforge/db';
 import { probe } from '@reelforge/ffmpeg';
 import { ALLOWED_INPUT_FORMATS, parseProbe } from '@reelforge/media';
 import { closeBullmq, createQueue, createRedisConnection } from '@reelforge/queue';
@@ -58,9 +58,13 @@ export function createApiRuntime(config: Config, logger: Logger): ApiRuntime {
 
   const files = new FilesRepository(pool);
   const jobs = new JobsRepository(pool);
+  const admission = new JobAdmission(pool);
+  const quotas = { maxQueuedJobs: config.quotas.maxQueuedJobs };
   const media = new MediaService({
     files,
     jobs,
+    admission,
+    quotas,
     storage,
     queue,
     queueRedis,
@@ -75,6 +79,8 @@ export function createApiRuntime(config: Config, logger: Logger): ApiRuntime {
   const jobControl = new JobControlService({
     files,
     jobs,
+    admission,
+    quotas,
     queue,
     queueRedis,
     queuePrefix: config.queue.prefix,

@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'request_timeout' | 'header_fields_too_large' | 'unauthorized' | 'route_not_found' | 'method_not_allowed'
   | 'metrics_disabled' | 'payload_too_large' | 'unsupported_media_type' | 'service_unavailable' | 'job_not_found'
   | 'job_not_retryable' | 'job_not_cancellable' | 'idempotency_key_reused' | 'internal_error'
+  | 'owner_quota_exceeded' | 'too_many_streams' | 'upload_deadline_exceeded'
   // libs/media and libs/ffmpeg
   | 'invalid_media' | 'unsupported_input' | 'probe_timeout' | 'ffmpeg_missing' | 'ffmpeg_failed' | 'cancelled'
   // libs/storage

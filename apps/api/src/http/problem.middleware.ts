@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import { AppError, type ErrorCode } from '@reelforge/errors';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
+import { TooManyRequestsError } from './app.errors.js';
 import { asServiceUnavailable } from './dependency-failure.mapper.js';
 
 /**
@@ -27,6 +28,7 @@ export const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   api_key_not_found: 404,
   method_not_allowed: 405,
   request_timeout: 408,
+  upload_deadline_exceeded: 408,
   job_not_retryable: 409,
   job_not_cancellable: 409,
   active_job_exists: 409,
@@ -37,6 +39,8 @@ export const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   idempotency_key_reused: 422,
   invalid_media: 422,
   unsupported_input: 422,
+  owner_quota_exceeded: 429,
+  too_many_streams: 429,
   header_fields_too_large: 431,
   internal_error: 500,
   ffmpeg_missing: 500,
@@ -113,6 +117,7 @@ export function problemMiddleware(logger: Logger): ErrorRequestHandler {
     const message = code === 'invalid_json' ? 'The request body is not valid JSON.' : (error as Error).message;
     const details = error instanceof AppError ? error.details : undefined;
     if (STATUS_BY_CODE[code] > 500) (req.log ?? logger).warn({ err: error }, message);
+    if (error instanceof TooManyRequestsError) res.set('Retry-After', String(error.retryAfterS));
     sendProblem(res, problemFor(code, message, details ? { details } : {}));
   };
 }
