@@ -101,6 +101,7 @@ export function createApiRuntime(config: Config, logger: Logger): ApiRuntime {
     queueRedis,
     status: (fileId, caller) => status.read(fileId, caller),
     heartbeatMs: config.events.heartbeatMs,
+    streamLimits: { perOwner: config.events.maxStreamsPerOwner, total: config.events.maxStreams },
     logger,
   });
   const metrics = createApiMetrics({
