@@ -120,6 +120,7 @@ export function createApiRuntime(config: Config, logger: Logger): ApiRuntime {
     apiKeys: new ApiKeysRepository(pool),
     maxUploadBytes: config.uploads.maxBytes,
     uploadTmpDir: config.uploads.tmpDir,
+    uploadDeadlineMs: config.uploads.deadlineMs,
     readiness: {
       postgres: async () => {
         await pool.query('SELECT 1');

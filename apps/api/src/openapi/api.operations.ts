@@ -87,7 +87,10 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     path: '/api/media/upload',
     operationId: 'uploadMedia',
     summary: 'Upload a video',
-    description: 'Streamed to storage; the content is checked with ffprobe before the file is accepted.',
+    description: [
+      'Streamed to storage; the content is checked with ffprobe before the file is accepted. The upload must finish',
+      'within UPLOAD_DEADLINE_S (408 upload_deadline_exceeded); parts other than `file` may carry 64 KiB together (413).',
+    ].join(' '),
     tag: 'media',
     security: 'bearer',
     requestBody: {
@@ -120,7 +123,8 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     ],
     requestBody: { contentType: 'application/json', schema: TranscodeRequestSchema },
     responses: { 202: { description: 'Queued (or the existing job)', schema: TranscodeAcceptedSchema } },
-    problems: [400, 404, 413, 415, 422, 503],
+    // 429 owner_quota_exceeded (with Retry-After): the file's owner has OWNER_MAX_QUEUED_JOBS queued.
+    problems: [400, 404, 413, 415, 422, 429, 503],
   },
   {
     method: 'get',
@@ -164,7 +168,8 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
         },
       },
     },
-    problems: [404, 503],
+    // 429 too_many_streams (with Retry-After): SSE_MAX_STREAMS_PER_OWNER or SSE_MAX_STREAMS reached.
+    problems: [404, 429, 503],
   },
   {
     method: 'post',
@@ -189,7 +194,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     security: 'bearer',
     parameters: [fileIdParam],
     responses: { 202: { description: 'Queued as a new attempt', schema: JobControlResponseSchema } },
-    problems: [404, 409, 503],
+    problems: [404, 409, 429, 503],
   },
   {
     method: 'get',
