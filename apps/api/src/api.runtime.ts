@@ -1,5 +1,5 @@
 import { storageDriverConfig, type Config } from '@reelforge/config';
-import { ApiKeysRepository, createPool, FilesRepository, JobAdmission, JobsRepository, WebhookDeliveriesRepository } from '@reelforge/db';
+import { ApiKeysRepository, createPool, FilesRepository, JobAdmission, JobsRepository, UsageRepository, WebhookDeliveriesRepository } from '@reelforge/db';
 import { probe } from '@reelforge/ffmpeg';
 import { ALLOWED_INPUT_FORMATS, parseProbe } from '@reelforge/media';
 import { closeBullmq, createQueue, createRedisConnection } from '@reelforge/queue';
@@ -21,6 +21,7 @@ import { jobsListRoutes } from './routes/jobs-list.routes.js';
 import { metricsRoutes } from './routes/metrics.routes.js';
 import { openApiRoutes } from './routes/openapi.routes.js';
 import { playerRoutes } from './routes/player.routes.js';
+import { usageRoutes } from './routes/usage.routes.js';
 
 export interface ApiRuntime {
   app: Express;
@@ -138,7 +139,11 @@ export function createApiRuntime(config: Config, logger: Logger): ApiRuntime {
       openApiRoutes(buildOpenApiDocument()),
       playerRoutes(createPlayerDeps({ storage, files, jobs })),
     ],
-    apiRoutes: [eventsRoutes({ events: live.service }), jobsListRoutes({ jobs, publicUrl: (key) => storage.publicUrl(key) })],
+    apiRoutes: [
+      eventsRoutes({ events: live.service }),
+      jobsListRoutes({ jobs, publicUrl: (key) => storage.publicUrl(key) }),
+      usageRoutes({ usage: new UsageRepository(pool) }),
+    ],
   });
   if (config.auth.apiTokens.length === 0) logger.warn('API_TOKENS is empty: only API keys from the database (reelforge keys create) are accepted');
 

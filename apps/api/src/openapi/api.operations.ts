@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { JobsListQuerySchema, JobsPageSchema } from '../media/jobs-list.schema.js';
+import { UsageQuerySchema, UsageReportSchema } from '../media/usage.schema.js';
 import { FileIdSchema, IdempotencyKeySchema, TranscodeRequestSchema } from '../media/transcode.request.js';
 import {
   HealthSchema,
@@ -211,6 +212,21 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     }),
     responses: { 200: { description: 'One page', schema: JobsPageSchema } },
     problems: [400, 503],
+  },
+  {
+    method: 'get',
+    path: '/api/admin/usage',
+    operationId: 'ownerUsage',
+    summary: 'Usage per owner: jobs by status, minutes encoded, files and bytes stored (administrators only)',
+    description: [
+      'Only for tokens from API_TOKENS; to an API key this route does not exist (404 route_not_found).',
+      'minutesEncoded sums the input duration of completed jobs; bytesStored counts uploaded originals (output sizes are not recorded).',
+    ].join(' '),
+    tag: 'operations',
+    security: 'bearer',
+    parameters: queryParameters(UsageQuerySchema, { owner: 'Only this owner (an entry with zeros when it has nothing)' }),
+    responses: { 200: { description: 'Usage per owner', schema: UsageReportSchema } },
+    problems: [400, 404, 503],
   },
   {
     method: 'get',
