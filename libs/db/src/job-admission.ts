@@ -15,6 +15,9 @@ export type AdmittedCreate =
 
 export type AdmittedRequeue = { job: Job; rank: number } | { job: null; reason: 'owner_quota'; queued: number } | null;
 
+/** The claimed job; `owner_busy` when its owner already runs its limit; null when the row refused (JobsRepository.markProcessing). */
+export type AdmittedClaim = Job | { job: null; reason: 'owner_busy'; running: number } | null;
+
 /** Keeps these locks apart from any other advisory lock in the database (the first key of the two-key form). */
 const OWNER_LOCK_NAMESPACE = 0x52460001;
 
@@ -29,7 +32,7 @@ const OWNER_LOCK_NAMESPACE = 0x52460001;
  * lock: the source of its fair priority.
  */
 export class JobAdmission {
-  constructor(private readonly pool: Pick<pg.Pool, 'connect'>) {}
+  constructor(private readonly pool: pg.Pool) {}
 
   async create(input: NewJob, limit: OwnerQueueLimit | null): Promise<AdmittedCreate> {
     return this.underOwnerLock(input.owner, async (jobs) => {
@@ -55,6 +58,21 @@ export class JobAdmission {
       if (limit !== null && queued >= limit.maxQueued) return { job: null, reason: 'owner_quota', queued };
       const requeued = await jobs.requeue(job.id, { from: 'retry', reason: 'retry requested' });
       return requeued && { job: requeued, rank: await jobs.queuedRank(requeued.id) };
+    });
+  }
+
+  /**
+   * queued → processing (JobsRepository.markProcessing) unless the job's owner already has
+   * `maxRunning` other jobs processing. A stalled job re-picked by another worker is still running,
+   * so it is not counted against itself.
+   */
+  async claim(jobId: string, options: { workerId: string; maxRunning: number }): Promise<AdmittedClaim> {
+    const row = await new JobsRepository(this.pool).findById(jobId);
+    if (!row) return null;
+    return this.underOwnerLock(row.owner, async (jobs) => {
+      const running = await jobs.countProcessing(row.owner, { except: jobId });
+      if (running >= options.maxRunning) return { job: null, reason: 'owner_busy', running };
+      return jobs.markProcessing(jobId, { workerId: options.workerId });
     });
   }
 

@@ -156,6 +156,15 @@ export class JobsRepository {
     return rows[0]?.n ?? 0;
   }
 
+  /** The owner's jobs running now, leaving out `except` (a job being claimed again after a stall). */
+  async countProcessing(owner: string, options: { except?: string } = {}): Promise<number> {
+    const { rows } = await this.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM transcoding_jobs WHERE owner = $1 AND status = 'processing' AND id IS DISTINCT FROM $2`,
+      [owner, options.except ?? null],
+    );
+    return rows[0]?.n ?? 0;
+  }
+
   /**
    * The job's place among its owner's queued jobs, in the order they were queued (1 = the owner's
    * next); at least 1, also for a job no longer queued. The source of the job's fair priority.

@@ -74,4 +74,23 @@ describe('JobAdmission', () => {
     await expect(admission.create({ owner, fileId: 'no-such-file' }, { maxQueued: 5 })).rejects.toMatchObject({ code: 'file_not_found' });
     expect(await admission.create({ owner, fileId: await newFileId(owner) }, { maxQueued: 5 })).toMatchObject({ created: true, rank: 1 });
   });
+
+  it("when workers claim one owner's jobs at once, then no more than the running limit are claimed and the rest are told the owner is busy", async () => {
+    const owner = 'claim-owner';
+    const queued = [];
+    for (let i = 0; i < 6; i += 1) queued.push((await admission.create({ owner, fileId: await newFileId(owner) }, null)).job!);
+    const claims = await Promise.all(queued.map((job, i) => admission.claim(job.id, { workerId: `w${i}`, maxRunning: 2 })));
+    expect(claims.filter((c) => c !== null && !('reason' in c))).toHaveLength(2);
+    expect(claims.filter((c) => c !== null && 'reason' in c)).toEqual(Array.from({ length: 4 }, () => ({ job: null, reason: 'owner_busy', running: 2 })));
+    expect(await jobs.countProcessing(owner)).toBe(2);
+
+    // Another owner is not held back by this one.
+    const other = (await admission.create({ owner: 'claim-other', fileId: await newFileId('claim-other') }, null)).job!;
+    expect(await admission.claim(other.id, { workerId: 'w9', maxRunning: 2 })).toMatchObject({ id: other.id, status: 'processing' });
+
+    // A stalled job re-picked by another worker is already one of the running ones: not refused because of itself.
+    const running = claims.find((c) => c !== null && !('reason' in c)) as { id: string };
+    expect(await admission.claim(running.id, { workerId: 'w-again', maxRunning: 2 })).toMatchObject({ id: running.id, workerId: 'w-again' });
+    expect(await admission.claim('no-such-job', { workerId: 'w', maxRunning: 2 })).toBeNull();
+  });
 });
