@@ -148,6 +148,19 @@ describe('live progress streams: limits, and rechecks driven by the event hub', 
     expect(rest.map((m) => m.event)).toEqual(['cancelled']);
   });
 
+  it('when the event reader reconnects after losing Redis, then every stream looks again and one whose job ended meanwhile ends', async () => {
+    const job = newJob({ status: 'processing', attempts: 1 });
+    const stream = await follow(job.fileId, 'resync');
+    expect((await stream.next())?.event).toBe('state');
+    const before = reads;
+    setState(job, { status: 'failed', error: { code: 'ffmpeg_failed', message: 'gone while Redis was away' } });
+    // What the factory does on the reader connection's next 'ready'.
+    live.hub.resyncAll();
+    const rest = await stream.rest();
+    expect(rest.map((m) => m.event)).toEqual(['failed']);
+    expect(reads).toBe(before + 1);
+  });
+
   it("when an owner opens more streams than allowed, then the extra one gets 429 with Retry-After; other owners still get theirs up to the server's limit", async () => {
     const jobs = [newJob(), newJob(), newJob(), newJob(), newJob()];
     await follow(jobs[0]!.fileId, 'heavy');
