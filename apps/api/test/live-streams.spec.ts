@@ -12,7 +12,7 @@ import { openSse, type SseStream } from '../../../test/support/sse.client.js';
 import { waitFor } from '../../../test/support/wait.js';
 import { createLiveEvents, type LiveEvents } from '../src/events/live-events.factory.js';
 import { NotFoundError } from '../src/http/app.errors.js';
-import { ownerCaller } from '../src/http/caller.js';
+import { ADMIN_CALLER, ownerCaller } from '../src/http/caller.js';
 import { problemMiddleware } from '../src/http/problem.middleware.js';
 
 const HEARTBEAT_MS = 20;
@@ -87,7 +87,8 @@ describe('live progress streams: limits, and rechecks driven by the event hub', 
     });
     const app = express();
     app.get('/events/:fileId', async (req, res) => {
-      await live.service.open({ fileId: req.params.fileId, caller: ownerCaller(req.get('x-owner')!), lastEventId: undefined, res, log: logger });
+      const caller = req.get('x-owner') === 'admin' ? ADMIN_CALLER : ownerCaller(req.get('x-owner')!);
+      await live.service.open({ fileId: req.params.fileId, caller, lastEventId: undefined, res, log: logger });
     });
     app.use(problemMiddleware(logger));
     server = await new Promise((resolve) => {
@@ -179,6 +180,14 @@ describe('live progress streams: limits, and rechecks driven by the event hub', 
     open.shift()!.close();
     await waitFor('the closed stream to be released', async () => (live.service.openStreams() === 2 ? true : undefined));
     expect((await follow(jobs[2]!.fileId, 'heavy')).response.status).toBe(200);
+  });
+
+  it("when an administrator follows more jobs than an owner may, then only the server's limit applies", async () => {
+    const jobs = [newJob(), newJob(), newJob(), newJob()];
+    for (const job of jobs.slice(0, LIMITS.total)) expect((await follow(job.fileId, 'admin')).response.status).toBe(200);
+    const full = await fetch(`${baseUrl}/events/${jobs[LIMITS.total]!.fileId}`, { headers: { 'x-owner': 'admin' } });
+    expect(full.status).toBe(429);
+    expect(await full.json()).toMatchObject({ code: 'too_many_streams', details: { limit: LIMITS.total } });
   });
 
   it('when opening fails (unknown file), then the slot is given back', async () => {

@@ -51,7 +51,7 @@ export class TranscodeEventsService {
 
   /** Errors before the first byte (unknown file, Redis down, too many streams) become problem+json responses. */
   async open(request: OpenStreamRequest): Promise<void> {
-    const release = this.takeSlot(request.caller.owner);
+    const release = this.takeSlot(request.caller);
     let opened = false;
     try {
       opened = await this.openInSlot(request, release);
@@ -119,15 +119,28 @@ export class TranscodeEventsService {
     return true;
   }
 
-  /** Refuses with 429 when the owner or the process is at its limit; the returned function gives the slot back (once). */
-  private takeSlot(owner: string): () => void {
+  /**
+   * Refuses with 429 when the caller's owner or the process is at its limit; the returned function
+   * gives the slot back (once). Administrators (operators' dashboards) are held only to the process limit.
+   */
+  private takeSlot({ owner, admin }: Caller): () => void {
     const { perOwner, total } = this.deps.limits;
     const mine = this.slots.get(owner) ?? 0;
-    if (mine >= perOwner) {
-      throw new TooManyRequestsError('too_many_streams', `Owner ${owner} already has ${mine} live progress streams open, the most allowed at once (${perOwner}); close one or poll the status route.`, STREAM_LIMIT_RETRY_AFTER_S, { limit: perOwner, open: mine });
+    if (!admin && mine >= perOwner) {
+      throw new TooManyRequestsError(
+        'too_many_streams',
+        `Owner ${owner} already has ${mine} live progress streams open, the most allowed at once (${perOwner}); close one or poll the status route.`,
+        STREAM_LIMIT_RETRY_AFTER_S,
+        { limit: perOwner, open: mine },
+      );
     }
     if (this.slotsTaken >= total) {
-      throw new TooManyRequestsError('too_many_streams', `This server has ${this.slotsTaken} live progress streams open, the most it allows (${total}); retry shortly.`, STREAM_LIMIT_RETRY_AFTER_S, { limit: total });
+      throw new TooManyRequestsError(
+        'too_many_streams',
+        `This server has ${this.slotsTaken} live progress streams open, the most it allows (${total}); retry shortly.`,
+        STREAM_LIMIT_RETRY_AFTER_S,
+        { limit: total },
+      );
     }
     this.slots.set(owner, mine + 1);
     this.slotsTaken += 1;
