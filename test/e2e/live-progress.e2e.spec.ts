@@ -184,8 +184,8 @@ describe('live progress over Server-Sent Events', () => {
     leaving.close();
     await eventually(async () => (await openStreams(stack.baseUrl)) === 1);
 
-    // Cancelled in Postgres without any queue event: the periodic recheck notices it.
-    await stack.jobs.markCancelled(jobId);
+    // Cancelled through the API: removing the queued BullMQ job is the queue event the stream rechecks on (no polling).
+    expect((await fetch(`${stack.baseUrl}/api/media/transcode/${fileId}/cancel`, { method: 'POST', headers: auth })).status).toBe(202);
     const rest = await staying.rest(LIMIT_MS);
     expect(rest.map((m) => m.event)).toEqual(['cancelled']);
     expect(JSON.parse(rest[0]!.data)).toMatchObject({ jobId, status: 'cancelled' });

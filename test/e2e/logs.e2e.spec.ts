@@ -3,6 +3,7 @@ import { cleanupFixtures, makeFixture } from '@reelforge/ffmpeg/testing';
 import { createLogger } from '@reelforge/config';
 import { auth, submitTranscode, uploadFile, waitForSettled } from '../support/http.js';
 import { startTestStack, type TestStack } from '../support/test-stack.js';
+import { waitFor } from '../support/wait.js';
 
 interface LogLine {
   level: number;
@@ -55,7 +56,10 @@ describe('structured logs: request id on request lines, job id on job lines', ()
     expect((await waitForSettled(stack.baseUrl, fileId)).status).toBe('completed');
 
     expect(requestLines('trace-submit')).toContainEqual(expect.objectContaining({ msg: 'transcode job created', jobId, fileId }));
-    const workerLines = lines.filter((line) => line.req === undefined && JSON.stringify(line).includes(jobId));
+    // The worker logs "transcode completed" just after Postgres shows the job completed: wait for the line itself.
+    const workerLinesOf = () => lines.filter((line) => line.req === undefined && JSON.stringify(line).includes(jobId));
+    await waitFor('the worker to log the completion', async () => (workerLinesOf().some((line) => line.msg === 'transcode completed') ? true : undefined));
+    const workerLines = workerLinesOf();
     expect(workerLines.map((line) => line.msg)).toEqual(expect.arrayContaining(['transcode started', 'transcode completed']));
     for (const line of workerLines) expect(line).toMatchObject({ jobId, fileId });
   });

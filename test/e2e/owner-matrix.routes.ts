@@ -179,6 +179,13 @@ export const OWNER_MATRIX: Record<string, OwnerScope> = {
   },
   'OPTIONS /api/uploads': { scope: 'public', why: 'tus capabilities for CORS preflight (versions, extensions, the size limit): no upload data.' },
   'OPTIONS /api/uploads/{uploadId}': { scope: 'public', why: 'tus capabilities for CORS preflight; says nothing about whether that upload exists.' },
+  'GET /api/admin/usage': {
+    scope: 'admin',
+    allowed: 200,
+    // To a key the route does not exist, whichever owner it names.
+    refused: 404,
+    call: (client, as) => send(client, 'GET', '/api/admin/usage?owner=alice', as),
+  },
   'GET /watch/{fileId}': {
     scope: 'public',
     why: 'The player page carries no data but the id; playing needs the HLS output, which is public at an unguessable per-file URL anyway. A deleted file answers 404.',

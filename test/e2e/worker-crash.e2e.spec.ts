@@ -92,7 +92,7 @@ describe('worker and API processes crashing and restarting', () => {
     await storage.putFile(storageKey, source);
     const file = await files.insert({ owner: ADMIN_OWNER, id: fileId, originalName: 'clip.mp4', sizeBytes: 1, storageKey });
     const created = await jobs.create({ owner: ADMIN_OWNER, fileId, ladder });
-    await enqueueAttempt(queue, created.job, file);
+    await enqueueAttempt(queue, created.job, file, 1);
     return { fileId, jobId: created.job.id };
   }
 
@@ -164,7 +164,8 @@ describe('worker and API processes crashing and restarting', () => {
     expect(await jobs.findById(current.jobId)).toMatchObject({ status: 'completed', attempts: 1 });
     await assertWholeHlsOutput(storage, current.fileId);
     expect(await jobs.findById(next.jobId)).toMatchObject({ status: 'queued', attempts: 0 });
-    expect(await bullState(next.jobId)).toBe('waiting');
+    // Waiting to be taken: with its fair priority, that is BullMQ's prioritized set.
+    expect(await bullState(next.jobId)).toBe('prioritized');
 
     // Scenario continues: a worker with a short grace period is stopped while encoding `next`.
     const impatient = await startWorker({ WORKER_SHUTDOWN_GRACE_S: '1' });
@@ -175,7 +176,7 @@ describe('worker and API processes crashing and restarting', () => {
     expect(ffmpeg && (await isRunning(ffmpeg.pid))).toBe(false);
     const released = await jobs.findById(next.jobId);
     expect(released).toMatchObject({ status: 'queued', workerId: null, progress: 0 });
-    expect(['waiting', 'delayed']).toContain(await bullState(next.jobId));
+    expect(['prioritized', 'delayed']).toContain(await bullState(next.jobId));
     expect(await storedKeys(`hls/${next.fileId}`)).toEqual([]);
 
     spareWorker = await startWorker();

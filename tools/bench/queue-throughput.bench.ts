@@ -1,6 +1,6 @@
 import { createId } from '@paralleldrive/cuid2';
 import { loadConfig } from '@reelforge/config';
-import { JobsRepository, ADMIN_OWNER } from '@reelforge/db';
+import { JobAdmission, JobsRepository, ADMIN_OWNER } from '@reelforge/db';
 import { createRedisConnection, createQueue, createWorker, transcodeBullJobId, type TranscodeJobPayload } from '@reelforge/queue';
 import { Worker } from 'bullmq';
 import { MediaService } from '../../apps/api/src/media/media.service.js';
@@ -99,6 +99,8 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
   const media = new MediaService({
     files: env.stack.files,
     jobs: new JobsRepository(env.schema.pool),
+    admission: new JobAdmission(env.schema.pool),
+    quotas: { maxQueuedJobs: env.stack.config.quotas.maxQueuedJobs },
     storage: env.stack.api.storage,
     queue: apiQueue,
     queueRedis: producer,

@@ -1,5 +1,5 @@
 import { storageDriverConfig, type Config } from '@reelforge/config';
-import { ApiKeysRepository, createPool, FilesRepository, JobsRepository, WebhookDeliveriesRepository } from '@reelforge/db';
+import { ApiKeysRepository, createPool, FilesRepository, JobAdmission, JobsRepository, UsageRepository, WebhookDeliveriesRepository } from '@reelforge/db';
 import { closeBullmq, createQueue, createRedisConnection } from '@reelforge/queue';
 import { createStorageDriver, type StorageDriver } from '@reelforge/storage';
 import { createWebhookNotifier } from '@reelforge/webhooks';
@@ -25,6 +25,7 @@ import { playerRoutes } from './routes/player.routes.js';
 import { uploadsPreflightRoutes, uploadsRoutes } from './routes/uploads.routes.js';
 import { RedisLocker } from './uploads/redis.locker.js';
 import { ResumableUploads } from './uploads/resumable-uploads.js';
+import { usageRoutes } from './routes/usage.routes.js';
 
 export interface ApiRuntime {
   app: Express;
@@ -64,9 +65,13 @@ export function createApiRuntime(config: Config, logger: Logger): ApiRuntime {
 
   const files = new FilesRepository(pool);
   const jobs = new JobsRepository(pool);
+  const admission = new JobAdmission(pool);
+  const quotas = { maxQueuedJobs: config.quotas.maxQueuedJobs };
   const media = new MediaService({
     files,
     jobs,
+    admission,
+    quotas,
     storage,
     queue,
     queueRedis,
@@ -96,6 +101,8 @@ export function createApiRuntime(config: Config, logger: Logger): ApiRuntime {
   const jobControl = new JobControlService({
     files,
     jobs,
+    admission,
+    quotas,
     queue,
     queueRedis,
     queuePrefix: config.queue.prefix,
@@ -117,6 +124,7 @@ export function createApiRuntime(config: Config, logger: Logger): ApiRuntime {
     queueRedis,
     status: (fileId, caller) => status.read(fileId, caller),
     heartbeatMs: config.events.heartbeatMs,
+    streamLimits: { perOwner: config.events.maxStreamsPerOwner, total: config.events.maxStreams },
     logger,
   });
   const metrics = createApiMetrics({
@@ -136,6 +144,7 @@ export function createApiRuntime(config: Config, logger: Logger): ApiRuntime {
     maxUploadBytes: config.uploads.maxBytes,
     trustProxy: config.http.trustProxy,
     uploadTmpDir: config.uploads.tmpDir,
+    uploadDeadlineMs: config.uploads.deadlineMs,
     readiness: {
       postgres: async () => {
         await pool.query('SELECT 1');
@@ -165,6 +174,7 @@ export function createApiRuntime(config: Config, logger: Logger): ApiRuntime {
       jobsListRoutes({ jobs, publicUrl: (key) => storage.publicUrl(key) }),
       filesRoutes({ files, jobs, deletion }),
       uploadsRoutes(resumable),
+      usageRoutes({ usage: new UsageRepository(pool) }),
     ],
   });
   if (config.auth.apiTokens.length === 0) logger.warn('API_TOKENS is empty: only API keys from the database (reelforge keys create) are accepted');

@@ -24,6 +24,8 @@ export interface AppDeps {
   trustProxy: boolean | number | string;
   /** Parent directory for each upload's temporary spool directory. */
   uploadTmpDir: string;
+  /** The most an upload may take (UPLOAD_DEADLINE_S, in milliseconds). */
+  uploadDeadlineMs: number;
   readiness: Record<string, DependencyCheck>;
   /** Directory served read-only under /media/hls when storage is local. */
   localHlsDir: string | undefined;
@@ -69,7 +71,15 @@ export function createApp(deps: AppDeps): express.Express {
     );
   }
   app.use('/api', bearerAuth(deps.apiTokens, deps.apiKeys));
-  app.use(mediaRoutes({ media: deps.media, status: deps.status, maxUploadBytes: deps.maxUploadBytes, uploadTmpDir: deps.uploadTmpDir }));
+  app.use(
+    mediaRoutes({
+      media: deps.media,
+      status: deps.status,
+      maxUploadBytes: deps.maxUploadBytes,
+      uploadTmpDir: deps.uploadTmpDir,
+      uploadDeadlineMs: deps.uploadDeadlineMs,
+    }),
+  );
   app.use(jobsRoutes({ jobControl: deps.jobControl }));
   for (const router of deps.apiRoutes ?? []) app.use(router);
   app.use(notFoundHandler);

@@ -34,11 +34,18 @@ function harness(initial: Partial<JobView> = {}, timing = { heartbeatMs: 60_000,
   let deleted = false;
   const chunks: string[] = [];
   let ended = false;
+  let loads = 0;
+  let failLoads = 0;
   const stream = new JobEventStream({
     sink: { write: (chunk) => chunks.push(chunk), end: () => (ended = true) },
     loadState: async () => {
+      loads += 1;
       // What JobStatusReader answers once the file is deleted.
       if (deleted) throw new NotFoundError('file_not_found', 'No uploaded file with id f1.');
+      if (failLoads > 0) {
+        failLoads -= 1;
+        throw new Error('Postgres is away');
+      }
       return state;
     },
     ...timing,
@@ -71,6 +78,12 @@ function harness(initial: Partial<JobView> = {}, timing = { heartbeatMs: 60_000,
         return `${id} ${event} ${body.status ?? ''}${body.progress ?? body.percent}`;
       }),
     ended: () => ended,
+    /** Times the stream read the job's state from Postgres. */
+    loads: () => loads,
+    /** The next `n` reads fail. */
+    failNextLoads: (n: number) => {
+      failLoads = n;
+    },
     /** Resolves once `n` more heartbeats have come and the stream has handled what they found. */
     heartbeats: async (n = 1) => {
       const target = heartbeats() + n;
@@ -158,26 +171,47 @@ describe('JobEventStream', () => {
     expect(h.ended()).toBe(true);
   });
 
-  it('when a heartbeat finds the job over before its last queue events arrived, then they are still relayed, then the final event', async () => {
-    const h = harness({ status: 'processing', attempts: 1, progress: 90 }, { heartbeatMs: 20, finalEventGraceMs: 60_000 });
+  it('when heartbeats pass, then they write only a comment and never read Postgres', async () => {
+    const h = harness({ status: 'processing', attempts: 1, progress: 40 }, { heartbeatMs: 20, finalEventGraceMs: 60_000 });
     h.begin('1-0');
-    h.setState({ status: 'completed', progress: 100, stage: 'done' });
-    // A heartbeat after the change has looked at Postgres and seen the job over; it must not end the stream.
-    await h.heartbeats();
+    await h.heartbeats(5);
+    expect(h.loads()).toBe(0);
+    expect(h.events()).toEqual(['1-0 state processing40']);
+  });
+
+  it('when a cancel notice finds the job over before its last queue events arrived, then they are still relayed, then the final event', async () => {
+    const h = harness({ status: 'processing', attempts: 1, progress: 90 });
+    h.begin('1-0');
+    h.setState({ status: 'cancelled', stage: 'encoding' });
+    // The notice has looked at Postgres and seen the job over; it must not end the stream before the queue's own events.
+    await h.push({ kind: 'notice', reason: 'cancel' });
+    expect(h.loads()).toBe(1);
     expect(h.ended()).toBe(false);
-    await h.push(progress('2-0', 100));
-    await h.push({ kind: 'lifecycle', id: '3-0', name: 'completed' });
-    expect(h.events()).toEqual(['1-0 state processing90', '2-0 progress 100', '3-0 completed completed100']);
+    await h.push({ kind: 'lifecycle', id: '3-0', name: 'failed' });
+    expect(h.events()).toEqual(['1-0 state processing90', '3-0 cancelled cancelled90']);
     expect(h.ended()).toBe(true);
   });
 
-  it('when a heartbeat finds the job over and no queue event ever follows, then the final event comes after the grace', async () => {
-    const h = harness({ status: 'queued' }, { heartbeatMs: 20, finalEventGraceMs: 50 });
+  it('when a notice finds the job over and no queue event ever follows (Redis lost it), then the final event comes after the grace', async () => {
+    const h = harness({ status: 'queued' }, { heartbeatMs: 60_000, finalEventGraceMs: 50 });
     h.begin('4-0');
     h.setState({ status: 'cancelled', stage: 'queued' });
+    await h.push({ kind: 'notice', reason: 'resync' });
     await h.end();
     expect(h.events()).toEqual(['4-0 state queued0', '4-0 cancelled cancelled0']);
-    expect(h.ended()).toBe(true);
+  });
+
+  it('when reading Postgres fails after an event, then the stream looks again a heartbeat later and still ends', async () => {
+    const h = harness({ status: 'processing', attempts: 1, progress: 90 }, { heartbeatMs: 20, finalEventGraceMs: 50 });
+    h.begin('1-0');
+    h.setState({ status: 'completed', progress: 100, stage: 'done' });
+    h.failNextLoads(1);
+    await h.push({ kind: 'lifecycle', id: '2-0', name: 'completed' });
+    expect(h.ended()).toBe(false);
+    // The second look sees the job over without a new queue event; the final queue event came already, so the grace follows.
+    await h.end();
+    expect(h.loads()).toBe(2);
+    expect(h.events()).toEqual(['1-0 state processing90', '2-0 completed completed100']);
   });
 
   it('when the job is already over at the start, then only the final event is sent', async () => {

@@ -8,12 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import express from 'express';
 import { pino } from 'pino';
 import { problemMiddleware } from '../src/http/problem.middleware.js';
-import { receiveUpload } from '../src/media/upload.receiver.js';
+import { MULTIPART_ALLOWANCE_BYTES, receiveUpload } from '../src/media/upload.receiver.js';
 import { buildMultipart } from './support/multipart.builder.js';
 
 const IDLE_TIMEOUT_MS = 300;
 /** For uploads that must not time out while the test acts on them: longer than any test runs. */
 const NEVER_IDLE_MS = 10 * 60_000;
+const MAX_BYTES = 1024 * 1024;
 
 /**
  * The receiver behind a bare Express app over real HTTP, for what the full stack cannot stage
@@ -31,7 +32,9 @@ describe('receiveUpload with stalled and vanishing clients', () => {
     app.post('/upload', async (req, res) => {
       try {
         const idleTimeoutMs = req.query.idle === 'never' ? NEVER_IDLE_MS : IDLE_TIMEOUT_MS;
-        const received = await receiveUpload(req, { maxBytes: 1024 * 1024, tmpDir: spool, idleTimeoutMs });
+        // A deadline is given only where a test is about it; elsewhere it is longer than any test runs.
+        const deadlineMs = typeof req.query.deadline === 'string' ? Number(req.query.deadline) : NEVER_IDLE_MS;
+        const received = await receiveUpload(req, { maxBytes: MAX_BYTES, tmpDir: spool, idleTimeoutMs, deadlineMs });
         await rm(received.dir, { recursive: true, force: true });
         outcomes.emit('settled', 'received');
         res.status(201).json({ bytes: received.bytes, originalName: received.originalName });
@@ -103,5 +106,84 @@ describe('receiveUpload with stalled and vanishing clients', () => {
     const res = await fetch(`http://127.0.0.1:${port}/upload`, { method: 'POST', headers: { 'content-type': contentType }, body });
     expect(res.status).toBe(201);
     expect(await res.json()).toEqual({ bytes: 10, originalName: 'after.mp4' });
+  });
+
+  it('when the client trickles bytes past the upload deadline, then it gets 408 upload_deadline_exceeded and the spooled part is removed', async () => {
+    // Idle never: each byte keeps the idle timeout from firing, as a trickling client would; only the deadline can end it.
+    const settled = once(outcomes, 'settled');
+    const socket = await startUpload('/upload?idle=never&deadline=500');
+    const closed = once(socket, 'close');
+    const chunks: Buffer[] = [];
+    socket.on('data', (c: Buffer) => chunks.push(c));
+    const trickle = setInterval(() => socket.writable && socket.write(Buffer.from([1])), 20);
+    try {
+      const [outcome] = await settled;
+      expect(outcome).toBe('upload_deadline_exceeded');
+      await closed;
+    } finally {
+      clearInterval(trickle);
+    }
+    const answer = Buffer.concat(chunks).toString('utf8');
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+    expect(answer).toContain('"code":"upload_deadline_exceeded"');
+    expect(await readdir(spool)).toEqual([]);
+  });
+
+  it('when parts besides "file" carry more than the allowance together, then it is 413 payload_too_large and nothing is left behind', async () => {
+    const half = 'x'.repeat(MULTIPART_ALLOWANCE_BYTES / 2);
+    for (const parts of [
+      [{ field: 'a', content: half }, { field: 'b', content: half }, { field: 'file', filename: 'clip.mp4', content: 'bytes' }],
+      [{ field: 'file', filename: 'clip.mp4', content: 'bytes' }, { field: 'a', content: 'y'.repeat(MULTIPART_ALLOWANCE_BYTES + 1) }],
+      [{ field: 'file', filename: 'clip.mp4', content: 'bytes' }, { field: 'extra', filename: 'other.bin', content: Buffer.alloc(MULTIPART_ALLOWANCE_BYTES + 1, 2) }],
+    ]) {
+      const { body, contentType } = buildMultipart(parts);
+      const res = await fetch(`http://127.0.0.1:${port}/upload?idle=never`, { method: 'POST', headers: { 'content-type': contentType }, body });
+      expect(res.status).toBe(413);
+      expect(await res.json()).toMatchObject({ code: 'payload_too_large', details: { limitBytes: MULTIPART_ALLOWANCE_BYTES } });
+    }
+    expect(await readdir(spool)).toEqual([]);
+  });
+
+  it('when a large file comes under another field name before any "file" part, then the answer says the field is misnamed', async () => {
+    const { body, contentType } = buildMultipart([
+      { field: 'video', filename: 'clip.mp4', content: Buffer.alloc(MULTIPART_ALLOWANCE_BYTES + 1, 2) },
+      { field: 'file', filename: 'clip.mp4', content: 'bytes' },
+    ]);
+    const res = await fetch(`http://127.0.0.1:${port}/upload?idle=never`, { method: 'POST', headers: { 'content-type': contentType }, body });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ code: 'missing_file', detail: expect.stringContaining('"video"') });
+    expect(await readdir(spool)).toEqual([]);
+  });
+
+  it('when small fields come with the file, then the upload is accepted', async () => {
+    const { body, contentType } = buildMultipart([
+      { field: 'title', content: 'z'.repeat(1000) },
+      { field: 'file', filename: 'clip.mp4', content: 'ok' },
+    ]);
+    const res = await fetch(`http://127.0.0.1:${port}/upload?idle=never`, { method: 'POST', headers: { 'content-type': contentType }, body });
+    expect(res.status).toBe(201);
+  });
+
+  it('when a chunked body (no declared length) grows past the upload limit plus the allowance, then it is 413 even if busboy never sees a part', async () => {
+    const { body, contentType } = buildMultipart([{ field: 'file', filename: 'clip.mp4', content: 'bytes' }]);
+    // A preamble before the first boundary is skipped by the parser unseen: only the byte count catches it.
+    const preamble = Buffer.alloc(MAX_BYTES + MULTIPART_ALLOWANCE_BYTES + 1, 0x61);
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new Uint8Array(preamble));
+        controller.enqueue(new Uint8Array(Buffer.from('\r\n')));
+        controller.enqueue(new Uint8Array(body));
+        controller.close();
+      },
+    });
+    const res = await fetch(`http://127.0.0.1:${port}/upload?idle=never`, {
+      method: 'POST',
+      headers: { 'content-type': contentType },
+      body: stream,
+      duplex: 'half',
+    } as RequestInit);
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ code: 'payload_too_large', details: { limitBytes: MAX_BYTES + MULTIPART_ALLOWANCE_BYTES } });
+    expect(await readdir(spool)).toEqual([]);
   });
 });

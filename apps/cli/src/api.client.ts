@@ -1,11 +1,16 @@
 import { openAsBlob } from 'node:fs';
 import path from 'node:path';
-import type { JobView } from '@reelforge/db';
+import type { JobView, OwnerUsage } from '@reelforge/db';
 
 /** GET /api/media/jobs: the same job view as the status route, newest first. */
 export interface JobsPageBody {
   items: JobView[];
   nextCursor: string | null;
+}
+
+/** GET /api/admin/usage. */
+export interface UsageReportBody {
+  owners: OwnerUsage[];
 }
 
 /** `status` 0 means no HTTP answer at all (connection refused, DNS, TLS). */
@@ -47,6 +52,11 @@ export class ReelforgeClient {
     for (const [name, value] of Object.entries(query)) if (value !== undefined) params.set(name, String(value));
     const search = params.size > 0 ? `?${params}` : '';
     return this.request('GET', `/api/media/jobs${search}`);
+  }
+
+  /** Usage per owner (administrators only); `owner` narrows it to one. */
+  async usage(owner?: string): Promise<UsageReportBody> {
+    return this.request('GET', `/api/admin/usage${owner === undefined ? '' : `?${new URLSearchParams({ owner })}`}`);
   }
 
   /** Opens the live progress stream (Server-Sent Events) of a file's job. */

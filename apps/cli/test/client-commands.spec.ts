@@ -61,7 +61,7 @@ describe('client command exit codes', () => {
   });
 
   it('when --help is asked for, then the usage goes to stdout with exit 0', async () => {
-    for (const name of ['transcode', 'status', 'jobs', 'keys']) {
+    for (const name of ['transcode', 'status', 'jobs', 'keys', 'usage']) {
       const result = await run([name, '--help']);
       expect(result).toMatchObject({ code: 0, stderr: '' });
       expect(result.stdout).toMatch(new RegExp(`^reelforge ${name}`));

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { storageDriverConfig, type Config } from '@reelforge/config';
-import { createPool, FilesRepository, JobEventsRepository, JobsRepository } from '@reelforge/db';
+import { createPool, FilesRepository, JobAdmission, JobEventsRepository, JobsRepository } from '@reelforge/db';
 import { checkFfmpeg } from '@reelforge/ffmpeg';
 import { detectOrphanGuard } from '@reelforge/process';
 import {
@@ -81,7 +81,16 @@ export async function createWorkerRuntime(config: Config, logger: Logger): Promi
   });
   const metrics = createWorkerMetrics({ concurrency: config.worker.concurrency, activeJobs: () => active.size });
   const webhooks = createWebhookRuntime(config, { db: pool, storage, connection, logger });
-  const processor = createTranscodeProcessor({ jobs, files, service, workerId, logger, metrics, onSettled: webhooks.notify });
+  const processor = createTranscodeProcessor({
+    jobs,
+    files,
+    service,
+    workerId,
+    logger,
+    metrics,
+    onSettled: webhooks.notify,
+    ...(config.quotas.maxRunningJobs !== null ? { runningLimit: { admission: new JobAdmission(pool), maxRunning: config.quotas.maxRunningJobs } } : {}),
+  });
   const worker = createWorker('transcode', instrumentProcessor(processor, metrics), {
     connection,
     prefix: config.queue.prefix,

@@ -133,7 +133,7 @@ describe('transcode processor failure policy', () => {
     if (storeSource) await local.putFile(storageKey, source);
     const file = await files.insert({ owner: ADMIN_OWNER, id: fileId, originalName: 'clip.mp4', sizeBytes: 1, storageKey });
     const { job } = await jobs.create({ owner: ADMIN_OWNER, fileId });
-    if (enqueue) await enqueueAttempt(queue, job, file);
+    if (enqueue) await enqueueAttempt(queue, job, file, 1);
     return { jobId: job.id, bullId: job.bullmqJobId! };
   }
 
@@ -197,7 +197,7 @@ describe('transcode processor failure policy', () => {
       await local.putFile(`hls/${fileId}/240p/seg_00001.ts`, clip);
       await jobs.markCancelled(jobId);
       if (withSuccessor) await jobs.create({ owner: ADMIN_OWNER, fileId });
-      await enqueueAttempt(queue, (await jobs.findById(jobId))!, (await files.findById(fileId))!);
+      await enqueueAttempt(queue, (await jobs.findById(jobId))!, (await files.findById(fileId))!, 1);
       const bull = await waitForFinished(bullId);
       expect(bull).toMatchObject({ state: 'failed', failedReason: 'cancelled' });
       return leftovers(fileId);
@@ -212,7 +212,7 @@ describe('transcode processor failure policy', () => {
     // What a worker killed right after its completion commit leaves: completed in Postgres, no webhook queued.
     await jobs.markProcessing(jobId, { workerId: 'dead-worker' });
     await jobs.markCompleted(jobId, { renditions: [renditionRecord('240p')], outputPrefix: `hls/${fileId}`, workerId: 'dead-worker' });
-    await enqueueAttempt(queue, (await jobs.findById(jobId))!, (await files.findById(fileId))!);
+    await enqueueAttempt(queue, (await jobs.findById(jobId))!, (await files.findById(fileId))!, 1);
 
     expect(await waitForFinished(bullId)).toMatchObject({ state: 'completed' });
     expect(announced.filter((job) => job.id === jobId).map((job) => job.status)).toEqual(['completed']);

@@ -41,11 +41,14 @@ export interface Config {
   /** BULL_BOARD_READ_ONLY: Bull Board shows queues but refuses every change. */
   bullBoardReadOnly: boolean;
   /** `tmpDir` is the parent of each upload's private temporary directory (default: the OS temp dir). */
-  uploads: { maxBytes: number; tmpDir: string };
+  /** `deadlineMs`: an upload still arriving after this long is refused, however steadily it trickles. */
+  uploads: { maxBytes: number; tmpDir: string; deadlineMs: number };
   /** Resumable (tus) uploads: where unfinished ones live (shared by replicas), expiry and sweep period. */
   resumableUploads: { dir: string; expiryMs: number; sweepIntervalMs: number };
-  /** Live progress streams (SSE): heartbeat comment interval. */
-  events: { heartbeatMs: number };
+  /** Live progress streams (SSE): heartbeat comment interval, and open streams allowed per owner and in all. */
+  events: { heartbeatMs: number; maxStreamsPerOwner: number; maxStreams: number };
+  /** Per-owner fair use: queued jobs at once (submit gets 429 beyond), running jobs at once (null: no cap). */
+  quotas: { maxQueuedJobs: number; maxRunningJobs: number | null };
   metrics: MetricsAccess;
   worker: {
     concurrency: number;
@@ -124,13 +127,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, { cwd = proc
         ? { user: e.BULL_BOARD_USER, password: e.BULL_BOARD_PASSWORD }
         : undefined,
     bullBoardReadOnly: e.BULL_BOARD_READ_ONLY,
-    uploads: { maxBytes: e.MAX_UPLOAD_BYTES, tmpDir: path.resolve(cwd, e.UPLOAD_TMP_DIR ?? os.tmpdir()) },
+    uploads: { maxBytes: e.MAX_UPLOAD_BYTES, tmpDir: path.resolve(cwd, e.UPLOAD_TMP_DIR ?? os.tmpdir()), deadlineMs: e.UPLOAD_DEADLINE_S * 1000 },
     resumableUploads: {
       dir: path.resolve(cwd, e.TUS_UPLOAD_DIR ?? path.join(e.EMBEDDED_DIR, 'tus-uploads')),
       expiryMs: e.UPLOAD_EXPIRY_S * 1000,
       sweepIntervalMs: e.UPLOAD_SWEEP_INTERVAL_S * 1000,
     },
-    events: { heartbeatMs: e.SSE_HEARTBEAT_MS },
+    events: { heartbeatMs: e.SSE_HEARTBEAT_MS, maxStreamsPerOwner: e.SSE_MAX_STREAMS_PER_OWNER, maxStreams: e.SSE_MAX_STREAMS },
+    quotas: { maxQueuedJobs: e.OWNER_MAX_QUEUED_JOBS, maxRunningJobs: e.OWNER_MAX_RUNNING_JOBS === 0 ? null : e.OWNER_MAX_RUNNING_JOBS },
     metrics: e.METRICS_TOKEN !== undefined ? { mode: 'token', token: e.METRICS_TOKEN } : { mode: e.NODE_ENV === 'production' ? 'off' : 'open' },
     worker: {
       concurrency: e.WORKER_CONCURRENCY,

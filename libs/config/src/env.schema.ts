@@ -79,6 +79,22 @@ export const EnvSchema = z
     UPLOAD_SWEEP_INTERVAL_S: positiveInt.max(24 * 3600).default(300),
     /** Comment line sent on every open SSE stream this often, so proxies keep idle streams open. */
     SSE_HEARTBEAT_MS: z.coerce.number().int().min(50).max(300_000).default(15_000),
+    /** Open live progress streams per owner: a dashboard follows a handful of jobs, a leak follows thousands. */
+    SSE_MAX_STREAMS_PER_OWNER: positiveInt.max(100_000).default(20),
+    /** Open live progress streams per API process, all owners together: each holds a socket and a listener. */
+    SSE_MAX_STREAMS: positiveInt.max(1_000_000).default(1000),
+    /** An upload must finish within this many seconds however steadily it trickles (5 GiB at ~12 Mbit/s fits). */
+    UPLOAD_DEADLINE_S: positiveInt.max(7 * 24 * 3600).default(3600),
+    /**
+     * Queued jobs one owner may have at once; more gets 429. High enough for a batch of a few hundred
+     * files, low enough that one script cannot fill Redis and Postgres with millions of rows.
+     */
+    OWNER_MAX_QUEUED_JOBS: positiveInt.max(1_000_000).default(1000),
+    /**
+     * Jobs of one owner a worker fleet runs at once; 0 means no cap. Fair scheduling already interleaves
+     * owners, so the cap only matters when an operator wants to keep workers free for owners yet to come.
+     */
+    OWNER_MAX_RUNNING_JOBS: z.coerce.number().int().min(0).max(10_000).default(0),
     /**
      * Bearer token for GET /metrics (API and worker health port). Unset: open in development and
      * test, off in production. Lengths and placeholders of every secret: secret.rules.ts.

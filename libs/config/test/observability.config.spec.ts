@@ -4,7 +4,7 @@ import { ConfigError, loadConfig } from '../src/index.js';
 describe('observability settings', () => {
   it('when nothing is set, then SSE heartbeats every 15 s and /metrics is open', () => {
     const config = loadConfig({}, { cwd: '/srv/app' });
-    expect(config.events).toEqual({ heartbeatMs: 15_000 });
+    expect(config.events).toEqual({ heartbeatMs: 15_000, maxStreamsPerOwner: 20, maxStreams: 1000 });
     expect(config.metrics).toEqual({ mode: 'open' });
     expect(loadConfig({ NODE_ENV: 'test' }, { cwd: '/srv/app' }).metrics).toEqual({ mode: 'open' });
   });

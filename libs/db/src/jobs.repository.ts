@@ -157,6 +157,36 @@ export class JobsRepository {
     return counts;
   }
 
+  /** The owner's jobs waiting to run: what OWNER_MAX_QUEUED_JOBS limits. */
+  async countQueued(owner: string): Promise<number> {
+    const { rows } = await this.query<{ n: number }>(`SELECT count(*)::int AS n FROM transcoding_jobs WHERE owner = $1 AND status = 'queued'`, [owner]);
+    return rows[0]?.n ?? 0;
+  }
+
+  /** The owner's jobs running now, leaving out `except` (a job being claimed again after a stall). */
+  async countProcessing(owner: string, options: { except?: string } = {}): Promise<number> {
+    const { rows } = await this.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM transcoding_jobs WHERE owner = $1 AND status = 'processing' AND id IS DISTINCT FROM $2`,
+      [owner, options.except ?? null],
+    );
+    return rows[0]?.n ?? 0;
+  }
+
+  /**
+   * The job's place among its owner's queued jobs, in the order they were queued (1 = the owner's
+   * next); at least 1, also for a job no longer queued. The source of the job's fair priority.
+   */
+  async queuedRank(id: string): Promise<number> {
+    const { rows } = await this.query<{ n: number }>(
+      `SELECT count(o.id)::int AS n
+       FROM transcoding_jobs j
+       JOIN transcoding_jobs o ON o.owner = j.owner AND o.status = 'queued' AND (o.queued_at, o.id) <= (j.queued_at, j.id)
+       WHERE j.id = $1`,
+      [id],
+    );
+    return Math.max(rows[0]?.n ?? 0, 1);
+  }
+
   /**
    * One page of queued and processing jobs, oldest first; pass the last job of a page as `after` for
    * the next. Keyed on the creation time to the millisecond (what a Date holds) and the id.

@@ -25,6 +25,7 @@ export { toWebhookJobPayload, WebhookJobPayloadSchema, type WebhookDeliveryResul
 // Chosen and recorded by JobsRepository; here for the queue's readers.
 export { parseTranscodeBullJobId, transcodeBullJobId } from '@reelforge/db';
 export { enqueueAttempt, type TranscodeQueue } from './transcode.queue.js';
+export { fairPriority, CLIENT_PRIORITY_MAX, MAX_RANK, PRIORITY_BAND_WIDTH, type FairPriorityInput } from './fair-priority.policy.js';
 export { cancelChannel, publishCancel, subscribeCancel } from './cancel.channel.js';
 export { visitKeysetPages } from './keyset.pager.js';
 export { isLiveBullState, QueueReconciler, type QueueReconcilerDeps, type ReconcileReport, type ReconcilerLogger } from './queue.reconciler.js';

@@ -10,7 +10,7 @@ export interface ReconcilerLogger {
 
 export interface QueueReconcilerDeps {
   queue: TranscodeQueue;
-  jobs: Pick<JobsRepository, 'listActive' | 'requeue' | 'markFailed'>;
+  jobs: Pick<JobsRepository, 'listActive' | 'requeue' | 'markFailed' | 'queuedRank'>;
   files: Pick<FilesRepository, 'findById'>;
   /** Records a `reconciled` event per re-enqueue, so the audit trail explains a second run. */
   events?: Pick<JobEventsRepository, 'append'>;
@@ -95,7 +95,8 @@ export class QueueReconciler {
         ? job
         : await jobs.requeue(job.id, { from: 'lost', reason: `reconciler: BullMQ job ${job.bullmqJobId} is ${state}` });
     if (!again) return; // It moved on (completed, failed, cancelled) since we listed it.
-    const bullJobId = await enqueueAttempt(queue, again, file);
+    // Ranked like any queued job of its owner, so a re-enqueue after a Redis loss stays fair too.
+    const bullJobId = await enqueueAttempt(queue, again, file, await jobs.queuedRank(again.id));
     await this.deps.events?.append(job.id, 'reconciled', { bullJobId, found: { bullJobId: job.bullmqJobId, state } });
     report.requeued.push(job.id);
   }

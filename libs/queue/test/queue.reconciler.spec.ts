@@ -6,6 +6,7 @@ import {
   createRedisConnection,
   createQueue,
   enqueueAttempt,
+  fairPriority,
   QueueReconciler,
   reconcileLockKey,
   startReconcileLoop,
@@ -45,7 +46,7 @@ describe('QueueReconciler against real Postgres and Redis', () => {
   async function queuedJob(options: { enqueue?: boolean } = {}): Promise<Job> {
     const file = await files.insert({ owner: ADMIN_OWNER, originalName: 'clip.mp4', sizeBytes: 1, storageKey: `uploads/${createId()}/clip.mp4` });
     const { job } = await jobs.create({ owner: ADMIN_OWNER, fileId: file.id, ladder: { preset: 'ultrafast' }, priority: 5 });
-    if (options.enqueue !== false) await enqueueAttempt(queue, job, file);
+    if (options.enqueue !== false) await enqueueAttempt(queue, job, file, 1);
     return job;
   }
   const bullJobsOf = async (jobId: string) =>
@@ -86,7 +87,8 @@ describe('QueueReconciler against real Postgres and Redis', () => {
     expect(only(await reconciler.reconcileOnce(), [job.id]).requeued).toEqual([job.id]);
     const bull = await queue.getJob(`${job.id}.1`);
     expect(bull?.data).toMatchObject({ jobId: job.id, fileId: job.fileId, ladder: { preset: 'ultrafast' } });
-    expect(bull?.opts.priority).toBe(5);
+    // The client's priority 5, within the band of the job's rank among its owner's queued jobs.
+    expect(bull?.opts.priority).toBe(fairPriority({ rank: await jobs.queuedRank(job.id), clientPriority: 5 }));
     const trail = await new JobEventsRepository(db.pool).listForJob(job.id);
     expect(trail.map((e) => [e.kind, e.data])).toEqual([
       ['queued', { reason: 'created', attempt: 0 }],
@@ -94,7 +96,7 @@ describe('QueueReconciler against real Postgres and Redis', () => {
     ]);
     // A second run, or the API's late add of the same attempt, does not double it.
     expect(only(await reconciler.reconcileOnce(), [job.id]).requeued).toEqual([]);
-    await enqueueAttempt(queue, job, (await files.findById(job.fileId))!);
+    await enqueueAttempt(queue, job, (await files.findById(job.fileId))!, 1);
     expect(await bullJobsOf(job.id)).toEqual([`${job.id}.1`]);
   });
 

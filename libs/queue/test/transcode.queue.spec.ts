@@ -44,13 +44,13 @@ describe('transcode queue against a real Redis', () => {
 
   it('when the same attempt is enqueued twice, then BullMQ keeps one job under the recorded id; a new attempt gets its own', async () => {
     const row = queuedRow();
-    expect(await enqueueAttempt(queue, row, file)).toBe(`${row.id}.1`);
-    await enqueueAttempt(queue, row, { ...file, originalName: 'changed.mp4' });
-    await enqueueAttempt(queue, { ...row, bullmqJobId: `${row.id}.2` }, file);
+    expect(await enqueueAttempt(queue, row, file, 1)).toBe(`${row.id}.1`);
+    await enqueueAttempt(queue, row, { ...file, originalName: 'changed.mp4' }, 1);
+    await enqueueAttempt(queue, { ...row, bullmqJobId: `${row.id}.2` }, file, 1);
     const first = await queue.getJob(`${row.id}.1`);
     expect(first?.data).toEqual({ jobId: row.id, fileId: row.fileId, originalName: 'clip.mp4', sourceKey: 'uploads/x/source' });
     expect(await queue.getJob(`${row.id}.2`)).toBeDefined();
-    await expect(enqueueAttempt(queue, { ...row, bullmqJobId: null }, file)).rejects.toThrow(/no BullMQ id/);
+    await expect(enqueueAttempt(queue, { ...row, bullmqJobId: null }, file, 1)).rejects.toThrow(/no BullMQ id/);
     expect(first?.opts.removeOnComplete).toEqual({ age: 604800, count: 10000 });
     expect(first?.opts.attempts).toBe(2);
   });
@@ -64,7 +64,7 @@ describe('transcode queue against a real Redis', () => {
     );
     try {
       const done = new Promise<unknown>((resolve) => worker.on('completed', (job, result) => job.data.jobId === row.id && resolve(result)));
-      await enqueueAttempt(queue, row, file);
+      await enqueueAttempt(queue, row, file, 1);
       await expect(done).resolves.toEqual({
         outputPrefix: `hls/${row.fileId}/`,
         renditions: [],

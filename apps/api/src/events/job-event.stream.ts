@@ -16,7 +16,7 @@ export interface JobEventStreamDeps {
   loadState: () => Promise<JobView>;
   heartbeatMs: number;
   /**
-   * How long a final state seen only in Postgres (on a heartbeat) waits for the job's own queue
+   * How long a final state seen only in Postgres (after a notice) waits for the job's own queue
    * events before it is sent anyway; default: one heartbeat, at least a second.
    */
   finalEventGraceMs?: number;
@@ -27,7 +27,9 @@ export interface JobEventStreamDeps {
 /**
  * One client's live view of one job. Queue events are handled strictly in arrival order (one chain
  * of promises), and only after the first state has been sent. The status reader decides the state:
- * queue events only say when to look again. A progress event below what the client was already shown
+ * queue events only say when to look again. Postgres is read only when the hub delivers something
+ * for this job (a queue event, a cancel broadcast, a resync after Redis came back), never on a
+ * timer: a thousand idle streams cost no queries. A progress event below what the client was already shown
  * (one replayed after a newer snapshot) is skipped, so percent never goes backwards within an attempt;
  * when the job is handed back to the queue or re-run after a stall, a `state` event announces the restart.
  */
@@ -40,6 +42,7 @@ export class JobEventStream {
   private closed = false;
   private heartbeat: NodeJS.Timeout | undefined;
   private finalFallback: NodeJS.Timeout | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
   private chain: Promise<void>;
   private release: () => void = () => undefined;
 
@@ -73,14 +76,13 @@ export class JobEventStream {
     this.closed = true;
     clearInterval(this.heartbeat);
     clearTimeout(this.finalFallback);
+    clearTimeout(this.retryTimer);
     this.deps.sink.end();
     this.deps.onClose();
   }
 
   private beat(): void {
     this.deps.sink.write(formatSseComment('heartbeat'));
-    // A few changes reach Postgres without a queue event (a queued job cancelled, Redis lost): look now and then.
-    this.enqueue(() => this.recheck(undefined));
   }
 
   private enqueue(task: () => Promise<void>): void {
@@ -95,12 +97,27 @@ export class JobEventStream {
           this.close();
           return;
         }
-        this.deps.log.warn({ err }, 'live progress update failed; the next event or heartbeat tries again');
+        this.deps.log.warn({ err }, 'live progress update failed; looking again after a heartbeat');
+        this.lookAgainLater();
       }
     });
   }
 
+  /** A failed look (Postgres down) is repeated once a heartbeat later, so a final state is not missed for want of another event. */
+  private lookAgainLater(): void {
+    if (this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.enqueue(() => this.recheck(undefined));
+    }, this.deps.heartbeatMs);
+    this.retryTimer.unref();
+  }
+
   private async onQueueEvent(event: JobQueueEvent): Promise<void> {
+    if (event.kind === 'notice') {
+      await this.recheck(undefined);
+      return;
+    }
     if (compareStreamIds(event.id, this.position) <= 0) return;
     this.position = event.id;
     if (event.kind === 'lifecycle') {
@@ -141,7 +158,7 @@ export class JobEventStream {
    * The worker commits the final state before its last queue events (the `done` progress, then
    * `completed`) reach this replica. Finishing at once would drop them on one replica and not on
    * another; so wait for the queue's final event, and send the Postgres state only if it never comes
-   * (a queued job cancelled without a queue event, Redis lost).
+   * (a job cancelled that Redis no longer held, Redis lost).
    */
   private awaitFinalEvent(state: JobView): void {
     if (this.finalFallback) return;

@@ -8,10 +8,15 @@ import { STREAM_START } from './stream-id.js';
 export const LIFECYCLE_EVENTS = ['active', 'waiting', 'delayed', 'stalled', 'completed', 'failed', 'removed'] as const;
 export type LifecycleEvent = (typeof LIFECYCLE_EVENTS)[number];
 
-/** One queue event concerning a Reelforge job; `id` is its Redis stream id. */
+/**
+ * One queue event concerning a Reelforge job; `id` is its Redis stream id. A `notice` has no place in
+ * the stream: the job may have changed without a queue event (`cancel`: a cancel broadcast, e.g. for a
+ * job Redis no longer holds; `resync`: the event reader reconnected and may have missed events).
+ */
 export type JobQueueEvent =
   | { kind: 'progress'; id: string; progress: TranscodeProgress }
-  | { kind: 'lifecycle'; id: string; name: LifecycleEvent };
+  | { kind: 'lifecycle'; id: string; name: LifecycleEvent }
+  | { kind: 'notice'; reason: 'cancel' | 'resync' };
 
 export type JobQueueEventListener = (event: JobQueueEvent) => void;
 
@@ -46,6 +51,16 @@ export class TranscodeEventsHub {
     }
   }
 
+  /** A cancel broadcast for a Reelforge job (the channel the workers listen on, libs/queue cancel.channel). */
+  noticeCancel(jobId: string): void {
+    this.dispatchTo(jobId, { kind: 'notice', reason: 'cancel' });
+  }
+
+  /** Tells every followed job to look again: called when the event reader reconnects after losing Redis. */
+  resyncAll(): void {
+    for (const jobId of [...this.listeners.keys()]) this.dispatchTo(jobId, { kind: 'notice', reason: 'resync' });
+  }
+
   /** Returns the unsubscribe function; call it when the stream ends. */
   subscribe(jobId: string, listener: JobQueueEventListener): () => void {
     let set = this.listeners.get(jobId);
@@ -74,7 +89,11 @@ export class TranscodeEventsHub {
 
   private dispatch(bullJobId: string, event: JobQueueEvent): void {
     const parsed = parseTranscodeBullJobId(bullJobId);
-    const set = parsed && this.listeners.get(parsed.jobId);
+    if (parsed) this.dispatchTo(parsed.jobId, event);
+  }
+
+  private dispatchTo(jobId: string, event: JobQueueEvent): void {
+    const set = this.listeners.get(jobId);
     if (!set) return;
     for (const listener of [...set]) listener(event);
   }

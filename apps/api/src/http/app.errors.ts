@@ -50,3 +50,15 @@ export class MethodNotAllowedError extends AppError {
     super('method_not_allowed', `${method} is not allowed on ${path}; use ${allowed.join(' or ')}.`, { details: { allowed } });
   }
 }
+
+/** A fair-use limit was reached; the client may try again after `retryAfterS` seconds (the Retry-After header). */
+export class TooManyRequestsError extends AppError {
+  constructor(
+    code: 'owner_quota_exceeded' | 'too_many_streams',
+    message: string,
+    readonly retryAfterS: number,
+    details?: Record<string, unknown>,
+  ) {
+    super(code, message, { details: { ...details, retryAfterS } });
+  }
+}

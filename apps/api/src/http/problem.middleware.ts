@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import { AppError, PUBLIC_MESSAGE_CODES, publicErrorMessage, type ErrorCode } from '@reelforge/errors';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
+import { TooManyRequestsError } from './app.errors.js';
 import { asServiceUnavailable } from './dependency-failure.mapper.js';
 
 /**
@@ -29,6 +30,7 @@ export const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   upload_not_found: 404,
   method_not_allowed: 405,
   request_timeout: 408,
+  upload_deadline_exceeded: 408,
   job_not_retryable: 409,
   job_not_cancellable: 409,
   active_job_exists: 409,
@@ -45,6 +47,8 @@ export const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   // 422, not 413: the body was within MAX_UPLOAD_BYTES; what it holds (pixels, rate, length, streams) is refused.
   input_too_large: 422,
   ladder_out_of_bounds: 422,
+  owner_quota_exceeded: 429,
+  too_many_streams: 429,
   header_fields_too_large: 431,
   internal_error: 500,
   ffmpeg_missing: 500,
@@ -125,6 +129,7 @@ export function problemMiddleware(logger: Logger): ErrorRequestHandler {
     const message = code === 'invalid_json' ? 'The request body is not valid JSON.' : PUBLIC_MESSAGE_CODES.has(code) ? publicErrorMessage(code, raw) : raw;
     const details = error instanceof AppError ? error.details : undefined;
     if (STATUS_BY_CODE[code] > 500) (req.log ?? logger).warn({ err: error }, raw);
+    if (error instanceof TooManyRequestsError) res.set('Retry-After', String(error.retryAfterS));
     sendProblem(res, problemFor(code, message, details ? { details } : {}));
   };
 }

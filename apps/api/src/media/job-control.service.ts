@@ -1,14 +1,18 @@
-import { ActiveJobExistsError, type FileRecord, type FilesRepository, type Job, type JobsRepository } from '@reelforge/db';
+import { ActiveJobExistsError, type FileRecord, type FilesRepository, type Job, type JobAdmission, type JobsRepository } from '@reelforge/db';
 import { enqueueAttempt, publishCancel, type TranscodeQueue } from '@reelforge/queue';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { ConflictError, NotFoundError, ServiceUnavailableError } from '../http/app.errors.js';
 import type { Caller } from '../http/caller.js';
+import { ownerQueueLimit, ownerQuotaExceeded, type OwnerQuotas } from './owner-quota.policy.js';
 import { findVisibleFile } from './visible-file.js';
 
 export interface JobControlDeps {
   files: Pick<FilesRepository, 'findById'>;
-  jobs: Pick<JobsRepository, 'findLatestByFileId' | 'findById' | 'markCancelled' | 'requeue'>;
+  jobs: Pick<JobsRepository, 'findLatestByFileId' | 'findById' | 'markCancelled'>;
+  /** Queues retries within their owner's queued-jobs limit and ranks them for fair scheduling. */
+  admission: Pick<JobAdmission, 'retry'>;
+  quotas: OwnerQuotas;
   queue: TranscodeQueue;
   /** The queue's producer connection: tells whether Redis is reachable and carries cancel broadcasts. */
   queueRedis: Redis;
@@ -77,17 +81,19 @@ export class JobControlService {
     // Refuse before writing anything while Redis is unreachable: the client gets a 503 it can retry.
     if (queueRedis.status !== 'ready') throw new ServiceUnavailableError('The job queue (Redis) is unavailable; retry shortly.');
 
-    let requeued: Job | null;
+    let admitted: Awaited<ReturnType<JobAdmission['retry']>>;
     try {
-      requeued = await jobs.requeue(job.id, { from: 'retry', reason: 'retry requested' });
+      admitted = await this.deps.admission.retry(job, ownerQueueLimit(this.deps.quotas, caller));
     } catch (err) {
       if (err instanceof ActiveJobExistsError) throw notRetryable('superseded by another active job for this file');
       throw err;
     }
-    if (!requeued) throw notRetryable((await jobs.findById(job.id))?.status ?? 'gone');
+    if (!admitted) throw notRetryable((await jobs.findById(job.id))?.status ?? 'gone');
+    if (admitted.job === null) throw ownerQuotaExceeded(job.owner, admitted.queued, this.deps.quotas);
+    const requeued = admitted.job;
 
     try {
-      await enqueueAttempt(queue, requeued, file);
+      await enqueueAttempt(queue, requeued, file, admitted.rank);
     } catch (err) {
       // The row is queued in Postgres; the reconciler enqueues it under the same id once Redis answers.
       logger.warn({ err, jobId: requeued.id }, 'enqueue of a retry failed; the reconciler will retry it');

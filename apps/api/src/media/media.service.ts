@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { createId } from '@paralleldrive/cuid2';
+import type { FileRecord, FilesRepository, Job, JobAdmission, JobsRepository } from '@reelforge/db';
 import { assertLadderWithinBounds, type LadderBounds } from '@reelforge/media';
-import type { FileRecord, FilesRepository, Job, JobsRepository } from '@reelforge/db';
 import { enqueueAttempt, type TranscodeQueue } from '@reelforge/queue';
 import { originalKey, type StorageDriver } from '@reelforge/storage';
 import { privateLiteralHost, WebhookUrlNotAllowedError } from '@reelforge/webhooks';
@@ -9,6 +9,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { AppError, ConflictError, ServiceUnavailableError } from '../http/app.errors.js';
 import type { Caller } from '../http/caller.js';
+import { ownerQueueLimit, ownerQuotaExceeded, type OwnerQuotas } from './owner-quota.policy.js';
 import type { TranscodeRequest } from './transcode.request.js';
 import { findVisibleFile } from './visible-file.js';
 import type { ReceivedUpload } from './upload.receiver.js';
@@ -16,6 +17,9 @@ import type { ReceivedUpload } from './upload.receiver.js';
 export interface MediaServiceDeps {
   files: FilesRepository;
   jobs: JobsRepository;
+  /** Creates jobs within their owner's queued-jobs limit and ranks them for fair scheduling. */
+  admission: JobAdmission;
+  quotas: OwnerQuotas;
   storage: StorageDriver;
   queue: TranscodeQueue;
   /** The queue's producer connection; its status tells whether Redis is reachable right now. */
@@ -91,34 +95,39 @@ export class MediaService {
     request: TranscodeRequest,
     context: { caller: Caller; idempotencyKey: string | undefined },
   ): Promise<{ job: Job; created: boolean }> {
-    const { files, jobs, queue, queueRedis } = this.deps;
+    const { files, jobs, admission, queue, queueRedis } = this.deps;
     this.refusePrivateWebhookLiteral(request.webhookUrl);
     assertLadderWithinBounds(request.ladder, this.deps.ladderBounds);
+    // The file first: a replayed request for a file deleted since gets the 404, not the old job.
+    const file = await findVisibleFile(files, request.fileId, context.caller);
     if (context.idempotencyKey !== undefined) {
       const previous = await jobs.findByIdempotencyKey(context.caller.owner, context.idempotencyKey);
       if (previous) return { job: this.sameRequestOrThrow(previous, request), created: false };
     }
-    const file = await findVisibleFile(files, request.fileId, context.caller);
     // Refuse before writing anything while Redis is unreachable: the client gets a 503 it can retry.
     if (queueRedis.status !== 'ready') {
       throw new ServiceUnavailableError('The job queue (Redis) is unavailable; retry shortly.');
     }
-    const outcome = await jobs.create({
-      fileId: file.id,
-      ladder: request.ladder ?? null,
-      priority: request.priority ?? null,
-      webhookUrl: request.webhookUrl ?? null,
-      // The file's owner, also when an administrator starts the job: the file's owner sees its jobs.
-      owner: file.owner,
-      idempotencyKey: context.idempotencyKey ?? null,
-    });
+    const outcome = await admission.create(
+      {
+        fileId: file.id,
+        ladder: request.ladder ?? null,
+        priority: request.priority ?? null,
+        webhookUrl: request.webhookUrl ?? null,
+        // The file's owner, also when an administrator starts the job: the file's owner sees its jobs.
+        owner: file.owner,
+        idempotencyKey: context.idempotencyKey ?? null,
+      },
+      ownerQueueLimit(this.deps.quotas, context.caller),
+    );
     if (!outcome.created) {
+      if (outcome.reason === 'owner_quota') throw ownerQuotaExceeded(file.owner, outcome.queued, this.deps.quotas);
       if (outcome.reason === 'idempotency_key') return { job: this.sameRequestOrThrow(outcome.job, request), created: false };
       return { job: outcome.job, created: false };
     }
-    const { job } = outcome;
+    const { job, rank } = outcome;
     try {
-      await enqueueAttempt(queue, job, file);
+      await enqueueAttempt(queue, job, file, rank);
     } catch (err) {
       // The row is queued in Postgres; the reconciler re-enqueues it once Redis answers again.
       this.deps.logger.warn({ err, jobId: job.id }, 'enqueue failed; the reconciler will retry it');

@@ -24,13 +24,28 @@ export interface ReceiveUploadOptions {
   tmpDir: string;
   /** A body that sends nothing for this long is abandoned (408), so a stalled client cannot hold a temp file. */
   idleTimeoutMs?: number;
+  /**
+   * The whole upload must arrive within this long (UPLOAD_DEADLINE_S), however steadily it trickles:
+   * otherwise a byte every few seconds would hold a connection and a temp file forever.
+   */
+  deadlineMs: number;
 }
 
 const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
-/** Boundaries and part headers around the file; a declared length beyond the limit plus this cannot fit. */
-const FRAMING_SLACK_BYTES = 64 * 1024;
+/**
+ * Everything a request may carry besides the file's own bytes: boundaries and part headers, and at
+ * most this much in parts not named `file` (fields, other files) together. The whole request never
+ * exceeds the upload limit plus this.
+ */
+export const MULTIPART_ALLOWANCE_BYTES = 64 * 1024;
 const MULTIPART_TYPE = /^multipart\/form-data\s*(;|$)/i;
 
+const requestTooLarge = (maxBytes: number) =>
+  new PayloadTooLargeError(`The request (the file plus ${MULTIPART_ALLOWANCE_BYTES} bytes for everything else)`, maxBytes + MULTIPART_ALLOWANCE_BYTES);
+const otherPartsTooLarge = () =>
+  new PayloadTooLargeError('The parts besides the field "file" (other fields and files) together', MULTIPART_ALLOWANCE_BYTES);
+const misnamedFile = (field: string) =>
+  new AppError('missing_file', `The multipart request has no file in a field named "file" (a file came in a field named ${JSON.stringify(field.slice(0, 100))}).`);
 const missingFile = () => new AppError('missing_file', 'The multipart request has no file in a field named "file".');
 const malformed = (why: string) => new AppError('invalid_multipart', `The multipart/form-data body is malformed: ${why}.`);
 
@@ -52,7 +67,7 @@ export async function receiveUpload(req: Request, options: ReceiveUploadOptions)
   if (!type || !MULTIPART_TYPE.test(type)) throw new UnsupportedMediaTypeError('multipart/form-data with a field named "file"', type);
   const declared = Number(req.get('content-length') ?? Number.NaN);
   if (declared === 0) throw missingFile();
-  if (declared > options.maxBytes + FRAMING_SLACK_BYTES) throw new PayloadTooLargeError('The upload', options.maxBytes);
+  if (declared > options.maxBytes + MULTIPART_ALLOWANCE_BYTES) throw requestTooLarge(options.maxBytes);
 
   let parser: busboy.Busboy;
   try {
@@ -61,7 +76,8 @@ export async function receiveUpload(req: Request, options: ReceiveUploadOptions)
       // Browsers and fetch send UTF-8 file names; busboy's default would read them as latin1.
       defParamCharset: 'utf8',
       // busboy reports 'limit' on reaching the size, so one byte more lets a file of exactly maxBytes through.
-      limits: { files: 1, fileSize: options.maxBytes + 1, fields: 20, parts: 30 },
+      // Any number of file parts: the one named `file` is kept, the others are counted (and discarded) under the allowance.
+      limits: { fileSize: options.maxBytes + 1, fields: 20, parts: 30, fieldSize: MULTIPART_ALLOWANCE_BYTES },
     });
   } catch (err) {
     throw malformed(describeParserError((err as Error).message));
@@ -80,11 +96,14 @@ function streamFilePart(req: Request, parser: busboy.Busboy, dir: string, option
     const idleMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     let settled = false;
     let file: { stream: Readable; out: Writable; written: Promise<ReceivedUpload>; closed: Promise<void> } | undefined;
+    let requestBytes = 0;
+    let otherPartBytes = 0;
 
     const settle = () => {
       settled = true;
       req.setTimeout(0);
-      req.off('timeout', onStalled).off('close', onClose).off('error', onClose);
+      clearTimeout(deadline);
+      req.off('timeout', onStalled).off('close', onClose).off('error', onClose).off('data', countRequest);
     };
     const fail = (err: Error) => {
       if (settled) return;
@@ -103,12 +122,32 @@ function streamFilePart(req: Request, parser: busboy.Busboy, dir: string, option
       });
     };
     const onStalled = () => fail(new AppError('request_timeout', `The upload sent nothing for ${idleMs / 1000} s and was abandoned.`));
+    const deadline = setTimeout(
+      () => fail(new AppError('upload_deadline_exceeded', `The upload did not finish within ${options.deadlineMs / 1000} s and was abandoned; send it faster or in a smaller file.`)),
+      options.deadlineMs,
+    );
+    // A chunked body declares no length, and busboy skips a preamble before the first boundary unseen: count what arrives.
+    const countRequest = (chunk: Buffer) => {
+      requestBytes += chunk.length;
+      if (requestBytes > options.maxBytes + MULTIPART_ALLOWANCE_BYTES) fail(requestTooLarge(options.maxBytes));
+    };
+    const countOtherPart = (bytes: number, fileField?: string) => {
+      otherPartBytes += bytes;
+      if (otherPartBytes <= MULTIPART_ALLOWANCE_BYTES) return;
+      // A whole video under another field name is a misnamed field, not an oversized form: say so.
+      fail(fileField !== undefined && !file ? misnamedFile(fileField) : otherPartsTooLarge());
+    };
     const onClose = () => {
       if (!req.complete) fail(new AppError('request_aborted', 'The client closed the connection before the upload finished.'));
     };
 
     parser.on('file', (field, stream, info) => {
       if (field !== 'file' || file || settled) {
+        // A second part named `file` is discarded too; only the whole-request limit bounds it.
+        if (field !== 'file') {
+          countOtherPart(Buffer.byteLength(field) + Buffer.byteLength(info.filename ?? ''), field);
+          stream.on('data', (chunk: Buffer) => countOtherPart(chunk.length, field));
+        }
         stream.resume();
         return;
       }
@@ -125,6 +164,10 @@ function streamFilePart(req: Request, parser: busboy.Busboy, dir: string, option
       written.catch((err: Error) => fail(err instanceof AppError || 'syscall' in err ? err : malformed(describeParserError(err.message))));
       file = { stream, out, written, closed };
     });
+    parser.on('field', (name, value, info) => {
+      if (info.valueTruncated) fail(otherPartsTooLarge());
+      else countOtherPart(Buffer.byteLength(name) + Buffer.byteLength(value));
+    });
     parser.on('error', (err: Error) => fail(malformed(describeParserError(err.message))));
     parser.on('close', () => {
       if (settled) return;
@@ -140,7 +183,7 @@ function streamFilePart(req: Request, parser: busboy.Busboy, dir: string, option
     });
 
     req.setTimeout(idleMs);
-    req.on('timeout', onStalled).on('close', onClose).on('error', onClose);
+    req.on('timeout', onStalled).on('close', onClose).on('error', onClose).on('data', countRequest);
     req.pipe(parser);
   });
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { JobsListQuerySchema, JobsPageSchema } from '../media/jobs-list.schema.js';
+import { UsageQuerySchema, UsageReportSchema } from '../media/usage.schema.js';
 import { FileIdSchema, IdempotencyKeySchema, TranscodeRequestSchema } from '../media/transcode.request.js';
 import {
   FileStatusSchema,
@@ -112,8 +113,11 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     path: '/api/media/upload',
     operationId: 'uploadMedia',
     summary: 'Upload a video',
-    description:
-      'Streamed to storage; the content is checked with ffprobe before the file is accepted. Media above the operator limits (pixels per frame, frame rate, duration, streams) is refused with 422 `input_too_large`.',
+    description: [
+      'Streamed to storage; the content is checked with ffprobe before the file is accepted. Media above the operator',
+      'limits (pixels per frame, frame rate, duration, streams) is refused with 422 `input_too_large`. The upload must finish',
+      'within UPLOAD_DEADLINE_S (408 upload_deadline_exceeded); parts other than `file` may carry 64 KiB together (413).',
+    ].join(' '),
     tag: 'media',
     security: 'bearer',
     requestBody: {
@@ -239,7 +243,8 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     ],
     requestBody: { contentType: 'application/json', schema: TranscodeRequestSchema },
     responses: { 202: { description: 'Queued (or the existing job)', schema: TranscodeAcceptedSchema } },
-    problems: [400, 404, 413, 415, 422, 503],
+    // 429 owner_quota_exceeded (with Retry-After): the file's owner has OWNER_MAX_QUEUED_JOBS queued.
+    problems: [400, 404, 413, 415, 422, 429, 503],
   },
   {
     method: 'get',
@@ -284,7 +289,8 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
         },
       },
     },
-    problems: [404, 503],
+    // 429 too_many_streams (with Retry-After): SSE_MAX_STREAMS_PER_OWNER or SSE_MAX_STREAMS reached.
+    problems: [404, 429, 503],
   },
   {
     method: 'post',
@@ -309,7 +315,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     security: 'bearer',
     parameters: [fileIdParam],
     responses: { 202: { description: 'Queued as a new attempt', schema: JobControlResponseSchema } },
-    problems: [404, 409, 503],
+    problems: [404, 409, 429, 503],
   },
   {
     method: 'get',
@@ -365,6 +371,21 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
       204: { description: 'Deleted' },
     },
     problems: [404, 503],
+  },
+  {
+    method: 'get',
+    path: '/api/admin/usage',
+    operationId: 'ownerUsage',
+    summary: 'Usage per owner: jobs by status, minutes encoded, files and bytes stored (administrators only)',
+    description: [
+      'Only for tokens from API_TOKENS; to an API key this route does not exist (404 route_not_found).',
+      'minutesEncoded sums the input duration of completed jobs; bytesStored counts uploaded originals (output sizes are not recorded).',
+    ].join(' '),
+    tag: 'operations',
+    security: 'bearer',
+    parameters: queryParameters(UsageQuerySchema, { owner: 'Only this owner (an entry with zeros when it has nothing)' }),
+    responses: { 200: { description: 'Usage per owner', schema: UsageReportSchema } },
+    problems: [400, 404, 503],
   },
   {
     method: 'get',

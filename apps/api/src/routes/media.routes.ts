@@ -15,12 +15,14 @@ export interface MediaRoutesDeps {
   status: JobStatusReader;
   maxUploadBytes: number;
   uploadTmpDir: string;
+  /** UPLOAD_DEADLINE_S in milliseconds: the most an upload may take from first byte to last. */
+  uploadDeadlineMs: number;
 }
 
 /** Transcode requests are a few hundred bytes; this leaves room for a ladder without inviting abuse. */
 const TRANSCODE_BODY_LIMIT_BYTES = 64 * 1024;
 
-export function mediaRoutes({ media, status, maxUploadBytes, uploadTmpDir }: MediaRoutesDeps): Router {
+export function mediaRoutes({ media, status, maxUploadBytes, uploadTmpDir, uploadDeadlineMs }: MediaRoutesDeps): Router {
   const router = Router();
 
   // A path id that is not an id cannot name a file. Refused here, for every route below this prefix
@@ -30,7 +32,7 @@ export function mediaRoutes({ media, status, maxUploadBytes, uploadTmpDir }: Med
   });
 
   router.post('/api/media/upload', async (req, res) => {
-    const received = await receiveUpload(req, { maxBytes: maxUploadBytes, tmpDir: uploadTmpDir });
+    const received = await receiveUpload(req, { maxBytes: maxUploadBytes, tmpDir: uploadTmpDir, deadlineMs: uploadDeadlineMs });
     const file = await media.upload(received, callerOf(res));
     res.status(201).json(toFileFacts(file));
   });

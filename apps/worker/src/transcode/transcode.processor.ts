@@ -1,4 +1,4 @@
-import { createProgressWriter, isTerminalStatus, type FilesRepository, type Job, type JobsRepository } from '@reelforge/db';
+import { createProgressWriter, isTerminalStatus, type FilesRepository, type Job, type JobAdmission, type JobsRepository } from '@reelforge/db';
 import { FfmpegCancelledError } from '@reelforge/ffmpeg';
 import { describePlan } from '@reelforge/media';
 import { isLastTry, type JobHandler, type TranscodeJobPayload, type TranscodeProgress, type TranscodeResult } from '@reelforge/queue';
@@ -21,7 +21,16 @@ export interface TranscodeProcessorDeps {
   metrics?: { encodeSpeed(ratio: number): void };
   /** Told about each job this worker moved to completed, failed or cancelled (queues its webhook). */
   onSettled?: (job: Job) => Promise<void>;
+  /** OWNER_MAX_RUNNING_JOBS: claims go through the owner's lock and refuse beyond this many running jobs. */
+  runningLimit?: { admission: Pick<JobAdmission, 'claim'>; maxRunning: number };
 }
+
+/**
+ * How long a job whose owner is at its running limit waits before a worker looks at it again. Its
+ * BullMQ priority is kept, so it comes back in its place; a few seconds keeps workers from spinning
+ * on one busy owner's jobs while other owners' jobs are served in between.
+ */
+export const OWNER_BUSY_DELAY_MS = 5_000;
 
 /** Abort reason the worker uses when its shutdown grace period ran out: give the job back, do not cancel it. */
 export const SHUTDOWN_ABORT_REASON = 'worker-shutdown';
@@ -61,8 +70,17 @@ export function createTranscodeProcessor(deps: TranscodeProcessorDeps): JobHandl
     const payload = job.data;
     const log = logger.child({ jobId: payload.jobId, fileId: payload.fileId, bullJobId: job.id });
 
-    const claimed = await jobs.markProcessing(payload.jobId, { workerId });
+    const { runningLimit } = deps;
+    const claimed = runningLimit
+      ? await runningLimit.admission.claim(payload.jobId, { workerId, maxRunning: runningLimit.maxRunning })
+      : await jobs.markProcessing(payload.jobId, { workerId });
     if (!claimed) return alreadySettled(payload, deps, log);
+    if ('reason' in claimed) {
+      // Still queued in Postgres; BullMQ holds it back a while without spending a try.
+      log.info({ running: claimed.running }, "owner is at its running-jobs limit: job put back for later");
+      await job.moveToDelayed(Date.now() + OWNER_BUSY_DELAY_MS, token);
+      throw new DelayedError();
+    }
     log.info({ attempt: claimed.attempts }, 'transcode started');
 
     // Ends this attempt when BullMQ aborts it (cancel broadcast, shutdown, lost lock), and also when
