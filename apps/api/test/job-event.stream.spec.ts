@@ -221,12 +221,13 @@ describe('JobEventStream', () => {
     expect(h.ended()).toBe(true);
   });
 
-  it('when the file is deleted while the stream is open, then the stream ends at the next look', async () => {
-    const h = harness({ status: 'processing', attempts: 1, progress: 40 }, { heartbeatMs: 20, finalEventGraceMs: 60_000 });
+  it('when the file is deleted while its job waits, then the removal of the queue job ends the stream', async () => {
+    const h = harness({ status: 'queued', attempts: 1, progress: 0 });
     h.begin('4-0');
     h.deleteFile();
-    await h.end();
-    expect(h.events()).toEqual(['4-0 state processing40']);
+    await h.push({ kind: 'lifecycle', id: '5-0', name: 'removed' });
+    expect(h.ended()).toBe(true);
+    expect(h.events()).toEqual(['4-0 state queued0']);
   });
 
   it('when the file is deleted and the cancel comes as a queue event, then the stream ends without a final event', async () => {
