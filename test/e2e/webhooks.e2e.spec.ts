@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { WebhookDeliveriesRepository, type WebhookDelivery } from '@reelforge/db';
 import { cleanupFixtures, makeFixture } from '@reelforge/ffmpeg/testing';
 import { createRedisConnection, createWorker } from '@reelforge/queue';
-import { createWebhookProcessor, verifyWebhookSignature, WebhookEventSchema } from '@reelforge/webhooks';
+import { createSigningSecrets, createWebhookProcessor, verifyWebhookSignature, webhookBackoffStrategy, WebhookEventSchema } from '@reelforge/webhooks';
 import { startWebhookReceiver, type WebhookReceiver } from '@reelforge/webhooks/testing';
 import { pino } from 'pino';
 import { auth, getStatus, submitTranscode, uploadFile, waitForSettled } from '../support/http.js';
@@ -84,10 +84,11 @@ describe('webhooks for jobs cancelled through the API', () => {
     stack = await startTestStack({ worker: false, env: { WEBHOOK_SECRET: SECRET, WEBHOOK_DEFAULT_URL: receiver.url('/default') } });
     const connection = createRedisConnection(stack.config.redis.url!, 'worker');
     const deliveries = new WebhookDeliveriesRepository(stack.db.pool);
-    const worker = createWorker('webhooks', createWebhookProcessor({ deliveries, secret: SECRET, timeoutMs: 2_000, allowPrivateNetworks: true, logger: pino({ level: 'silent' }) }), {
+    const worker = createWorker('webhooks', createWebhookProcessor({ deliveries, signingSecrets: createSigningSecrets({ adminSecret: SECRET, owners: undefined }), timeoutMs: 2_000, allowPrivateNetworks: true, logger: pino({ level: 'silent' }) }), {
       connection,
       prefix: stack.config.queue.prefix,
       concurrency: 4,
+      backoffStrategy: webhookBackoffStrategy(stack.config.webhooks),
     });
     stopDeliveries = async () => {
       await worker.close();

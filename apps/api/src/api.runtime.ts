@@ -4,7 +4,7 @@ import { probe } from '@reelforge/ffmpeg';
 import { ALLOWED_INPUT_FORMATS, parseProbe } from '@reelforge/media';
 import { closeBullmq, createQueue, createRedisConnection } from '@reelforge/queue';
 import { createStorageDriver, type StorageDriver } from '@reelforge/storage';
-import { createWebhookNotifier } from '@reelforge/webhooks';
+import { createWebhookNotifier, createWebhookQueue } from '@reelforge/webhooks';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
@@ -47,12 +47,7 @@ export function createApiRuntime(config: Config, logger: Logger): ApiRuntime {
   const queue = createQueue('transcode', { connection: queueRedis, prefix: config.queue.prefix, attempts: config.queue.attempts });
   queue.on('error', (err) => logger.warn({ err: err.message }, 'transcode queue error'));
   // Deliveries run in the workers; the API adds cancel events to it and shows it in Bull Board.
-  const webhookQueue = createQueue('webhooks', {
-    connection: queueRedis,
-    prefix: config.queue.prefix,
-    attempts: config.webhooks.attempts,
-    backoffDelayMs: config.webhooks.backoffMs,
-  });
+  const webhookQueue = createWebhookQueue({ connection: queueRedis, prefix: config.queue.prefix, retry: config.webhooks });
   webhookQueue.on('error', (err) => logger.warn({ err: err.message }, 'webhook queue error'));
   const storage = createStorageDriver(storageDriverConfig(config));
 

@@ -3,10 +3,11 @@ import type { DeliveryAttempt } from '@reelforge/db';
 import type { WebhookDeliveryResult, WebhookJobPayload } from '@reelforge/queue';
 import type { Job as BullJob } from 'bullmq';
 import { pino } from 'pino';
-import { createWebhookProcessor } from '../src/index.js';
+import { createSigningSecrets, createWebhookProcessor } from '../src/index.js';
 
 const payload: WebhookJobPayload = {
   deliveryId: 'd1',
+  owner: '@admin',
   url: 'http://127.0.0.1:9/hook',
   eventId: 'evt_1',
   eventType: 'transcode.failed',
@@ -21,8 +22,9 @@ function run(secret: string | undefined, data: WebhookJobPayload) {
         recorded.push(attempt);
         return null;
       },
+      findById: async () => null,
     },
-    secret,
+    signingSecrets: createSigningSecrets({ adminSecret: secret, owners: undefined }),
     timeoutMs: 1_000,
     logger: pino({ level: 'silent' }),
   });
