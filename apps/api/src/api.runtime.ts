@@ -21,6 +21,7 @@ import { jobsListRoutes } from './routes/jobs-list.routes.js';
 import { metricsRoutes } from './routes/metrics.routes.js';
 import { openApiRoutes } from './routes/openapi.routes.js';
 import { playerRoutes } from './routes/player.routes.js';
+import { webhookDeliveriesRoutes } from './routes/webhook-deliveries.routes.js';
 
 export interface ApiRuntime {
   app: Express;
@@ -53,6 +54,7 @@ export function createApiRuntime(config: Config, logger: Logger): ApiRuntime {
 
   const files = new FilesRepository(pool);
   const jobs = new JobsRepository(pool);
+  const deliveries = new WebhookDeliveriesRepository(pool);
   const media = new MediaService({
     files,
     jobs,
@@ -76,7 +78,7 @@ export function createApiRuntime(config: Config, logger: Logger): ApiRuntime {
     logger,
     onCancelled: createWebhookNotifier({
       queue: webhookQueue,
-      deliveries: new WebhookDeliveriesRepository(pool),
+      deliveries,
       defaultUrl: config.webhooks.defaultUrl,
       publicUrl: (key) => storage.publicUrl(key),
       logger,
@@ -125,7 +127,11 @@ export function createApiRuntime(config: Config, logger: Logger): ApiRuntime {
       openApiRoutes(buildOpenApiDocument()),
       playerRoutes(createPlayerDeps({ storage, files, jobs })),
     ],
-    apiRoutes: [eventsRoutes({ events: live.service }), jobsListRoutes({ jobs, publicUrl: (key) => storage.publicUrl(key) })],
+    apiRoutes: [
+      eventsRoutes({ events: live.service }),
+      jobsListRoutes({ jobs, publicUrl: (key) => storage.publicUrl(key) }),
+      webhookDeliveriesRoutes({ deliveries, queue: webhookQueue }),
+    ],
   });
   if (config.auth.apiTokens.length === 0) logger.warn('API_TOKENS is empty: only API keys from the database (reelforge keys create) are accepted');
 
