@@ -9,8 +9,10 @@ import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { createWebhookRuntime, type WebhookRuntime } from '../../apps/worker/src/webhooks/webhook.runtime.js';
 import { WebhookDeliveriesPageSchema, WebhookDeliveryViewSchema, type WebhookDeliveriesPage } from '../../apps/api/src/webhooks/webhook-deliveries.schema.js';
+import { clientCommand } from '../../apps/cli/src/commands/client.commands.js';
+import { captureIo } from '../../apps/cli/test/support.io.js';
 import { auth, bearer, submitTranscode, uploadFile } from '../support/http.js';
-import { startTestStack, type TestStack } from '../support/test-stack.js';
+import { startTestStack, TEST_TOKEN, type TestStack } from '../support/test-stack.js';
 import { waitFor } from '../support/wait.js';
 
 const ADMIN_SECRET = 'whsec-e2e-admin-0123456789abcdef';
@@ -134,6 +136,30 @@ describe('webhook delivery log and redelivery, per owner', () => {
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toMatchObject({ code: 'webhook_delivery_not_found' });
     expect((await redeliver(auth, 'Not-An-Id!')).status).toBe(400);
+  });
+
+  it('when the CLI lists and redelivers, then it goes through the same routes with the same scoping', async () => {
+    const cli = async (argv: string[], token = TEST_TOKEN) => {
+      const io = captureIo({ REELFORGE_SERVER: stack.baseUrl, REELFORGE_TOKEN: token });
+      const code = await clientCommand(argv[0])!(argv.slice(1), io);
+      return { code, stdout: io.out(), stderr: io.err() };
+    };
+    const listed = await cli(['webhooks', 'deliveries', '--owner', 'bob', '--json']);
+    expect(listed.code).toBe(0);
+    const page = WebhookDeliveriesPageSchema.parse(JSON.parse(listed.stdout));
+    expect(page.items.every((d) => d.owner === 'bob')).toBe(true);
+    expect((await cli(['webhooks', 'deliveries'])).stdout).toMatch(/^DELIVERY +OWNER +EVENT/);
+
+    const target = page.items[0]!;
+    const arrived = receiver.next('/bob');
+    const again = await cli(['webhooks', 'redeliver', target.deliveryId]);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toMatch(/is queued again/);
+    await arrived;
+    const aliceToken = alice.authorization!.replace('Bearer ', '');
+    const refused = await cli(['webhooks', 'redeliver', target.deliveryId, '--json'], aliceToken);
+    expect(refused.code).toBe(1);
+    expect(JSON.parse(refused.stdout)).toMatchObject({ error: { code: 'webhook_delivery_not_found' } });
   });
 
   it('when owners have secrets but WEBHOOK_SECRETS_KEY is missing, then a production worker refuses to start; elsewhere it starts and warns', async () => {

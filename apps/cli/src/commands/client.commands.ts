@@ -4,6 +4,7 @@ import { runJobsCommand } from './jobs.command.js';
 import { runKeysCommand } from './keys.command.js';
 import { runStatusCommand } from './status.command.js';
 import { runTranscodeCommand } from './transcode.command.js';
+import { runWebhooksCommand } from './webhooks.command.js';
 
 type ClientCommand = (argv: string[], io: CliIo) => Promise<ExitCode>;
 
@@ -13,6 +14,7 @@ const CLIENT_COMMANDS: Record<string, ClientCommand> = {
   status: runStatusCommand,
   jobs: runJobsCommand,
   keys: runKeysCommand,
+  webhooks: runWebhooksCommand,
 };
 
 export function clientCommand(name: string | undefined): ClientCommand | undefined {
@@ -22,4 +24,8 @@ export function clientCommand(name: string | undefined): ClientCommand | undefin
 export const CLIENT_USAGE = `  transcode <file>        upload, transcode with a live progress bar, print the master URL [--server --token --ladder --json]
   status <fileId>         state of a file's latest job [--json]
   jobs                    your jobs, newest first [--status --limit --cursor --json]
-  keys create|revoke|list API keys in Postgres (create prints the token once) [--owner --name --json]`;
+  keys create|revoke|list API keys in Postgres (create prints the token once) [--owner --name --json]
+  webhooks deliveries|redeliver <id>
+                          your webhook delivery log, with every attempt; send one again [--owner --status --json]
+  webhooks secret create|rotate|list
+                          an owner's webhook signing secret (printed once), rotation with --overlap 24h [--owner --json]`;
