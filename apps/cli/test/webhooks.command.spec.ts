@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestDatabase, type TestDatabase } from '@reelforge/db/testing';
+import { WebhookSecretsRepository } from '@reelforge/db';
 import { freePort } from '@reelforge/process';
+import { operatorKey, OwnerSecretsStore } from '@reelforge/webhooks';
 import { clientCommand } from '../src/commands/client.commands.js';
 import { formatDeliveries } from '../src/commands/webhooks.command.js';
 import { parseDurationMs } from '../src/duration.parser.js';
@@ -115,5 +117,20 @@ describe('webhooks secret against the database', () => {
     const result = await run(['webhooks', 'secret', 'create', '--owner', 'initech'], { DATABASE_URL: db.databaseUrl, DATABASE_SCHEMA: db.schema });
     expect(result.code).toBe(ExitCode.config);
     expect(result.stderr).toMatch(/WEBHOOK_SECRETS_KEY is not set.*openssl rand -hex 32/);
+  });
+
+  it('when the operator key changes to "new,old" and reseal runs, then every secret opens with the new key alone', async () => {
+    const oldKey = env.WEBHOOK_SECRETS_KEY!;
+    const newKey = randomBytes(32);
+    const both = { ...env, WEBHOOK_SECRETS_KEY: `${newKey.toString('base64')},${oldKey}` };
+    const resealed = await run(['webhooks', 'secret', 'reseal', '--json'], both);
+    expect(resealed.code).toBe(ExitCode.ok);
+    expect(JSON.parse(resealed.stdout)).toEqual({ resealed: 2, keyId: operatorKey(newKey).id });
+    const listed = JSON.parse((await run(['webhooks', 'secret', 'list', '--owner', 'acme', '--json'], both)).stdout) as { keyId: string }[];
+    expect(listed.map((s) => s.keyId)).toEqual([operatorKey(newKey).id, operatorKey(newKey).id]);
+
+    const newOnly = new OwnerSecretsStore(new WebhookSecretsRepository(db.pool), [operatorKey(newKey)]);
+    expect(await newOnly.activeSecrets('acme')).toHaveLength(2);
+    expect(JSON.parse((await run(['webhooks', 'secret', 'reseal', '--json'], both)).stdout)).toMatchObject({ resealed: 0 });
   });
 });

@@ -98,6 +98,17 @@ export class WebhookSecretsRepository {
     return rows.map(toRecord);
   }
 
+  /** Unexpired secrets sealed with another operator key than `keyId`: what a key change must re-seal. */
+  async listActiveNotSealedWith(keyId: string): Promise<WebhookSecretRecord[]> {
+    const { rows } = await this.query<WebhookSecretRow>(`SELECT * FROM webhook_secrets WHERE key_id <> $1 AND ${ACTIVE} ORDER BY created_at, id`, [keyId]);
+    return rows.map(toRecord);
+  }
+
+  /** Replaces a secret's ciphertext (same plaintext, another operator key). */
+  async reseal(id: string, keyId: string, ciphertext: string): Promise<void> {
+    await this.query('UPDATE webhook_secrets SET key_id = $2, secret_ciphertext = $3 WHERE id = $1', [id, keyId, ciphertext]);
+  }
+
   /** Whether any owner has a secret that still signs: then the operator key is needed to deliver. */
   async anyActive(): Promise<boolean> {
     const { rows } = await this.query<{ any: boolean }>(`SELECT EXISTS (SELECT 1 FROM webhook_secrets WHERE ${ACTIVE}) AS any`, []);

@@ -21,7 +21,7 @@ export interface NewOwnerSecret {
  */
 export class OwnerSecretsStore {
   constructor(
-    private readonly secrets: Pick<WebhookSecretsRepository, 'createFirst' | 'rotate' | 'listActive'>,
+    private readonly secrets: Pick<WebhookSecretsRepository, 'createFirst' | 'rotate' | 'listActive' | 'listActiveNotSealedWith' | 'reseal'>,
     private readonly keys: readonly OperatorKey[],
   ) {}
 
@@ -45,9 +45,29 @@ export class OwnerSecretsStore {
     return records.map((r) => openSecret(r.ciphertext, this.keys, { owner: r.owner, id: r.id }));
   }
 
-  private seal(owner: string) {
+  /**
+   * After a change of WEBHOOK_SECRETS_KEY (new key first, old ones after it): seals every unexpired
+   * secret still under an old key with the first one, so the old key can then be removed. Returns how
+   * many were re-sealed.
+   */
+  async resealWithCurrentKey(): Promise<number> {
+    const key = this.currentKey();
+    const stale = await this.secrets.listActiveNotSealedWith(key.id);
+    for (const record of stale) {
+      const context = { owner: record.owner, id: record.id };
+      await this.secrets.reseal(record.id, key.id, sealSecret(openSecret(record.ciphertext, this.keys, context), key, context));
+    }
+    return stale.length;
+  }
+
+  private currentKey(): OperatorKey {
     const key = this.keys[0];
     if (!key) throw new WebhookSecretKeyError('is not set: owners\' webhook secrets are stored encrypted with it; generate one with `openssl rand -hex 32`');
+    return key;
+  }
+
+  private seal(owner: string) {
+    const key = this.currentKey();
     const id = createId();
     const secret = `${OWNER_SECRET_PREFIX}${randomBytes(32).toString('base64url')}`;
     return { id, secret, keyId: key.id, ciphertext: sealSecret(secret, key, { owner, id }) };

@@ -10,11 +10,14 @@ import { CliConfigError, ExitCode, UsageError } from '../exit.codes.js';
 export const WEBHOOK_SECRET_USAGE = `reelforge webhooks secret create --owner <owner> [--json]
 reelforge webhooks secret rotate --owner <owner> [--overlap 24h] [--json]
 reelforge webhooks secret list [--owner <owner>] [--json]
+reelforge webhooks secret reseal [--json]
 
 Each owner's webhook signing secret (one per owner, whatever its API keys), stored in Postgres encrypted
 with WEBHOOK_SECRETS_KEY. \`create\` and \`rotate\` print the new secret once, on stdout. \`rotate\` keeps
 the owner's current secrets signing for --overlap more (s, m, h or d; default 24h; 0 ends them now):
 until then each delivery carries one v1= per secret. Administrators' jobs are signed with WEBHOOK_SECRET.
+To change WEBHOOK_SECRETS_KEY, set it to "new,old", run \`reseal\` (re-encrypts every secret under the new
+key), then drop the old key.
 Exit: 0 done, 1 create for an owner that has a secret / rotate for one that has none, 2 bad usage,
 3 database unreachable, 78 not configured (no WEBHOOK_SECRETS_KEY).`;
 
@@ -69,6 +72,14 @@ export async function runWebhookSecretCommand(argv: string[], io: CliIo): Promis
           return ExitCode.ok;
         });
       }
+      case 'reseal':
+        return run(async (secrets) => {
+          const resealed = await storeOf(secrets).resealWithCurrentKey();
+          const keyId = operatorKey(config.webhooks.secretsKeys[0]!).id;
+          if (values.json) writeJson(io, { resealed, keyId });
+          else io.stderr.write(`${resealed} webhook secret(s) re-sealed with operator key ${keyId}; keys listed after it in WEBHOOK_SECRETS_KEY may now be removed.\n`);
+          return ExitCode.ok;
+        });
       case 'list':
         return run(async (secrets) => {
           const list = await secrets.list(values.owner !== undefined ? { owner: values.owner } : {});
