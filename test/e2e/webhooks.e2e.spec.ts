@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { WebhookDeliveriesRepository, type WebhookDelivery } from '@reelforge/db';
+import { ADMIN_OWNER, WebhookDeliveriesRepository, type WebhookDelivery } from '@reelforge/db';
 import { cleanupFixtures, makeFixture } from '@reelforge/ffmpeg/testing';
 import { createRedisConnection, createWorker } from '@reelforge/queue';
 import { createSigningSecrets, createWebhookProcessor, verifyWebhookSignature, webhookBackoffStrategy, WebhookEventSchema } from '@reelforge/webhooks';
@@ -35,7 +35,7 @@ describe('signed webhooks from a real transcode', () => {
     await cleanupFixtures();
   });
 
-  it('when a job with a webhookUrl completes, then the receiver gets one verifiable transcode.completed event', async () => {
+  it('when an administrator\'s job with a webhookUrl completes, then the receiver gets one transcode.completed event for @admin, verifiable with WEBHOOK_SECRET', async () => {
     const { fileId } = (await (await uploadFile(stack.baseUrl, source)).json()) as { fileId: string };
     const arrived = receiver.next('/hooks/reelforge');
     const submit = await submitTranscode(stack.baseUrl, { fileId, webhookUrl: receiver.url('/hooks/reelforge') });
@@ -50,6 +50,7 @@ describe('signed webhooks from a real transcode', () => {
     const event = WebhookEventSchema.parse(JSON.parse(request.body));
     expect(event).toMatchObject({
       type: 'transcode.completed',
+      owner: ADMIN_OWNER,
       data: { jobId, fileId, status: 'completed', hlsUrl: status.hlsUrl, error: null },
     });
     expect(event.data.renditions.map((r) => r.name)).toEqual(status.renditions.map((r) => r.name));
