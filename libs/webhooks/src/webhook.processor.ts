@@ -45,11 +45,11 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps): JobHandler<'
       log.error({ err: err.message }, 'webhook not sent');
       throw new UnrecoverableError(err.message);
     };
+    // Jobs queued before deliveries carried their owner: the row knows it.
+    const owner = payload.owner ?? (await deps.deliveries.findById(payload.deliveryId))?.owner;
+    if (owner === undefined) return giveUp(new Error(`webhook delivery ${payload.deliveryId} no longer exists`));
     let secrets: string[];
     try {
-      // Jobs queued before deliveries carried their owner: the row knows it.
-      const owner = payload.owner ?? (await deps.deliveries.findById(payload.deliveryId))?.owner;
-      if (owner === undefined) return giveUp(new Error(`webhook delivery ${payload.deliveryId} no longer exists`));
       secrets = await deps.signingSecrets(owner);
     } catch (err) {
       // No secret, or one the operator key cannot open: retrying cannot fix either; a redeliver can, once fixed.
