@@ -87,7 +87,7 @@ describe('the owner matrix: every route, two owners and an administrator', () =>
     if (missing.length > 0) {
       throw new Error(
         `Routes in the OpenAPI document without a row in OWNER_MATRIX (test/e2e/owner-matrix.routes.ts): ${missing.join(', ')}. ` +
-          'Add one saying how each is scoped to owners (file, list, creates, owned, admin) or why it is public/operator-only.',
+          'Add one saying how each is scoped to owners (file, list, creates, owned, ownedList, admin) or why it is public/operator-only.',
       );
     }
     expect(stale).toEqual([]);
@@ -187,6 +187,20 @@ describe('the owner matrix: every route, two owners and an administrator', () =>
         aliceOnAlice: await status('alice', 'alice'),
         adminOnBob: await status('bob', 'admin'),
       }).toEqual({ route, bobOnAlice: refused, aliceOnAdmin: refused, aliceOnAlice: row.allowed, adminOnBob: row.allowed });
+    });
+  });
+
+  describe.each(rowsOf('ownedList'))('%s (lists rows other than files)', (route, row) => {
+    it("when each caller lists, then a key sees its owner's rows only and an administrator sees everyone's", async () => {
+      const made = { alice: await row.make(client, 'alice'), bob: await row.make(client, 'bob'), admin: await row.make(client, 'admin') };
+      const seen = { alice: await row.list(client, 'alice'), bob: await row.list(client, 'bob'), admin: await row.list(client, 'admin') };
+      const sees = (as: Principal) => ({ alice: seen[as].includes(made.alice), bob: seen[as].includes(made.bob), admin: seen[as].includes(made.admin) });
+      expect({ route, alice: sees('alice'), bob: sees('bob'), admin: sees('admin') }).toEqual({
+        route,
+        alice: { alice: true, bob: false, admin: false },
+        bob: { alice: false, bob: true, admin: false },
+        admin: { alice: true, bob: true, admin: true },
+      });
     });
   });
 

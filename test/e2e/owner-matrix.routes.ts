@@ -1,4 +1,6 @@
 import { openAsBlob } from 'node:fs';
+import { createId } from '@paralleldrive/cuid2';
+import { WebhookDeliveriesRepository } from '@reelforge/db';
 import type { Pool } from 'pg';
 
 /**
@@ -15,6 +17,8 @@ import type { Pool } from 'pg';
  * - `owned`: the route acts on a row other than a file (an unfinished upload, a webhook delivery). Give
  *   how its owner makes a fresh one, the call, and the status the owner and an administrator get; the
  *   spec checks that another owner's key gets 404 `notFoundCode`.
+ * - `ownedList`: the route lists rows other than files; give how an owner makes one and a call that
+ *   returns the ids it lists. A key must see its own and no one else's; an administrator sees all.
  * - `admin`: only administrators may call it (e.g. usage across owners); give the call and what a key
  *   and an administrator get.
  * - `public` / `operator`: no owner is involved; say why that is safe.
@@ -52,6 +56,11 @@ export type OwnerScope =
       notFoundCode: string;
       call(client: MatrixClient, id: string, as: Principal): Promise<Response>;
     }
+  | {
+      scope: 'ownedList';
+      make(client: MatrixClient, owner: Principal): Promise<string>;
+      list(client: MatrixClient, as: Principal): Promise<string[]>;
+    }
   | { scope: 'admin'; allowed: number; refused: number; call(client: MatrixClient, as: Principal): Promise<Response> }
   | { scope: 'public' | 'operator'; why: string };
 
@@ -65,6 +74,31 @@ async function tusUpload(client: MatrixClient, as: Principal): Promise<string> {
   });
   if (res.status !== 201) throw new Error(`tus creation answered ${res.status}: ${await res.text()}`);
   return res.headers.get('location')!.split('/').pop()!;
+}
+
+/**
+ * A failed webhook delivery of a fresh job of `owner`'s (made through the API, so the job row is real):
+ * the matrix stack has no worker, so the row is written as the worker would have left it.
+ */
+async function failedDelivery(client: MatrixClient, owner: Principal): Promise<string> {
+  const form = new FormData();
+  form.append('file', await openAsBlob(client.source), 'clip.mp4');
+  const uploaded = await fetch(`${client.baseUrl}/api/media/upload`, { method: 'POST', headers: client.headers(owner), body: form });
+  const { fileId } = (await uploaded.json()) as { fileId: string };
+  const submitted = await send(client, 'POST', '/api/media/transcode', owner, { fileId });
+  const { jobId } = (await submitted.json()) as { jobId: string };
+  const { rows } = await client.pool.query<{ owner: string }>('SELECT owner FROM transcoding_jobs WHERE id = $1', [jobId]);
+  const deliveries = new WebhookDeliveriesRepository(client.pool);
+  const { delivery } = await deliveries.createPending({
+    jobId,
+    owner: rows[0]!.owner,
+    url: 'https://hooks.example.com/reelforge',
+    eventType: 'transcode.failed',
+    eventId: createId(),
+    payload: {},
+  });
+  await deliveries.markFailed(delivery.id, 'receiver answered 500');
+  return delivery.id;
 }
 
 const send = (client: MatrixClient, method: string, path: string, as: Principal, body?: unknown) =>
@@ -185,6 +219,22 @@ export const OWNER_MATRIX: Record<string, OwnerScope> = {
     // To a key the route does not exist, whichever owner it names.
     refused: 404,
     call: (client, as) => send(client, 'GET', '/api/admin/usage?owner=alice', as),
+  },
+  'GET /api/webhooks/deliveries': {
+    scope: 'ownedList',
+    make: failedDelivery,
+    list: async (client, as) => {
+      const res = await send(client, 'GET', '/api/webhooks/deliveries?limit=100', as);
+      if (res.status !== 200) throw new Error(`delivery log answered ${res.status}: ${await res.text()}`);
+      return ((await res.json()) as { items: { deliveryId: string }[] }).items.map((d) => d.deliveryId);
+    },
+  },
+  'POST /api/webhooks/deliveries/{deliveryId}/redeliver': {
+    scope: 'owned',
+    make: failedDelivery,
+    allowed: 202,
+    notFoundCode: 'webhook_delivery_not_found',
+    call: (client, id, as) => send(client, 'POST', `/api/webhooks/deliveries/${id}/redeliver`, as),
   },
   'GET /watch/{fileId}': {
     scope: 'public',

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { WebhookDeliveriesRepository, type WebhookDelivery } from '@reelforge/db';
+import { ADMIN_OWNER, WebhookDeliveriesRepository, type WebhookDelivery } from '@reelforge/db';
 import { cleanupFixtures, makeFixture } from '@reelforge/ffmpeg/testing';
 import { createRedisConnection, createWorker } from '@reelforge/queue';
-import { createWebhookProcessor, verifyWebhookSignature, WebhookEventSchema } from '@reelforge/webhooks';
+import { createSigningSecrets, createWebhookProcessor, verifyWebhookSignature, webhookBackoffStrategy, WebhookEventSchema } from '@reelforge/webhooks';
 import { startWebhookReceiver, type WebhookReceiver } from '@reelforge/webhooks/testing';
 import { pino } from 'pino';
 import { auth, getStatus, submitTranscode, uploadFile, waitForSettled } from '../support/http.js';
@@ -35,7 +35,7 @@ describe('signed webhooks from a real transcode', () => {
     await cleanupFixtures();
   });
 
-  it('when a job with a webhookUrl completes, then the receiver gets one verifiable transcode.completed event', async () => {
+  it('when an administrator\'s job with a webhookUrl completes, then the receiver gets one transcode.completed event for @admin, verifiable with WEBHOOK_SECRET', async () => {
     const { fileId } = (await (await uploadFile(stack.baseUrl, source)).json()) as { fileId: string };
     const arrived = receiver.next('/hooks/reelforge');
     const submit = await submitTranscode(stack.baseUrl, { fileId, webhookUrl: receiver.url('/hooks/reelforge') });
@@ -50,6 +50,7 @@ describe('signed webhooks from a real transcode', () => {
     const event = WebhookEventSchema.parse(JSON.parse(request.body));
     expect(event).toMatchObject({
       type: 'transcode.completed',
+      owner: ADMIN_OWNER,
       data: { jobId, fileId, status: 'completed', hlsUrl: status.hlsUrl, error: null },
     });
     expect(event.data.renditions.map((r) => r.name)).toEqual(status.renditions.map((r) => r.name));
@@ -84,10 +85,11 @@ describe('webhooks for jobs cancelled through the API', () => {
     stack = await startTestStack({ worker: false, env: { WEBHOOK_SECRET: SECRET, WEBHOOK_DEFAULT_URL: receiver.url('/default') } });
     const connection = createRedisConnection(stack.config.redis.url!, 'worker');
     const deliveries = new WebhookDeliveriesRepository(stack.db.pool);
-    const worker = createWorker('webhooks', createWebhookProcessor({ deliveries, secret: SECRET, timeoutMs: 2_000, allowPrivateNetworks: true, logger: pino({ level: 'silent' }) }), {
+    const worker = createWorker('webhooks', createWebhookProcessor({ deliveries, signingSecrets: createSigningSecrets({ adminSecret: SECRET, owners: undefined }), timeoutMs: 2_000, allowPrivateNetworks: true, logger: pino({ level: 'silent' }) }), {
       connection,
       prefix: stack.config.queue.prefix,
       concurrency: 4,
+      backoffStrategy: webhookBackoffStrategy(stack.config.webhooks),
     });
     stopDeliveries = async () => {
       await worker.close();

@@ -2,7 +2,7 @@ import { storageDriverConfig, type Config } from '@reelforge/config';
 import { ApiKeysRepository, createPool, FilesRepository, JobAdmission, JobsRepository, UsageRepository, WebhookDeliveriesRepository } from '@reelforge/db';
 import { closeBullmq, createQueue, createRedisConnection } from '@reelforge/queue';
 import { createStorageDriver, type StorageDriver } from '@reelforge/storage';
-import { createWebhookNotifier } from '@reelforge/webhooks';
+import { createWebhookNotifier, createWebhookQueue } from '@reelforge/webhooks';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
@@ -26,6 +26,7 @@ import { uploadsPreflightRoutes, uploadsRoutes } from './routes/uploads.routes.j
 import { RedisLocker } from './uploads/redis.locker.js';
 import { ResumableUploads } from './uploads/resumable-uploads.js';
 import { usageRoutes } from './routes/usage.routes.js';
+import { webhookDeliveriesRoutes } from './routes/webhook-deliveries.routes.js';
 
 export interface ApiRuntime {
   app: Express;
@@ -54,12 +55,7 @@ export function createApiRuntime(config: Config, logger: Logger): ApiRuntime {
   const queue = createQueue('transcode', { connection: queueRedis, prefix: config.queue.prefix, attempts: config.queue.attempts });
   queue.on('error', (err) => logger.warn({ err: err.message }, 'transcode queue error'));
   // Deliveries run in the workers; the API adds cancel events to it and shows it in Bull Board.
-  const webhookQueue = createQueue('webhooks', {
-    connection: queueRedis,
-    prefix: config.queue.prefix,
-    attempts: config.webhooks.attempts,
-    backoffDelayMs: config.webhooks.backoffMs,
-  });
+  const webhookQueue = createWebhookQueue({ connection: queueRedis, prefix: config.queue.prefix, retry: config.webhooks });
   webhookQueue.on('error', (err) => logger.warn({ err: err.message }, 'webhook queue error'));
   const storage = createStorageDriver(storageDriverConfig(config));
 
@@ -67,6 +63,7 @@ export function createApiRuntime(config: Config, logger: Logger): ApiRuntime {
   const jobs = new JobsRepository(pool);
   const admission = new JobAdmission(pool);
   const quotas = { maxQueuedJobs: config.quotas.maxQueuedJobs };
+  const deliveries = new WebhookDeliveriesRepository(pool);
   const media = new MediaService({
     files,
     jobs,
@@ -109,7 +106,7 @@ export function createApiRuntime(config: Config, logger: Logger): ApiRuntime {
     logger,
     onCancelled: createWebhookNotifier({
       queue: webhookQueue,
-      deliveries: new WebhookDeliveriesRepository(pool),
+      deliveries,
       defaultUrl: config.webhooks.defaultUrl,
       publicUrl: (key) => storage.publicUrl(key),
       logger,
@@ -175,6 +172,7 @@ export function createApiRuntime(config: Config, logger: Logger): ApiRuntime {
       filesRoutes({ files, jobs, deletion }),
       uploadsRoutes(resumable),
       usageRoutes({ usage: new UsageRepository(pool) }),
+      webhookDeliveriesRoutes({ deliveries, queue: webhookQueue }),
     ],
   });
   if (config.auth.apiTokens.length === 0) logger.warn('API_TOKENS is empty: only API keys from the database (reelforge keys create) are accepted');

@@ -13,6 +13,28 @@ export interface UsageReportBody {
   owners: OwnerUsage[];
 }
 
+/** One delivery of GET /api/webhooks/deliveries (the fields the CLI shows; the JSON output has them all). */
+export interface WebhookDeliveryBody {
+  deliveryId: string;
+  owner: string;
+  jobId: string;
+  eventId: string;
+  eventType: string;
+  url: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempt: number;
+  redelivery: number;
+  responseStatus: number | null;
+  error: string | null;
+  createdAt: string;
+  attempts?: { attempt: number; at: string; outcome: string; responseStatus: number | null; error: string | null }[];
+}
+
+export interface WebhookDeliveriesPageBody {
+  items: WebhookDeliveryBody[];
+  nextCursor: string | null;
+}
+
 /** `status` 0 means no HTTP answer at all (connection refused, DNS, TLS). */
 export class ApiError extends Error {
   constructor(
@@ -48,10 +70,16 @@ export class ReelforgeClient {
   }
 
   async listJobs(query: { status?: string; limit?: number; cursor?: string } = {}): Promise<JobsPageBody> {
-    const params = new URLSearchParams();
-    for (const [name, value] of Object.entries(query)) if (value !== undefined) params.set(name, String(value));
-    const search = params.size > 0 ? `?${params}` : '';
-    return this.request('GET', `/api/media/jobs${search}`);
+    return this.request('GET', `/api/media/jobs${searchOf(query)}`);
+  }
+
+  /** The caller's webhook deliveries (administrators: every owner's, or `owner`'s). */
+  async listWebhookDeliveries(query: { owner?: string; status?: string; limit?: number; cursor?: string } = {}): Promise<WebhookDeliveriesPageBody> {
+    return this.request('GET', `/api/webhooks/deliveries${searchOf(query)}`);
+  }
+
+  async redeliverWebhook(deliveryId: string): Promise<WebhookDeliveryBody> {
+    return this.request('POST', `/api/webhooks/deliveries/${encodeURIComponent(deliveryId)}/redeliver`);
   }
 
   /** Usage per owner (administrators only); `owner` narrows it to one. */
@@ -97,4 +125,10 @@ export class ReelforgeClient {
     }
     return new ApiError(res.status, String(problem.code ?? 'http_error'), String(problem.detail ?? (res.statusText || `HTTP ${res.status}`)));
   }
+}
+
+function searchOf(query: Record<string, string | number | undefined>): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) if (value !== undefined) params.set(name, String(value));
+  return params.size > 0 ? `?${params}` : '';
 }

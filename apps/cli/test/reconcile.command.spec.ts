@@ -55,7 +55,7 @@ describe('reelforge reconcile', () => {
     const { job } = await jobs.create({ owner: ADMIN_OWNER, fileId: file.id, webhookUrl: 'https://hooks.example.com/reelforge' });
     await jobs.markCancelled(job.id);
     const deliveries = new WebhookDeliveriesRepository(db.pool);
-    const { delivery } = await deliveries.createPending({ jobId: job.id, url: 'https://hooks.example.com/reelforge', eventType: 'transcode.cancelled', eventId: `evt_${job.id}`, payload: { id: `evt_${job.id}` } });
+    const { delivery } = await deliveries.createPending({ jobId: job.id, owner: job.owner, url: 'https://hooks.example.com/reelforge', eventType: 'transcode.cancelled', eventId: `evt_${job.id}`, payload: { id: `evt_${job.id}` } });
     // Older than the grace period a process that is still adding its queue job gets.
     await db.pool.query(`UPDATE webhook_deliveries SET created_at = now() - interval '5 minutes' WHERE id = $1`, [delivery.id]);
 

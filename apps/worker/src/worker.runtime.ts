@@ -80,7 +80,7 @@ export async function createWorkerRuntime(config: Config, logger: Logger): Promi
     orphanGuard,
   });
   const metrics = createWorkerMetrics({ concurrency: config.worker.concurrency, activeJobs: () => active.size });
-  const webhooks = createWebhookRuntime(config, { db: pool, storage, connection, logger });
+  const webhooks = await createWebhookRuntime(config, { db: pool, storage, connection, logger });
   const processor = createTranscodeProcessor({
     jobs,
     files,

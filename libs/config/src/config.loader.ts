@@ -68,9 +68,14 @@ export interface Config {
   };
   webhooks: {
     secret: string | undefined;
+    /** WEBHOOK_SECRETS_KEY: the first seals owners' secrets, every one opens them; empty when unset. */
+    secretsKeys: Buffer[];
     defaultUrl: string | undefined;
-    attempts: number;
+    /** Upper bound on attempts per event; undefined: as many as the retry window needs. */
+    attempts: number | undefined;
+    retryWindowS: number;
     backoffMs: number;
+    backoffMaxMs: number;
     timeoutMs: number;
     concurrency: number;
     allowPrivateNetworks: boolean;
@@ -153,9 +158,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, { cwd = proc
     },
     webhooks: {
       secret: e.WEBHOOK_SECRET,
+      secretsKeys: e.WEBHOOK_SECRETS_KEY ?? [],
       defaultUrl: e.WEBHOOK_DEFAULT_URL,
       attempts: e.WEBHOOK_ATTEMPTS,
+      retryWindowS: e.WEBHOOK_RETRY_WINDOW_S,
       backoffMs: e.WEBHOOK_BACKOFF_MS,
+      backoffMaxMs: e.WEBHOOK_BACKOFF_MAX_MS,
       timeoutMs: e.WEBHOOK_TIMEOUT_MS,
       concurrency: e.WEBHOOK_CONCURRENCY,
       allowPrivateNetworks: e.WEBHOOK_ALLOW_PRIVATE_NETWORKS,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { decodeKey32 } from './operator-key.js';
 import { listItems, secretProblems } from './secret.rules.js';
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -15,6 +16,13 @@ const httpUrl = url(/^https?:$/, 'https://example.com');
 const commaList = z.string().transform(listItems);
 /** libx264 presets, fastest first. */
 const X264_PRESET_NAMES = ['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow', 'slower', 'veryslow'] as const;
+/** An encryption key: 32 random bytes. The .env.example placeholder is refused in every environment, whatever its form. */
+const key32 = z.string().transform((value, ctx) => {
+  const key = /^change-me/i.test(value) ? undefined : decodeKey32(value);
+  if (key) return key;
+  ctx.addIssue({ code: 'custom', message: 'each key must be 32 random bytes as 64 hex digits or base64: generate one with `openssl rand -hex 32`' });
+  return z.NEVER;
+});
 
 /**
  * Every environment variable Reelforge reads, in one place. Names are kept from the existing
@@ -137,9 +145,19 @@ export const EnvSchema = z
 
     WEBHOOK_SECRET: z.string().optional(),
     WEBHOOK_DEFAULT_URL: httpUrl.optional(),
-    /** Delivery attempts per webhook event; retries back off exponentially from WEBHOOK_BACKOFF_MS. */
-    WEBHOOK_ATTEMPTS: positiveInt.max(30).default(8),
+    /**
+     * Operator keys sealing owners' webhook secrets at rest (AES-256-GCM): 32 bytes as hex or base64,
+     * comma-separated; the first seals, all open (so the key can be changed without losing secrets).
+     */
+    WEBHOOK_SECRETS_KEY: commaList.pipe(z.array(key32).min(1)).optional(),
+    /** Retries go on until this long after the first attempt (24 h, as Mux); 0 sends once. */
+    WEBHOOK_RETRY_WINDOW_S: z.coerce.number().int().min(0).max(7 * 86_400).default(86_400),
+    /** Optional cap on attempts per event, to end retries before the window does (unset: the window decides). */
+    WEBHOOK_ATTEMPTS: positiveInt.max(1_000).optional(),
+    /** First retry wait; each further one doubles, up to WEBHOOK_BACKOFF_MAX_MS. */
     WEBHOOK_BACKOFF_MS: positiveInt.min(10).max(3_600_000).default(5_000),
+    /** Longest single wait between two attempts, so a receiver back up is not left waiting for hours. */
+    WEBHOOK_BACKOFF_MAX_MS: positiveInt.min(10).max(86_400_000).default(3_600_000),
     /** Per-request limit for one delivery attempt. */
     WEBHOOK_TIMEOUT_MS: positiveInt.min(100).max(120_000).default(10_000),
     /** Deliveries in flight per worker process (separate from WORKER_CONCURRENCY: they are cheap). */
@@ -180,6 +198,9 @@ export function crossVariableProblems(raw: RawEnv, role: ProcessRole = 'api'): {
   const slowest = rank(raw.X264_SLOWEST_PRESET ?? 'medium');
   if (slowest >= 0 && rank(raw.X264_PRESET ?? 'veryfast') > slowest) {
     problems.push({ variable: 'X264_PRESET', message: 'must not be slower than X264_SLOWEST_PRESET (default medium)' });
+  }
+  if (Number(raw.WEBHOOK_BACKOFF_MAX_MS) < Number(raw.WEBHOOK_BACKOFF_MS ?? 5_000)) {
+    problems.push({ variable: 'WEBHOOK_BACKOFF_MAX_MS', message: 'must be at least WEBHOOK_BACKOFF_MS (the first wait)' });
   }
   problems.push(...secretProblems(raw));
   return problems;

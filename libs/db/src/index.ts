@@ -25,12 +25,22 @@ export {
   WEBHOOK_EVENT_TYPES,
   WebhookDeliverySchema,
   WebhookDeliveryStatusSchema,
+  WebhookDeliveryAttemptSchema,
   WebhookEventTypeSchema,
   type WebhookDelivery,
+  type WebhookDeliveryAttempt,
   type WebhookDeliveryStatus,
   type WebhookEventType,
 } from './webhook-delivery.record.js';
-export { WebhookDeliveriesRepository, type DeliveryAttempt, type NewWebhookDelivery } from './webhook-deliveries.repository.js';
+export {
+  WebhookDeliveriesRepository,
+  type DeliveryAttempt,
+  type ListDeliveriesOptions,
+  type NewWebhookDelivery,
+  type WebhookDeliveryLogEntry,
+  type WebhookDeliveryPage,
+} from './webhook-deliveries.repository.js';
+export { WebhookSecretsRepository, type NewWebhookSecret, type WebhookSecretRecord } from './webhook-secrets.repository.js';
 export { ADMIN_OWNER, isReservedOwner } from './owner.js';
 export { ApiKeySchema, type ApiKey } from './api-key.record.js';
 export { ApiKeysRepository, type NewApiKey } from './api-keys.repository.js';

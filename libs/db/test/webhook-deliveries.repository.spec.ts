@@ -20,7 +20,7 @@ afterAll(async () => {
 
 const newDelivery = (): NewWebhookDelivery => {
   counter += 1;
-  return { jobId, url: 'https://hooks.example.com/x', eventType: 'transcode.failed', eventId: `evt_${counter}`, payload: { id: `evt_${counter}` } };
+  return { jobId, owner: ADMIN_OWNER, url: 'https://hooks.example.com/x', eventType: 'transcode.failed', eventId: `evt_${counter}`, payload: { id: `evt_${counter}` } };
 };
 
 describe('WebhookDeliveriesRepository', () => {

@@ -22,7 +22,8 @@ export type ErrorCode =
   | 'invalid_cursor' | 'invalid_schema_name' | 'file_not_found' | 'active_job_exists' | 'embedded_postgres_failed'
   | 'api_key_not_found' | 'api_key_ambiguous'
   // libs/webhooks, libs/config, embedded Redis
-  | 'webhook_url_not_allowed' | 'webhook_secret_missing' | 'webhook_delivery_failed' | 'invalid_config' | 'redis_missing';
+  | 'webhook_url_not_allowed' | 'webhook_secret_missing' | 'webhook_delivery_failed' | 'invalid_config' | 'redis_missing'
+  | 'webhook_secret_key_invalid' | 'webhook_delivery_not_found' | 'webhook_delivery_pending';
 
 /** Base of every error with a stable `code`. No HTTP status here: only the API's error middleware knows those. */
 export class AppError<Code extends ErrorCode = ErrorCode> extends Error {

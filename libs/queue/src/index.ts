@@ -21,7 +21,7 @@ export {
   type TranscodeProgress,
   type TranscodeResult,
 } from './transcode.payload.js';
-export { toWebhookJobPayload, WebhookJobPayloadSchema, type WebhookDeliveryResult, type WebhookJobPayload } from './webhook.payload.js';
+export { toWebhookJobPayload, webhookBullJobId, WebhookJobPayloadSchema, type WebhookDeliveryResult, type WebhookJobPayload } from './webhook.payload.js';
 // Chosen and recorded by JobsRepository; here for the queue's readers.
 export { parseTranscodeBullJobId, transcodeBullJobId } from '@reelforge/db';
 export { enqueueAttempt, type TranscodeQueue } from './transcode.queue.js';

@@ -29,18 +29,20 @@ export interface QueueOptions {
   attempts: number;
   /** First retry delay; each further retry waits twice as long. Default 5 s. */
   backoffDelayMs?: number;
+  /** `custom`: the worker's `backoffStrategy` computes each wait (webhooks: a capped schedule). Default exponential. */
+  backoff?: 'exponential' | 'custom';
 }
 
 const DAY_S = 24 * 3600;
 
 /** The producer side of a job type's queue. Finished jobs are kept for a while only: Postgres keeps the durable record. */
-export function createQueue<N extends JobName>(name: N, { connection, prefix, attempts, backoffDelayMs = 5_000 }: QueueOptions): JobQueue<N> {
+export function createQueue<N extends JobName>(name: N, { connection, prefix, attempts, backoffDelayMs = 5_000, backoff = 'exponential' }: QueueOptions): JobQueue<N> {
   return new Queue<JobPayload<N>, JobResult<N>>(name, {
     connection,
     prefix,
     defaultJobOptions: {
       attempts,
-      backoff: { type: 'exponential', delay: backoffDelayMs },
+      backoff: backoff === 'custom' ? { type: 'custom' } : { type: 'exponential', delay: backoffDelayMs },
       removeOnComplete: { age: 7 * DAY_S, count: 10_000 },
       removeOnFail: { age: 30 * DAY_S },
     },
@@ -68,6 +70,8 @@ export interface WorkerOptions {
   maxStalledCount?: number;
   /** Start taking jobs at once. Default true. */
   autorun?: boolean;
+  /** The wait after a failed try of a job whose backoff type is `custom`; `attemptsMade` is 1 after the first. */
+  backoffStrategy?: (attemptsMade: number) => number;
 }
 
 /**
@@ -76,7 +80,7 @@ export interface WorkerOptions {
  */
 export function createWorker<N extends JobName>(name: N, handler: JobHandler<N>, options: WorkerOptions): JobWorker<N> {
   const schema: z.ZodType = JOB_TYPES[name].payload;
-  const { connection, prefix, concurrency, lockDurationMs = 30_000, stalledIntervalMs = 30_000, maxStalledCount = 1, autorun = true } = options;
+  const { connection, prefix, concurrency, lockDurationMs = 30_000, stalledIntervalMs = 30_000, maxStalledCount = 1, autorun = true, backoffStrategy } = options;
   const parsed: JobHandler<N> = async (job, token, signal) => {
     const payload = schema.safeParse(job.data);
     if (!payload.success) throw new UnrecoverableError(`invalid ${name} job payload: ${payload.error.message}`);
@@ -92,5 +96,6 @@ export function createWorker<N extends JobName>(name: N, handler: JobHandler<N>,
     stalledInterval: stalledIntervalMs,
     maxStalledCount,
     autorun,
+    ...(backoffStrategy ? { settings: { backoffStrategy } } : {}),
   });
 }

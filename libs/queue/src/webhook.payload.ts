@@ -4,6 +4,8 @@ import { z } from 'zod';
 /** What a `webhooks` queue job carries: everything one attempt needs, without a database read. */
 export const WebhookJobPayloadSchema = z.object({
   deliveryId: z.string().min(1),
+  /** Whose secrets sign it. Absent in jobs queued before owners had secrets: the processor reads the row. */
+  owner: z.string().min(1).optional(),
   url: z.string().min(1),
   eventId: z.string().min(1),
   eventType: WebhookEventTypeSchema,
@@ -17,10 +19,20 @@ export type WebhookJobPayload = z.infer<typeof WebhookJobPayloadSchema>;
 export const WebhookDeliveryResultSchema = z.object({ responseStatus: z.int(), attempt: z.int().positive() });
 export type WebhookDeliveryResult = z.infer<typeof WebhookDeliveryResultSchema>;
 
+/**
+ * The BullMQ job id of a delivery's current round: the delivery id, then `<id>.r<n>` for its n-th
+ * redelivery, so a redelivery is never swallowed by the finished job of an earlier round (BullMQ keeps
+ * it) and the reconciler looks for the round that is due.
+ */
+export function webhookBullJobId(delivery: Pick<WebhookDelivery, 'id' | 'redelivery'>): string {
+  return delivery.redelivery === 0 ? delivery.id : `${delivery.id}.r${delivery.redelivery}`;
+}
+
 /** The queue job for a delivery row; the stored payload wins, so every add sends the bytes recorded first. */
 export function toWebhookJobPayload(delivery: WebhookDelivery): WebhookJobPayload {
   return {
     deliveryId: delivery.id,
+    owner: delivery.owner,
     url: delivery.url,
     eventId: delivery.eventId,
     eventType: delivery.eventType,

@@ -1,4 +1,11 @@
-export { WebhookDeliveryError, WebhookSecretMissingError, WebhookUrlNotAllowedError } from './webhooks.errors.js';
+export {
+  WebhookDeliveryError,
+  WebhookDeliveryNotFoundError,
+  WebhookDeliveryPendingError,
+  WebhookSecretKeyError,
+  WebhookSecretMissingError,
+  WebhookUrlNotAllowedError,
+} from './webhooks.errors.js';
 export { DEFAULT_SIGNATURE_TOLERANCE_S, SIGNATURE_HEADER, signWebhook, verifyWebhookSignature, type VerifyWebhookInput } from './webhook.signature.js';
 export {
   buildWebhookEvent,
@@ -12,4 +19,10 @@ export { WebhookReconciler, type WebhookReconcileReport, type WebhookReconcilerD
 export { assertDeliverableUrl, postWebhook, type PostWebhookOptions, type WebhookRequest, type WebhookResponse } from './webhook.sender.js';
 export { createWebhookProcessor, WEBHOOK_USER_AGENT, type WebhookProcessorDeps } from './webhook.processor.js';
 export { createWebhookNotifier, enqueueWebhookFor, type WebhookEnqueueDeps } from './webhook.enqueue.js';
+export { redeliverWebhook, type RedeliverDeps } from './webhook.redeliver.js';
+export { retryDelayMs, webhookRetrySchedule, type RetrySchedule, type RetryScheduleSettings } from './webhook.retry-schedule.js';
+export { openSecret, operatorKey, sealedKeyId, sealSecret, type OperatorKey } from './secret.cipher.js';
+export { OWNER_SECRET_PREFIX, OwnerSecretsStore, type NewOwnerSecret } from './owner-secrets.store.js';
+export { createSigningSecrets, type SigningSecrets, type SigningSecretsDeps } from './signing-secrets.resolver.js';
 export { isPublicAddress, privateLiteralHost, publicOnlyLookup } from './address.guard.js';
+export { createWebhookQueue, webhookBackoffStrategy } from './webhook.queue.js';

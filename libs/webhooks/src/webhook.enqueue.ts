@@ -1,5 +1,5 @@
 import type { Job, WebhookDeliveriesRepository, WebhookDelivery } from '@reelforge/db';
-import { toWebhookJobPayload, type JobQueue } from '@reelforge/queue';
+import { toWebhookJobPayload, webhookBullJobId, type JobQueue } from '@reelforge/queue';
 import type { Logger } from 'pino';
 import { buildWebhookEvent } from './webhook.event.js';
 import { assertDeliverableUrl } from './webhook.sender.js';
@@ -28,10 +28,10 @@ export async function enqueueWebhookFor(job: Job, deps: WebhookEnqueueDeps): Pro
   if (!event) return null;
   assertDeliverableUrl(url);
 
-  const { delivery } = await deps.deliveries.createPending({ jobId: job.id, url, eventType: event.type, eventId: event.id, payload: event });
+  const { delivery } = await deps.deliveries.createPending({ jobId: job.id, owner: job.owner, url, eventType: event.type, eventId: event.id, payload: event });
   if (delivery.status !== 'pending') return delivery;
   // The delivery id is the BullMQ id: a second add of the same delivery is ignored by BullMQ.
-  await deps.queue.add(delivery.eventType, toWebhookJobPayload(delivery), { jobId: delivery.id });
+  await deps.queue.add(delivery.eventType, toWebhookJobPayload(delivery), { jobId: webhookBullJobId(delivery) });
   return delivery;
 }
 

@@ -9,6 +9,8 @@ export const WebhookEventSchema = z.object({
   type: WebhookEventTypeSchema,
   /** ISO 8601, when the event was created (not when this attempt was sent). */
   createdAt: z.string(),
+  /** Whose job it is: signed with the body, so a receiver can check the event is for the owner it expects. */
+  owner: z.string(),
   /** The job as the status route shows it, in part: hlsUrl (the master playlist) is null unless completed. */
   data: JobViewSchema.pick({ jobId: true, fileId: true, status: true, renditions: true, hlsUrl: true, error: true }),
 });
@@ -47,5 +49,5 @@ export function buildWebhookEvent(job: Job, { publicUrl, now }: BuildWebhookEven
   const type = eventTypeFor(job.status);
   if (type === null) return null;
   const { jobId, fileId, status, renditions, hlsUrl, error } = toJobView(job, publicUrl);
-  return { id: webhookEventId(job), type, createdAt: now.toISOString(), data: { jobId, fileId, status, renditions, hlsUrl, error } };
+  return { id: webhookEventId(job), type, createdAt: now.toISOString(), owner: job.owner, data: { jobId, fileId, status, renditions, hlsUrl, error } };
 }

@@ -1,15 +1,20 @@
+import { AppError } from '@reelforge/errors';
 import type { WebhookDeliveriesRepository } from '@reelforge/db';
 import { isLastTry, type JobHandler } from '@reelforge/queue';
 import { UnrecoverableError } from 'bullmq';
 import type { Logger } from 'pino';
 import { postWebhook, type WebhookResponse } from './webhook.sender.js';
+import type { SigningSecrets } from './signing-secrets.resolver.js';
 import { SIGNATURE_HEADER, signWebhook } from './webhook.signature.js';
-import { WebhookDeliveryError, WebhookSecretMissingError } from './webhooks.errors.js';
+import { WebhookDeliveryError } from './webhooks.errors.js';
 
 export interface WebhookProcessorDeps {
-  deliveries: Pick<WebhookDeliveriesRepository, 'recordAttempt'>;
-  /** WEBHOOK_SECRET; without it every delivery fails at once, visibly, instead of going out unsigned. */
-  secret: string | undefined;
+  deliveries: Pick<WebhookDeliveriesRepository, 'recordAttempt' | 'findById'>;
+  /**
+   * The secrets of the delivery's owner (createSigningSecrets). Without any, the delivery fails at once,
+   * visibly, instead of going out unsigned or signed with someone else's secret.
+   */
+  signingSecrets: SigningSecrets;
   /** Per-request limit (connect, send, answer). */
   timeoutMs: number;
   /** Deliver to loopback, private and link-local addresses too (WEBHOOK_ALLOW_PRIVATE_NETWORKS). */
@@ -21,8 +26,9 @@ export interface WebhookProcessorDeps {
 export const WEBHOOK_USER_AGENT = 'Reelforge-Webhooks/1';
 
 /**
- * One delivery attempt: sign, POST, record the outcome in Postgres. A non-2xx answer throws, so BullMQ
- * retries with exponential backoff; on the last attempt the delivery is recorded as failed.
+ * One delivery attempt: sign with the owner's secrets of the moment, POST, record the outcome in
+ * Postgres. A non-2xx answer throws, so BullMQ retries on the webhook retry schedule; on the last
+ * attempt the delivery is recorded as failed.
  */
 export function createWebhookProcessor(deps: WebhookProcessorDeps): JobHandler<'webhooks'> {
   const now = deps.now ?? Date.now;
@@ -33,11 +39,23 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps): JobHandler<'
     const log = deps.logger.child({ deliveryId: payload.deliveryId, eventId: payload.eventId, attempt });
 
     const giveUp = async (err: Error): Promise<never> => {
-      await deps.deliveries.recordAttempt(payload.deliveryId, { attempt, outcome: 'failed', responseStatus: null, error: err.message });
+      // The code leads, so the delivery log says which kind of refusal it was (e.g. webhook_secret_missing).
+      const error = err instanceof AppError ? `${err.code}: ${err.message}` : err.message;
+      await deps.deliveries.recordAttempt(payload.deliveryId, { attempt, outcome: 'failed', responseStatus: null, error });
       log.error({ err: err.message }, 'webhook not sent');
       throw new UnrecoverableError(err.message);
     };
-    if (!deps.secret) return giveUp(new WebhookSecretMissingError());
+    // Jobs queued before deliveries carried their owner: the row knows it.
+    const owner = payload.owner ?? (await deps.deliveries.findById(payload.deliveryId))?.owner;
+    if (owner === undefined) return giveUp(new Error(`webhook delivery ${payload.deliveryId} no longer exists`));
+    let secrets: string[];
+    try {
+      secrets = await deps.signingSecrets(owner);
+    } catch (err) {
+      // No secret, or one the operator key cannot open: retrying cannot fix either; a redeliver can, once fixed.
+      if (err instanceof AppError) return giveUp(err);
+      throw err;
+    }
 
     let response: WebhookResponse;
     try {
@@ -48,7 +66,7 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps): JobHandler<'
           headers: {
             'content-type': 'application/json',
             'user-agent': WEBHOOK_USER_AGENT,
-            [SIGNATURE_HEADER]: signWebhook(deps.secret, payload.body, Math.floor(now() / 1000)),
+            [SIGNATURE_HEADER]: signWebhook(secrets, payload.body, Math.floor(now() / 1000)),
             'Reelforge-Event-Id': payload.eventId,
             'Reelforge-Event-Type': payload.eventType,
             'Reelforge-Delivery-Attempt': String(attempt),

@@ -1,5 +1,5 @@
 import type { WebhookDeliveriesRepository, WebhookDelivery } from '@reelforge/db';
-import { isLiveBullState, toWebhookJobPayload, visitKeysetPages, type JobQueue, type ReconcilerLogger } from '@reelforge/queue';
+import { isLiveBullState, toWebhookJobPayload, visitKeysetPages, webhookBullJobId, type JobQueue, type ReconcilerLogger } from '@reelforge/queue';
 
 export interface WebhookReconcilerDeps {
   queue: JobQueue<'webhooks'>;
@@ -55,7 +55,7 @@ export class WebhookReconciler {
 
   private async reconcileDelivery(delivery: WebhookDelivery, report: WebhookReconcileReport): Promise<void> {
     const { queue, deliveries } = this.deps;
-    const bullJob = await queue.getJob(delivery.id);
+    const bullJob = await queue.getJob(webhookBullJobId(delivery));
     const state = bullJob ? await bullJob.getState() : 'unknown';
     if (isLiveBullState(state)) return;
     if (bullJob && state === 'failed') {
@@ -67,8 +67,8 @@ export class WebhookReconciler {
     if (bullJob) return;
     // Delivered and removed from the queue since it was listed? Then there is nothing to send again.
     const current = await deliveries.findById(delivery.id);
-    if (current?.status !== 'pending') return;
-    await queue.add(current.eventType, toWebhookJobPayload(current), { jobId: current.id });
+    if (current?.status !== 'pending' || current.redelivery !== delivery.redelivery) return;
+    await queue.add(current.eventType, toWebhookJobPayload(current), { jobId: webhookBullJobId(current) });
     report.requeued.push(delivery.id);
   }
 }

@@ -7,6 +7,7 @@ import { createQueue, createRedisConnection, createWorker, type JobQueue, type J
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import {
+  createSigningSecrets,
   createWebhookProcessor,
   enqueueWebhookFor,
   SIGNATURE_HEADER,
@@ -42,7 +43,7 @@ beforeAll(async () => {
   const prefix = `rf-wh-${createId().slice(0, 10)}`;
   queue = createQueue('webhooks', { connection: redis, prefix, attempts: ATTEMPTS, backoffDelayMs: BACKOFF_MS });
   const logger = pino({ level: 'silent' });
-  const deliver = createWebhookProcessor({ deliveries, secret: SECRET, timeoutMs: TIMEOUT_MS, allowPrivateNetworks: true, logger });
+  const deliver = createWebhookProcessor({ deliveries, signingSecrets: createSigningSecrets({ adminSecret: SECRET, owners: undefined }), timeoutMs: TIMEOUT_MS, allowPrivateNetworks: true, logger });
   const processor: typeof deliver = async (job, token, signal) => {
     await beforeAttempt?.(job);
     return deliver(job, token, signal);
@@ -238,7 +239,7 @@ describe('reconciling webhook deliveries with the queue', () => {
   /** A delivery whose first attempt failed and whose queue job Redis then lost: a pending row and nothing in BullMQ. */
   async function lostAfterOneAttempt(url: string): Promise<WebhookDelivery> {
     const job = await completedJob(url);
-    const { delivery } = await deliveries.createPending({ jobId: job.id, url, eventType: 'transcode.completed', eventId: `evt_${job.id}`, payload: { id: `evt_${job.id}` } });
+    const { delivery } = await deliveries.createPending({ jobId: job.id, owner: job.owner, url, eventType: 'transcode.completed', eventId: `evt_${job.id}`, payload: { id: `evt_${job.id}` } });
     await deliveries.recordAttempt(delivery.id, { attempt: 1, outcome: 'retrying', responseStatus: 503, error: 'HTTP 503' });
     return delivery;
   }

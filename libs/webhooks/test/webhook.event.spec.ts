@@ -31,12 +31,13 @@ const baseJob: Job = {
 const options = { publicUrl: (key: string) => `https://cdn.example.com/${key}`, now: new Date('2026-01-02T03:04:06.000Z') };
 
 describe('buildWebhookEvent', () => {
-  it('when the job completed, then the event carries the renditions and the master playlist URL', () => {
+  it('when the job completed, then the event carries its owner, the renditions and the master playlist URL', () => {
     const event = buildWebhookEvent(baseJob, options);
     expect(event).toEqual({
       id: webhookEventId(baseJob),
       type: 'transcode.completed',
       createdAt: '2026-01-02T03:04:06.000Z',
+      owner: 'acme',
       data: {
         jobId: 'job1',
         fileId: 'file1',

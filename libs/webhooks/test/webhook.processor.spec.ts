@@ -1,19 +1,20 @@
 import { describe, expect, it } from '@jest/globals';
-import type { DeliveryAttempt } from '@reelforge/db';
+import type { DeliveryAttempt, WebhookDelivery } from '@reelforge/db';
 import type { WebhookDeliveryResult, WebhookJobPayload } from '@reelforge/queue';
 import type { Job as BullJob } from 'bullmq';
 import { pino } from 'pino';
-import { createWebhookProcessor } from '../src/index.js';
+import { createSigningSecrets, createWebhookProcessor, WebhookSecretKeyError } from '../src/index.js';
 
 const payload: WebhookJobPayload = {
   deliveryId: 'd1',
+  owner: '@admin',
   url: 'http://127.0.0.1:9/hook',
   eventId: 'evt_1',
   eventType: 'transcode.failed',
   body: '{"id":"evt_1"}',
 };
 
-function run(secret: string | undefined, data: WebhookJobPayload) {
+function run(secret: string | undefined, data: WebhookJobPayload, rowOwner?: string, owners?: { activeSecrets: (owner: string) => Promise<string[]> }) {
   const recorded: DeliveryAttempt[] = [];
   const processor = createWebhookProcessor({
     deliveries: {
@@ -21,8 +22,9 @@ function run(secret: string | undefined, data: WebhookJobPayload) {
         recorded.push(attempt);
         return null;
       },
+      findById: async () => (rowOwner === undefined ? null : ({ owner: rowOwner } as WebhookDelivery)),
     },
-    secret,
+    signingSecrets: createSigningSecrets({ adminSecret: secret, owners }),
     timeoutMs: 1_000,
     logger: pino({ level: 'silent' }),
   });
@@ -56,4 +58,30 @@ describe('webhook processor refusals', () => {
       expect(recorded).toEqual([{ attempt: 1, outcome: 'failed', responseStatus: null, error: expect.stringMatching(/private or reserved address/) }]);
     },
   );
+
+  const { owner: _owner, ...queuedBeforeOwners } = payload;
+
+  it("when a job queued before deliveries carried their owner runs, then the row's owner picks the secrets", async () => {
+    const { result, recorded } = run('whsec-admin-0123456789', queuedBeforeOwners, 'acme', { activeSecrets: async () => [] });
+    await expect(result).rejects.toMatchObject({ name: 'UnrecoverableError', message: expect.stringMatching(/owner "acme" has no webhook signing secret/) });
+    expect(recorded).toEqual([{ attempt: 1, outcome: 'failed', responseStatus: null, error: expect.stringMatching(/^webhook_secret_missing: owner "acme"/) }]);
+  });
+
+  it('when such a job has lost its row, then it fails at once saying so', async () => {
+    const { result } = run('whsec-admin-0123456789', queuedBeforeOwners);
+    await expect(result).rejects.toMatchObject({ name: 'UnrecoverableError', message: expect.stringMatching(/no longer exists/) });
+  });
+
+  it('when an owner has secrets but WEBHOOK_SECRETS_KEY is not set, then the delivery fails at once with webhook_secret_missing', async () => {
+    const { result, recorded } = run('whsec-admin-0123456789', { ...payload, owner: 'acme' });
+    await expect(result).rejects.toMatchObject({ name: 'UnrecoverableError', message: expect.stringMatching(/WEBHOOK_SECRETS_KEY/) });
+    expect(recorded[0]!.error).toMatch(/^webhook_secret_missing: /);
+  });
+
+  it('when a stored secret cannot be opened, then the delivery fails at once with webhook_secret_key_invalid', async () => {
+    const owners = { activeSecrets: async () => Promise.reject(new WebhookSecretKeyError('a stored webhook secret does not open')) };
+    const { result, recorded } = run('whsec-admin-0123456789', { ...payload, owner: 'acme' }, undefined, owners);
+    await expect(result).rejects.toMatchObject({ name: 'UnrecoverableError' });
+    expect(recorded[0]!.error).toMatch(/^webhook_secret_key_invalid: WEBHOOK_SECRETS_KEY: a stored webhook secret does not open/);
+  });
 });

@@ -33,4 +33,21 @@ describe('webhook signatures', () => {
       expect(verifyWebhookSignature({ secret, rawBody: body, header, nowS: now })).toBe(false);
     },
   );
+
+  describe('with two secrets during a rotation', () => {
+    const older = 'whsec-older-0123456789';
+
+    it('when signed with two secrets, then the header carries one v1 per secret, newest first, and each verifies', () => {
+      const hmac = (k: string) => createHmac('sha256', k).update(`${now}.${body}`).digest('hex');
+      const header = signWebhook([secret, older], body, now);
+      expect(header).toBe(`t=${now},v1=${hmac(secret)},v1=${hmac(older)}`);
+      expect(verifyWebhookSignature({ secret, rawBody: body, header, nowS: now })).toBe(true);
+      expect(verifyWebhookSignature({ secret: older, rawBody: body, header, nowS: now })).toBe(true);
+      expect(verifyWebhookSignature({ secret: 'a-third-secret-0123456', rawBody: body, header, nowS: now })).toBe(false);
+    });
+
+    it('when no secret is given, then signing refuses instead of sending an unsigned header', () => {
+      expect(() => signWebhook([], body, now)).toThrow(RangeError);
+    });
+  });
 });

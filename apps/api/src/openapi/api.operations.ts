@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { JobsListQuerySchema, JobsPageSchema } from '../media/jobs-list.schema.js';
 import { UsageQuerySchema, UsageReportSchema } from '../media/usage.schema.js';
 import { FileIdSchema, IdempotencyKeySchema, TranscodeRequestSchema } from '../media/transcode.request.js';
+import { DeliveryIdSchema, WebhookDeliveriesPageSchema, WebhookDeliveriesQuerySchema, WebhookDeliveryViewSchema } from '../webhooks/webhook-deliveries.schema.js';
 import {
   FileStatusSchema,
   HealthSchema,
@@ -49,7 +50,7 @@ export interface ApiOperation {
   operationId: string;
   summary: string;
   description?: string;
-  tag: 'media' | 'jobs' | 'player' | 'operations';
+  tag: 'media' | 'jobs' | 'webhooks' | 'player' | 'operations';
   security: 'bearer' | 'metrics' | 'none';
   parameters?: OperationParameter[];
   requestBody?: OperationBody;
@@ -389,6 +390,36 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
   },
   {
     method: 'get',
+    path: '/api/webhooks/deliveries',
+    operationId: 'listWebhookDeliveries',
+    summary: 'Webhook delivery log, newest first (cursor-paginated), each delivery with its attempts',
+    description: "An API key sees its owner's deliveries only (`owner` naming another owner gives an empty page); a token from API_TOKENS sees every owner's and may pass `owner` to narrow.",
+    tag: 'webhooks',
+    security: 'bearer',
+    parameters: queryParameters(WebhookDeliveriesQuerySchema, {
+      status: 'Only deliveries in this status',
+      owner: "Only this owner's deliveries (administrators)",
+      cursor: 'nextCursor of the previous page',
+      limit: 'Page size (1-100, default 20)',
+    }),
+    responses: { 200: { description: 'One page', schema: WebhookDeliveriesPageSchema } },
+    problems: [400, 503],
+  },
+  {
+    method: 'post',
+    path: '/api/webhooks/deliveries/:deliveryId/redeliver',
+    operationId: 'redeliverWebhook',
+    summary: 'Send a delivered or failed webhook event again',
+    description:
+      "The same event (same id and body) as the delivery's next attempt, signed afresh with the owner's current secrets and retried on the usual schedule. Another owner's delivery is a 404; one still being attempted is a 409 `webhook_delivery_pending`.",
+    tag: 'webhooks',
+    security: 'bearer',
+    parameters: [{ name: 'deliveryId', in: 'path', required: true, description: 'A deliveryId from the delivery log.', schema: DeliveryIdSchema }],
+    responses: { 202: { description: 'Queued again', schema: WebhookDeliveryViewSchema } },
+    problems: [400, 404, 409, 503],
+  },
+  {
+    method: 'get',
     path: '/watch/:fileId',
     operationId: 'watchPage',
     summary: 'Public player page (hls.js)',
@@ -481,6 +512,8 @@ export const NAMED_SCHEMAS = {
   JobControlResponse: JobControlResponseSchema,
   FileStatus: FileStatusSchema,
   JobsPage: JobsPageSchema,
+  WebhookDeliveriesPage: WebhookDeliveriesPageSchema,
+  WebhookDelivery: WebhookDeliveryViewSchema,
   WatchStatus: WatchStatusSchema,
   ProgressEvent: ProgressEventSchema,
   Health: HealthSchema,

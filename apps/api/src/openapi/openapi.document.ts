@@ -93,6 +93,7 @@ export function buildOpenApiDocument(operations: readonly ApiOperation[] = API_O
     tags: [
       { name: 'media', description: 'Upload, transcode, status and live progress' },
       { name: 'jobs', description: 'Listing, cancel and retry' },
+      { name: 'webhooks', description: 'Delivery log and redelivery' },
       { name: 'player', description: 'The public watch page and its assets' },
       { name: 'operations', description: 'Health, metrics and this document' },
     ],

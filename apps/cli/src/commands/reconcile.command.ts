@@ -1,7 +1,7 @@
 import type { Config } from '@reelforge/config';
 import { createPool, FilesRepository, JobEventsRepository, JobsRepository, WebhookDeliveriesRepository } from '@reelforge/db';
 import { createQueue, createRedisConnection, QueueReconciler, type JobQueue, type ReconcileReport, type TranscodeQueue } from '@reelforge/queue';
-import { WebhookReconciler, type WebhookReconcileReport } from '@reelforge/webhooks';
+import { createWebhookQueue, WebhookReconciler, type WebhookReconcileReport } from '@reelforge/webhooks';
 import { ExitCode } from '../exit.codes.js';
 
 /**
@@ -41,7 +41,7 @@ export async function runReconcile(config: Config, log: (line: string) => void):
       events: new JobEventsRepository(pool),
     });
     log(formatReconcileReport(await reconciler.reconcileOnce()));
-    webhookQueue = createQueue('webhooks', { connection: redis, prefix: config.queue.prefix, attempts: config.webhooks.attempts, backoffDelayMs: config.webhooks.backoffMs });
+    webhookQueue = createWebhookQueue({ connection: redis, prefix: config.queue.prefix, retry: config.webhooks });
     const webhooks = new WebhookReconciler({ queue: webhookQueue, deliveries: new WebhookDeliveriesRepository(pool) });
     log(formatWebhookReconcileReport(await webhooks.reconcileOnce()));
     return ExitCode.ok;
