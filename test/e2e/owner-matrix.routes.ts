@@ -119,6 +119,20 @@ export const OWNER_MATRIX: Record<string, OwnerScope> = {
       return ((await res.json()) as { fileId: string }).fileId;
     },
   },
+  'POST /api/media/import': {
+    scope: 'creates',
+    // The matrix stack runs no worker, so nothing is fetched: the row, owned by the caller, exists from
+    // the request on. A name (not a loopback literal) passes the request-time SSRF check.
+    create: async (client, as) => {
+      const res = await fetch(`${client.baseUrl}/api/media/import`, {
+        method: 'POST',
+        headers: { ...client.headers(as), 'content-type': 'application/json' },
+        body: JSON.stringify({ url: 'http://localhost/clip.mp4' }),
+      });
+      if (res.status !== 202) throw new Error(`import answered ${res.status}: ${await res.text()}`);
+      return ((await res.json()) as { fileId: string }).fileId;
+    },
+  },
   'POST /api/media/transcode': {
     scope: 'file',
     state: 'uploaded',

@@ -96,6 +96,8 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
 
   const apiQueue = createQueue('transcode', { connection: producer, prefix: env.queuePrefix, attempts: 1 });
   ctx.cleanup.defer('api queue', () => apiQueue.close());
+  const importQueue = createQueue('imports', { connection: producer, prefix: env.queuePrefix, attempts: 1 });
+  ctx.cleanup.defer('import queue', () => importQueue.close());
   const media = new MediaService({
     files: env.stack.files,
     jobs: new JobsRepository(env.schema.pool),
@@ -105,6 +107,8 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
     queue: apiQueue,
     queueRedis: producer,
     allowPrivateWebhooks: false,
+    importQueue,
+    allowPrivateImports: false,
     sniff: () => Promise.reject(new Error('no uploads in this benchmark')),
     ladderBounds: { maxHeight: 2160, slowestPreset: 'medium' },
     logger: benchLogger(),

@@ -1,5 +1,6 @@
 import { storageDriverConfig, type Config } from '@reelforge/config';
 import { ApiKeysRepository, createPool, FilesRepository, JobAdmission, JobsRepository, UsageRepository, WebhookDeliveriesRepository } from '@reelforge/db';
+import { createMediaSniffer } from '@reelforge/ffmpeg';
 import { closeBullmq, createQueue, createRedisConnection } from '@reelforge/queue';
 import { createStorageDriver, type StorageDriver } from '@reelforge/storage';
 import { createWebhookNotifier, createWebhookQueue } from '@reelforge/webhooks';
@@ -12,7 +13,6 @@ import { FileDeletionService } from './media/file-deletion.service.js';
 import { JobControlService } from './media/job-control.service.js';
 import { JobStatusReader } from './media/job-status.reader.js';
 import { MediaService } from './media/media.service.js';
-import { createUploadSniffer } from './media/upload.sniffer.js';
 import { createApiMetrics, QUEUE_STATES } from './metrics/api.metrics.js';
 import { createPlayerDeps } from './player/player.factory.js';
 import { buildOpenApiDocument } from './openapi/openapi.document.js';
@@ -58,6 +58,9 @@ export function createApiRuntime(config: Config, logger: Logger): ApiRuntime {
   const webhookQueue = createWebhookQueue({ connection: queueRedis, prefix: config.queue.prefix, retry: config.webhooks });
   webhookQueue.on('error', (err) => logger.warn({ err: err.message }, 'webhook queue error'));
   const storage = createStorageDriver(storageDriverConfig(config));
+  // Fetched by the workers: a failed import is recorded on the file, never retried blindly.
+  const importQueue = createQueue('imports', { connection: queueRedis, prefix: config.queue.prefix, attempts: 1 });
+  importQueue.on('error', (err) => logger.warn({ err: err.message }, 'import queue error'));
 
   const files = new FilesRepository(pool);
   const jobs = new JobsRepository(pool);
@@ -74,7 +77,9 @@ export function createApiRuntime(config: Config, logger: Logger): ApiRuntime {
     queueRedis,
     logger,
     allowPrivateWebhooks: config.webhooks.allowPrivateNetworks,
-    sniff: createUploadSniffer(config.limits.input),
+    sniff: createMediaSniffer(config.limits.input),
+    importQueue,
+    allowPrivateImports: config.imports.allowPrivateNetworks,
     ladderBounds: config.limits.ladder,
   });
 
@@ -153,7 +158,7 @@ export function createApiRuntime(config: Config, logger: Logger): ApiRuntime {
     },
     localHlsDir: storage.localPath('hls') ?? undefined,
     bullBoard: bullBoardRouter({
-      queues: [queue, webhookQueue],
+      queues: [queue, webhookQueue, importQueue],
       credentials: config.bullBoard,
       readOnly: config.bullBoardReadOnly,
       production: config.env === 'production',
@@ -185,7 +190,7 @@ export function createApiRuntime(config: Config, logger: Logger): ApiRuntime {
     async close() {
       clearInterval(sweep);
       await live.close();
-      await Promise.allSettled([closeBullmq(queue, queueRedis), closeBullmq(webhookQueue, queueRedis), pool.end(), storage.close()]);
+      await Promise.allSettled([closeBullmq(queue, queueRedis), closeBullmq(webhookQueue, queueRedis), closeBullmq(importQueue, queueRedis), pool.end(), storage.close()]);
       queueRedis.disconnect();
     },
   };

@@ -22,6 +22,7 @@ import { instrumentProcessor } from './metrics/processor.instrument.js';
 import { createWorkerMetrics, type WorkerMetrics } from './metrics/worker.metrics.js';
 import { createTranscodeProcessor, LOCK_LOST_ABORT_REASON, SHUTDOWN_ABORT_REASON } from './transcode/transcode.processor.js';
 import { TranscodeService } from './transcode/transcode.service.js';
+import { createImportRuntime } from './imports/import.runtime.js';
 import { createWebhookRuntime } from './webhooks/webhook.runtime.js';
 
 export interface WorkerRuntime {
@@ -127,6 +128,7 @@ export async function createWorkerRuntime(config: Config, logger: Logger): Promi
   // Postgres is the truth: put back what Redis lost. Every worker runs the loop; a Redis lock spaces the runs out.
   const queue = createQueue('transcode', { connection, prefix: config.queue.prefix, attempts: config.queue.attempts });
   queue.on('error', (err) => logger.warn({ err: err.message }, 'transcode queue error'));
+  const imports = createImportRuntime(config, { db: pool, storage, connection, transcodeQueue: queue, logger });
   const reconcileLoop =
     config.reconcile.intervalMs > 0
       ? startReconcileLoop({
@@ -165,6 +167,8 @@ export async function createWorkerRuntime(config: Config, logger: Logger): Promi
         clearTimeout(grace);
         // After the transcode worker: its last outcomes may still queue webhooks.
         await webhooks.close();
+        // Before the transcode queue: a finishing import may still enqueue its waiting job.
+        await imports.close();
         await closeBullmq(queue, connection);
         subscriber.disconnect();
         await Promise.allSettled([pool.end(), storage.close()]);

@@ -80,6 +80,8 @@ export interface Config {
     concurrency: number;
     allowPrivateNetworks: boolean;
   };
+  /** URL imports: fetched by the worker within MAX_UPLOAD_BYTES and this time limit. */
+  imports: { allowPrivateNetworks: boolean; timeoutMs: number; concurrency: number };
 }
 
 export interface LoadConfigOptions {
@@ -168,6 +170,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, { cwd = proc
       concurrency: e.WEBHOOK_CONCURRENCY,
       allowPrivateNetworks: e.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
     },
+    imports: { allowPrivateNetworks: e.IMPORT_ALLOW_PRIVATE_NETWORKS, timeoutMs: e.IMPORT_TIMEOUT_S * 1000, concurrency: e.IMPORT_CONCURRENCY },
   };
 }
 

@@ -164,6 +164,13 @@ export const EnvSchema = z
     WEBHOOK_CONCURRENCY: positiveInt.max(100).default(4),
     /** Webhooks to loopback, private or link-local addresses are refused unless this is true. */
     WEBHOOK_ALLOW_PRIVATE_NETWORKS: z.stringbool().default(false),
+
+    /** Imports from loopback, private or link-local addresses are refused unless this is true (SSRF). */
+    IMPORT_ALLOW_PRIVATE_NETWORKS: z.stringbool().default(false),
+    /** Longest a URL import's fetch may take, first byte to last (30 min: 5 GB at about 3 MB/s). */
+    IMPORT_TIMEOUT_S: positiveInt.max(86_400).default(1_800),
+    /** Imports fetched at once per worker process (network-bound, separate from WORKER_CONCURRENCY). */
+    IMPORT_CONCURRENCY: positiveInt.max(100).default(2),
   });
 
 type RawEnv = Record<string, string | undefined>;

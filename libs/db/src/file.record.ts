@@ -11,6 +11,11 @@ export const FileRecordSchema = z.object({
   height: z.number().int().nullable(),
   sha256: z.string().nullable(),
   owner: z.string(),
+  /** `importing` until a URL import has fetched and sniffed it; `failed` with `error` when it could not. */
+  state: z.enum(['importing', 'uploading', 'ready', 'failed']),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  /** The URL an imported file came from; null for uploads. */
+  sourceUrl: z.string().nullable(),
   createdAt: z.date(),
   updatedAt: z.date(),
 });
@@ -27,6 +32,10 @@ export interface FileRow {
   height: number | null;
   sha256: string | null;
   owner: string;
+  state: FileRecord['state'];
+  error_code: string | null;
+  error_message: string | null;
+  source_url: string | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -44,6 +53,9 @@ export function toFileRecord(row: FileRow): FileRecord {
     height: row.height,
     sha256: row.sha256,
     owner: row.owner,
+    state: row.state,
+    error: row.error_code === null ? null : { code: row.error_code, message: row.error_message ?? '' },
+    sourceUrl: row.source_url,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

@@ -45,6 +45,45 @@ export class FilesRepository {
     return toFileRecord(rows[0]!);
   }
 
+  /**
+   * The row of a file being imported from `sourceUrl`: it exists (and belongs to its owner) from the
+   * request on, in state `importing`, with no facts until the import has fetched and sniffed it.
+   */
+  async insertImporting(file: { id: string; originalName: string; storageKey: string; sourceUrl: string; owner: string }): Promise<FileRecord> {
+    const { rows } = await this.query<FileRow>(
+      `INSERT INTO files (id, original_name, size_bytes, storage_key, owner, state, source_url)
+       VALUES ($1, $2, 0, $3, $4, 'importing', $5)
+       RETURNING *`,
+      [file.id, file.originalName, file.storageKey, file.owner, file.sourceUrl],
+    );
+    return toFileRecord(rows[0]!);
+  }
+
+  /** importing → ready with the sniffed facts; null when the file is no longer importing (deleted meanwhile). */
+  async markImported(
+    id: string,
+    facts: { mime: string | null; sizeBytes: number; durationS: number | null; width: number | null; height: number | null },
+  ): Promise<FileRecord | null> {
+    const { rows } = await this.query<FileRow>(
+      `UPDATE files SET state = 'ready', mime = $2, size_bytes = $3, duration_s = $4, width = $5, height = $6, updated_at = now()
+       WHERE id = $1 AND state = 'importing' AND deleted_at IS NULL
+       RETURNING *`,
+      [id, facts.mime, facts.sizeBytes, facts.durationS, facts.width, facts.height],
+    );
+    return rows[0] ? toFileRecord(rows[0]) : null;
+  }
+
+  /** importing → failed with the reason; null when the file is no longer importing. */
+  async markImportFailed(id: string, error: { code: string; message: string }): Promise<FileRecord | null> {
+    const { rows } = await this.query<FileRow>(
+      `UPDATE files SET state = 'failed', error_code = $2, error_message = $3, updated_at = now()
+       WHERE id = $1 AND state = 'importing' AND deleted_at IS NULL
+       RETURNING *`,
+      [id, error.code, error.message],
+    );
+    return rows[0] ? toFileRecord(rows[0]) : null;
+  }
+
   /** A deleted file (a tombstone, see `markDeleted`) is not found: every read path treats it as gone. */
   async findById(id: string): Promise<FileRecord | null> {
     const { rows } = await this.query<FileRow>('SELECT * FROM files WHERE id = $1 AND deleted_at IS NULL', [id]);

@@ -4,7 +4,7 @@
  *   queued ──▶ processing ──▶ completed | failed | cancelled
  *     │            │  ▲ └─▶ processing   (re-picked by another worker after a stall)
  *     │            └──┴──▶ queued        (released by a shutting-down worker / stall recovery)
- *     └──▶ cancelled
+ *     └──▶ cancelled | failed (failed: its file's import failed before it could run)
  *   failed | cancelled ──▶ queued        (retry)
  */
 export const JOB_STATUSES = ['queued', 'processing', 'completed', 'failed', 'cancelled'] as const;
@@ -14,7 +14,7 @@ export type JobStatus = (typeof JOB_STATUSES)[number];
 export const ACTIVE_JOB_STATUSES = ['queued', 'processing'] as const satisfies readonly JobStatus[];
 
 const NEXT: Record<JobStatus, readonly JobStatus[]> = {
-  queued: ['processing', 'cancelled'],
+  queued: ['processing', 'cancelled', 'failed'],
   processing: ['processing', 'completed', 'failed', 'cancelled', 'queued'],
   completed: [],
   failed: ['queued'],

@@ -18,6 +18,8 @@ export interface NewJob {
   /** Normally the file's owner: an API key's owner, or ADMIN_OWNER. */
   owner: string;
   idempotencyKey?: string | null;
+  /** `importing`: its file is still being imported; it is enqueued when the import is done (`markImportDone`). Default `queued`. */
+  stage?: 'queued' | 'importing';
 }
 
 export type CreateJobResult =
@@ -244,10 +246,25 @@ export class JobsRepository {
     });
   }
 
+  /** A run failed. A queued job fails only through `markImportFailed`: it never ran. */
   async markFailed(id: string, failure: { code: string; message: string } & OwnerGuard): Promise<Job | null> {
     return this.transition(id, {
-      from: allowedFrom('failed'),
+      from: ['processing'],
       workerId: failure.workerId,
+      set: (p) => `status = 'failed', finished_at = now(), error_code = ${p.add(failure.code)}, error_message = ${p.add(failure.message)}`,
+      event: { kind: 'failed', data: { code: failure.code, message: failure.message } },
+    });
+  }
+
+  /** A job that waited for its file's import (stage `importing`) is ready to be enqueued; null when it moved on meanwhile. */
+  async markImportDone(id: string): Promise<Job | null> {
+    return this.transition(id, { from: ['queued'], set: () => `stage = 'queued'`, event: 'stage-change' });
+  }
+
+  /** A job waiting for its file's import fails with the import's code; null when it moved on (cancelled). */
+  async markImportFailed(id: string, failure: { code: string; message: string }): Promise<Job | null> {
+    return this.transition(id, {
+      from: ['queued'],
       set: (p) => `status = 'failed', finished_at = now(), error_code = ${p.add(failure.code)}, error_message = ${p.add(failure.message)}`,
       event: { kind: 'failed', data: { code: failure.code, message: failure.message } },
     });
@@ -308,7 +325,7 @@ export class JobsRepository {
          SELECT id FROM files WHERE id = $2 AND deleted_at IS NULL FOR SHARE
        ), ins AS (
          INSERT INTO transcoding_jobs (id, file_id, status, stage, ladder, priority, webhook_url, owner, idempotency_key, bullmq_job_id)
-         SELECT $1, live.id, 'queued', 'queued', $3::jsonb, $4, $5, $6, $7, $8 FROM live
+         SELECT $1, live.id, 'queued', $9, $3::jsonb, $4, $5, $6, $7, $8 FROM live
          ON CONFLICT DO NOTHING
          RETURNING *
        ), ev AS (
@@ -325,6 +342,7 @@ export class JobsRepository {
         input.owner,
         input.idempotencyKey ?? null,
         transcodeBullJobId(id, 1),
+        input.stage ?? 'queued',
       ],
     );
     if (inserted) return inserted;

@@ -5,6 +5,7 @@ import { JOB_STATUSES, allowedFrom, canTransition, isTerminalStatus, type JobSta
 const ALLOWED = new Set([
   'queued→processing',
   'queued→cancelled',
+  'queued→failed',
   'processing→processing',
   'processing→completed',
   'processing→failed',

@@ -146,6 +146,8 @@ const moves: Record<string, { run: Move; acceptedFrom: JobStatus[] }> = {
     acceptedFrom: ['processing'],
   },
   markFailed: { run: (j) => jobs.markFailed(j.id, { code: 'boom', message: 'boom' }), acceptedFrom: ['processing'] },
+  markImportFailed: { run: (j) => jobs.markImportFailed(j.id, { code: 'import_failed', message: 'HTTP 404' }), acceptedFrom: ['queued'] },
+  markImportDone: { run: (j) => jobs.markImportDone(j.id), acceptedFrom: ['queued'] },
   markCancelled: { run: (j) => jobs.markCancelled(j.id), acceptedFrom: ['queued', 'processing'] },
   requeue: { run: (j) => jobs.requeue(j.id, { from: 'retry', reason: 'retry' }), acceptedFrom: ['failed', 'cancelled'] },
   requeueLost: { run: (j) => jobs.requeue(j.id, { from: 'lost', reason: 'lost' }), acceptedFrom: ['queued', 'processing'] },

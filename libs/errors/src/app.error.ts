@@ -12,6 +12,8 @@ export type ErrorCode =
   | 'invalid_tus_request' | 'upload_not_found' | 'upload_expired' | 'upload_offset_mismatch' | 'tus_version_required'
   | 'tus_extension_unsupported'
   | 'owner_quota_exceeded' | 'too_many_streams' | 'upload_deadline_exceeded'
+  // imports from a URL, apps/api and apps/worker
+  | 'import_refused' | 'import_failed' | 'import_timeout' | 'file_not_ready'
   // libs/media and libs/ffmpeg
   | 'invalid_media' | 'unsupported_input' | 'input_too_large' | 'ladder_out_of_bounds' | 'probe_timeout' | 'ffmpeg_missing' | 'ffmpeg_failed' | 'cancelled'
   // apps/worker

@@ -15,3 +15,4 @@ export {
   DECODE_ERROR_RATE_EXIT_CODE,
   type FfmpegExit,
 } from './ffmpeg.errors.js';
+export { createMediaSniffer, type MediaSniffer, type SniffedFacts } from './media.sniffer.js';

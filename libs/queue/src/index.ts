@@ -24,6 +24,7 @@ export {
 export { toWebhookJobPayload, webhookBullJobId, WebhookJobPayloadSchema, type WebhookDeliveryResult, type WebhookJobPayload } from './webhook.payload.js';
 // Chosen and recorded by JobsRepository; here for the queue's readers.
 export { parseTranscodeBullJobId, transcodeBullJobId } from '@reelforge/db';
+export { ImportJobPayloadSchema, type ImportJobPayload, type ImportResult } from './import.payload.js';
 export { enqueueAttempt, type TranscodeQueue } from './transcode.queue.js';
 export { fairPriority, CLIENT_PRIORITY_MAX, MAX_RANK, PRIORITY_BAND_WIDTH, type FairPriorityInput } from './fair-priority.policy.js';
 export { cancelChannel, publishCancel, subscribeCancel } from './cancel.channel.js';

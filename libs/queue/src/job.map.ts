@@ -1,6 +1,7 @@
 import { Queue, UnrecoverableError, Worker, type Processor } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { z } from 'zod';
+import { ImportJobPayloadSchema, ImportResultSchema } from './import.payload.js';
 import { TranscodeJobPayloadSchema, TranscodeResultSchema } from './transcode.payload.js';
 import { WebhookDeliveryResultSchema, WebhookJobPayloadSchema } from './webhook.payload.js';
 
@@ -11,6 +12,7 @@ import { WebhookDeliveryResultSchema, WebhookJobPayloadSchema } from './webhook.
 export const JOB_TYPES = {
   transcode: { payload: TranscodeJobPayloadSchema, result: TranscodeResultSchema },
   webhooks: { payload: WebhookJobPayloadSchema, result: WebhookDeliveryResultSchema },
+  imports: { payload: ImportJobPayloadSchema, result: ImportResultSchema },
 } as const satisfies Record<string, { payload: z.ZodType; result: z.ZodType }>;
 
 export type JobName = keyof typeof JOB_TYPES;

@@ -10,7 +10,7 @@ export interface ReconcilerLogger {
 
 export interface QueueReconcilerDeps {
   queue: TranscodeQueue;
-  jobs: Pick<JobsRepository, 'listActive' | 'requeue' | 'markFailed' | 'queuedRank'>;
+  jobs: Pick<JobsRepository, 'listActive' | 'requeue' | 'markFailed' | 'markImportFailed' | 'queuedRank'>;
   files: Pick<FilesRepository, 'findById'>;
   /** Records a `reconciled` event per re-enqueue, so the audit trail explains a second run. */
   events?: Pick<JobEventsRepository, 'append'>;
@@ -89,6 +89,14 @@ export class QueueReconciler {
     const file = await files.findById(job.fileId);
     // Deleted: its deletion cancels this job (or, removed by an operator, its jobs went with it). Nothing to run.
     if (!file) return;
+    // Waiting for its file's import, which enqueues it when done: nothing Redis could have lost yet.
+    if (file.state === 'importing') return;
+    if (file.state === 'failed') {
+      // The import failed before it could fail the job (the worker stopped in between): fail it the same way.
+      const failed = await jobs.markImportFailed(job.id, file.error ?? { code: 'import_failed', message: 'The import failed.' });
+      if (failed) report.failed.push(job.id);
+      return;
+    }
 
     const again =
       state === 'missing' && job.status === 'queued' && job.bullmqJobId !== null

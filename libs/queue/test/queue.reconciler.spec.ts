@@ -82,6 +82,32 @@ describe('QueueReconciler against real Postgres and Redis', () => {
     expect(report.checked).toBeGreaterThanOrEqual(1);
   });
 
+  /** A transcode job created with an import (`transcode: true`): queued at stage `importing`, never enqueued. */
+  async function jobWaitingForImport(): Promise<Job> {
+    const id = createId();
+    await files.insertImporting({ id, originalName: 'clip.mp4', storageKey: `uploads/${id}/source`, sourceUrl: 'https://example.com/clip.mp4', owner: ADMIN_OWNER });
+    const outcome = await jobs.create({ owner: ADMIN_OWNER, fileId: id, stage: 'importing' });
+    return outcome.job;
+  }
+
+  it("when a job waits for its file's import, then it is not enqueued; once the file is ready (and Redis lost the enqueue), it is", async () => {
+    const job = await jobWaitingForImport();
+    expect(only(await reconciler.reconcileOnce(), [job.id])).toEqual({ requeued: [], failed: [] });
+    expect(await bullJobsOf(job.id)).toEqual([]);
+
+    await files.markImported(job.fileId, { mime: 'video/mp4', sizeBytes: 10, durationS: 1, width: 320, height: 240 });
+    expect(only(await reconciler.reconcileOnce(), [job.id]).requeued).toEqual([job.id]);
+    expect(await bullJobsOf(job.id)).toEqual([`${job.id}.1`]);
+  });
+
+  it('when the import failed but the worker stopped before failing the waiting job, then the job fails with the import code', async () => {
+    const job = await jobWaitingForImport();
+    await files.markImportFailed(job.fileId, { code: 'import_timeout', message: 'The fetch did not finish within 3 s.' });
+    expect(only(await reconciler.reconcileOnce(), [job.id]).failed).toEqual([job.id]);
+    expect(await jobs.findById(job.id)).toMatchObject({ status: 'failed', errorCode: 'import_timeout' });
+    expect(await bullJobsOf(job.id)).toEqual([]);
+  });
+
   it('when Redis lost a queued job, then it is added again under the recorded id, once', async () => {
     const job = await queuedJob({ enqueue: false });
     expect(only(await reconciler.reconcileOnce(), [job.id]).requeued).toEqual([job.id]);

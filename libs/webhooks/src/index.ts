@@ -24,5 +24,6 @@ export { retryDelayMs, webhookRetrySchedule, type RetrySchedule, type RetrySched
 export { openSecret, operatorKey, sealedKeyId, sealSecret, type OperatorKey } from './secret.cipher.js';
 export { OWNER_SECRET_PREFIX, OwnerSecretsStore, type NewOwnerSecret } from './owner-secrets.store.js';
 export { createSigningSecrets, type SigningSecrets, type SigningSecretsDeps } from './signing-secrets.resolver.js';
-export { isPublicAddress, privateLiteralHost, publicOnlyLookup } from './address.guard.js';
+export { isPublicAddress, PRIVATE_ADDRESS_CODE, privateLiteralHost, publicOnlyLookup } from './address.guard.js';
 export { createWebhookQueue, webhookBackoffStrategy } from './webhook.queue.js';
+export { outboundUrlRefusal } from './outbound-url.rules.js';

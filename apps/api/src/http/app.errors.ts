@@ -22,7 +22,7 @@ export class NotFoundError extends AppError {
 }
 
 export class ConflictError extends AppError {
-  constructor(code: 'job_not_retryable' | 'job_not_cancellable' | 'idempotency_key_reused', message: string) {
+  constructor(code: 'job_not_retryable' | 'job_not_cancellable' | 'idempotency_key_reused' | 'file_not_ready', message: string) {
     super(code, message);
   }
 }

@@ -1,17 +1,17 @@
 import type { FileRecord, Job } from '@reelforge/db';
+import { publicErrorMessage } from '@reelforge/errors';
 import type { FileFacts, FileStatus } from '../openapi/response.schemas.js';
 
 /**
- * Where a file is on its way to being usable. Today only `ready` occurs: a files row is written only
- * after the upload has been stored and sniffed. The other states are planned for resumable uploads and
- * URL imports (issue 14), which will record them on the row; clients should already expect them.
+ * Where a file is on its way to being usable, as its row records it: uploads are `ready` when their row
+ * is written (stored and sniffed first); a URL import is `importing` until the worker has fetched and
+ * sniffed it, then `ready` or `failed`. `uploading` is reserved for uploads that land outside the API.
  */
 export const FILE_STATES = ['importing', 'uploading', 'ready', 'failed'] as const;
 export type FileState = (typeof FILE_STATES)[number];
 
-/** The state a stored row is in; see FILE_STATES for why it is `ready` today. */
-export function fileStateOf(_file: FileRecord): FileState {
-  return 'ready';
+export function fileStateOf(file: FileRecord): FileState {
+  return file.state;
 }
 
 /** What the upload answered and the file status repeats: the facts stored when the file was probed. */
@@ -33,7 +33,7 @@ export function toFileStatus(file: FileRecord, latestJob: Job | null): FileStatu
   return {
     ...toFileFacts(file),
     state: fileStateOf(file),
-    error: null,
+    error: file.error ? { code: file.error.code, message: publicErrorMessage(file.error.code, file.error.message) } : null,
     latestJob: latestJob ? { jobId: latestJob.id, status: latestJob.status } : null,
   };
 }

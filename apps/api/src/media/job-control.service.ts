@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { ConflictError, NotFoundError, ServiceUnavailableError } from '../http/app.errors.js';
 import type { Caller } from '../http/caller.js';
 import { ownerQueueLimit, ownerQuotaExceeded, type OwnerQuotas } from './owner-quota.policy.js';
-import { findVisibleFile } from './visible-file.js';
+import { assertFileReady, findVisibleFile } from './visible-file.js';
 
 export interface JobControlDeps {
   files: Pick<FilesRepository, 'findById'>;
@@ -78,6 +78,7 @@ export class JobControlService {
     const { jobs, queue, queueRedis, logger } = this.deps;
     const { file, job } = await this.latestJob(fileId, caller);
     if (job.status !== 'failed' && job.status !== 'cancelled') throw notRetryable(job.status);
+    assertFileReady(file);
     // Refuse before writing anything while Redis is unreachable: the client gets a 503 it can retry.
     if (queueRedis.status !== 'ready') throw new ServiceUnavailableError('The job queue (Redis) is unavailable; retry shortly.');
 

@@ -2,7 +2,8 @@ import { rm } from 'node:fs/promises';
 import { createId } from '@paralleldrive/cuid2';
 import type { FileRecord, FilesRepository, Job, JobAdmission, JobsRepository } from '@reelforge/db';
 import { assertLadderWithinBounds, type LadderBounds } from '@reelforge/media';
-import { enqueueAttempt, type TranscodeQueue } from '@reelforge/queue';
+import type { MediaSniffer } from '@reelforge/ffmpeg';
+import { enqueueAttempt, type JobQueue, type TranscodeQueue } from '@reelforge/queue';
 import { originalKey, type StorageDriver } from '@reelforge/storage';
 import { privateLiteralHost, WebhookUrlNotAllowedError } from '@reelforge/webhooks';
 import type { Redis } from 'ioredis';
@@ -10,8 +11,9 @@ import type { Logger } from 'pino';
 import { AppError, ConflictError, ServiceUnavailableError } from '../http/app.errors.js';
 import type { Caller } from '../http/caller.js';
 import { ownerQueueLimit, ownerQuotaExceeded, type OwnerQuotas } from './owner-quota.policy.js';
+import { assertImportableUrl, importedName, type ImportRequest } from './import.request.js';
 import type { TranscodeRequest } from './transcode.request.js';
-import { findVisibleFile } from './visible-file.js';
+import { assertFileReady, findVisibleFile } from './visible-file.js';
 import type { ReceivedUpload } from './upload.receiver.js';
 
 export interface MediaServiceDeps {
@@ -28,7 +30,11 @@ export interface MediaServiceDeps {
    * Probes a local file for the facts the files row keeps (the only place they are stored); rejects with
    * a `code: 'invalid_media'` error for anything that is not media.
    */
-  sniff: (path: string) => Promise<Pick<FileRecord, 'durationS' | 'width' | 'height'>>;
+  sniff: MediaSniffer;
+  /** Where URL imports are fetched from (by the worker process). */
+  importQueue: JobQueue<'imports'>;
+  /** IMPORT_ALLOW_PRIVATE_NETWORKS: accept import URLs that name a private or reserved IP address. */
+  allowPrivateImports: boolean;
   /** LADDER_MAX_HEIGHT and X264_SLOWEST_PRESET: what a request's own ladder may ask for. */
   ladderBounds: LadderBounds;
   /** WEBHOOK_ALLOW_PRIVATE_NETWORKS: accept webhook URLs that name a private or reserved IP address. */
@@ -104,6 +110,7 @@ export class MediaService {
       const previous = await jobs.findByIdempotencyKey(context.caller.owner, context.idempotencyKey);
       if (previous) return { job: this.sameRequestOrThrow(previous, request), created: false };
     }
+    assertFileReady(file);
     // Refuse before writing anything while Redis is unreachable: the client gets a 503 it can retry.
     if (queueRedis.status !== 'ready') {
       throw new ServiceUnavailableError('The job queue (Redis) is unavailable; retry shortly.');
@@ -133,6 +140,55 @@ export class MediaService {
       this.deps.logger.warn({ err, jobId: job.id }, 'enqueue failed; the reconciler will retry it');
     }
     return { job, created: true };
+  }
+
+  /**
+   * A file fetched from a URL by the worker: its row exists from now on, in state `importing`, owned by
+   * the caller. With `transcode: true` its job is created now (stage `importing`, so the job status shows
+   * it from the start) and enqueued by the worker once the import is done. URLs that can be judged
+   * without the network (scheme, credentials, private IP literals) are refused here with `import_refused`.
+   */
+  async importFromUrl(request: ImportRequest, caller: Caller): Promise<{ file: FileRecord; job: Job | null }> {
+    const { files, admission, importQueue, queueRedis } = this.deps;
+    const url = assertImportableUrl(request.url, this.deps.allowPrivateImports);
+    if (request.transcode) {
+      this.refusePrivateWebhookLiteral(request.webhookUrl);
+      assertLadderWithinBounds(request.ladder, this.deps.ladderBounds);
+    }
+    if (queueRedis.status !== 'ready') {
+      throw new ServiceUnavailableError('The job queue (Redis) is unavailable; retry shortly.');
+    }
+    const id = createId();
+    const file = await files.insertImporting({ id, originalName: importedName(url), storageKey: originalKey(id), sourceUrl: request.url, owner: caller.owner });
+    let job: Job | null = null;
+    if (request.transcode) {
+      const outcome = await admission.create(
+        {
+          fileId: id,
+          ladder: request.ladder ?? null,
+          priority: request.priority ?? null,
+          webhookUrl: request.webhookUrl ?? null,
+          owner: caller.owner,
+          stage: 'importing',
+        },
+        ownerQueueLimit(this.deps.quotas, caller),
+      );
+      if (!outcome.created) {
+        // Nothing was fetched yet: the file goes again, so a refused request leaves nothing behind.
+        await files.delete(id);
+        if (outcome.reason === 'owner_quota') throw ownerQuotaExceeded(caller.owner, outcome.queued, this.deps.quotas);
+        throw new Error(`a new file ${id} already had a job`);
+      }
+      job = outcome.job;
+    }
+    try {
+      await importQueue.add('import', { fileId: id, url: request.url, ...(job ? { jobId: job.id } : {}) }, { jobId: id });
+    } catch (err) {
+      await files.delete(id);
+      this.deps.logger.warn({ err, fileId: id }, 'could not queue an import');
+      throw new ServiceUnavailableError('The job queue (Redis) is unavailable; retry shortly.');
+    }
+    return { file, job };
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { FileRecord, FilesRepository } from '@reelforge/db';
-import { NotFoundError } from '../http/app.errors.js';
+import { ConflictError, NotFoundError } from '../http/app.errors.js';
 import { mayAccess, type Caller } from '../http/caller.js';
 
 /**
@@ -16,4 +16,11 @@ export async function findVisibleFile(files: Pick<FilesRepository, 'findById'>, 
 /** The answer for a file the caller may not see, does not exist or was deleted: one body for all three. */
 export function fileNotFound(fileId: string): NotFoundError {
   return new NotFoundError('file_not_found', `No uploaded file with id ${fileId}.`);
+}
+
+/** A file still being imported, or whose import failed, has no original to transcode yet (or ever). */
+export function assertFileReady(file: FileRecord): void {
+  if (file.state === 'ready') return;
+  const why = file.state === 'failed' ? `its import failed (${file.error?.code ?? 'unknown'})` : `it is still ${file.state}`;
+  throw new ConflictError('file_not_ready', `File ${file.id} cannot be transcoded: ${why}. GET /api/media/files/${file.id} shows its state.`);
 }

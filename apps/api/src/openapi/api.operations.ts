@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { JobsListQuerySchema, JobsPageSchema } from '../media/jobs-list.schema.js';
 import { UsageQuerySchema, UsageReportSchema } from '../media/usage.schema.js';
+import { ImportRequestSchema } from '../media/import.request.js';
 import { FileIdSchema, IdempotencyKeySchema, TranscodeRequestSchema } from '../media/transcode.request.js';
 import { DeliveryIdSchema, WebhookDeliveriesPageSchema, WebhookDeliveriesQuerySchema, WebhookDeliveryViewSchema } from '../webhooks/webhook-deliveries.schema.js';
 import {
   FileStatusSchema,
   HealthSchema,
+  ImportResponseSchema,
   JobControlResponseSchema,
   ProblemSchema,
   ProgressEventSchema,
@@ -244,8 +246,29 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     ],
     requestBody: { contentType: 'application/json', schema: TranscodeRequestSchema },
     responses: { 202: { description: 'Queued (or the existing job)', schema: TranscodeAcceptedSchema } },
+    // 409 file_not_ready: the file is still importing, or its import failed.
     // 429 owner_quota_exceeded (with Retry-After): the file's owner has OWNER_MAX_QUEUED_JOBS queued.
-    problems: [400, 404, 413, 415, 422, 429, 503],
+    problems: [400, 404, 409, 413, 415, 422, 429, 503],
+  },
+  {
+    method: 'post',
+    path: '/api/media/import',
+    operationId: 'importFromUrl',
+    summary: 'Import a file from a URL (fetched in the background)',
+    description: [
+      'The file exists at once, owned by the caller, in state `importing`; a worker fetches it (redirects followed and re-checked, at most',
+      'MAX_UPLOAD_BYTES within IMPORT_TIMEOUT_S), sniffs it like an upload, and GET /api/media/files/{fileId} then shows `ready`, or `failed`',
+      'with `import_refused`, `import_failed`, `import_timeout`, `payload_too_large`, `invalid_media` or `input_too_large`.',
+      'Only http(s) URLs without credentials; private and reserved addresses are refused unless IMPORT_ALLOW_PRIVATE_NETWORKS=true',
+      '(a literal here with 422 `import_refused`, a name when the worker connects). With `"transcode": true` (and the transcode options)',
+      'the job is created now — GET /api/media/transcode/{fileId} shows it at stage `importing` — and queued once the import is done;',
+      'it fails with the import\'s code when the import fails.',
+    ].join(' '),
+    tag: 'media',
+    security: 'bearer',
+    requestBody: { contentType: 'application/json', schema: ImportRequestSchema },
+    responses: { 202: { description: 'Importing', schema: ImportResponseSchema } },
+    problems: [400, 413, 415, 422, 429, 503],
   },
   {
     method: 'get',

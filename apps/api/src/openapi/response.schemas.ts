@@ -50,12 +50,19 @@ export const JobControlResponseSchema = z.object({
   attempts: z.int().nonnegative().optional(),
 });
 
+/** POST /api/media/import: the new file, importing from now on. */
+export const ImportResponseSchema = z.object({
+  fileId: z.string(),
+  state: z.literal('importing'),
+  jobId: z.string().nullable().describe('The transcode job started once the import is done (with "transcode": true); null otherwise'),
+});
+
 /** GET /api/media/files/:fileId: the upload's facts, and where the file is on its way to being usable. */
 export const FileStatusSchema = UploadResponseSchema.extend({
   state: z
     .enum(FILE_STATES)
     .describe(
-      'ready: stored and probed, transcodes may start. Planned, not yet produced: importing (a URL import is fetching it), uploading (a resumable or direct upload is unfinished), failed (it never became usable; see error).',
+      'ready: stored and probed, transcodes may start. importing: a URL import (POST /api/media/import) is fetching it; its facts are empty (sizeBytes 0) until then. failed: it never became usable; see error (import_refused, import_failed, import_timeout, payload_too_large, invalid_media, input_too_large, ...). Reserved: uploading (a direct upload is unfinished).',
     ),
   error: z.object({ code: z.string(), message: z.string() }).nullable().describe('Why the file failed; null unless state is failed'),
   latestJob: z

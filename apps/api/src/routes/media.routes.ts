@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { JobStatusReader } from '../media/job-status.reader.js';
 import { toFileFacts } from '../media/file-status.view.js';
 import type { MediaService } from '../media/media.service.js';
+import { ImportRequestSchema } from '../media/import.request.js';
 import { FileIdSchema, IdempotencyKeySchema, TranscodeRequestSchema } from '../media/transcode.request.js';
 import { receiveUpload } from '../media/upload.receiver.js';
 import { NotFoundError } from '../http/app.errors.js';
@@ -46,12 +47,20 @@ export function mediaRoutes({ media, status, maxUploadBytes, uploadTmpDir, uploa
     res.status(202).json({ jobId: job.id, fileId: job.fileId, status: job.status, created });
   });
 
+  router.post('/api/media/import', ...jsonBody(TRANSCODE_BODY_LIMIT_BYTES), async (req, res) => {
+    const body = parseOrThrow(ImportRequestSchema, req.body, 'import request');
+    const { file, job } = await media.importFromUrl(body, callerOf(res));
+    req.log.info({ fileId: file.id, jobId: job?.id }, 'import queued');
+    res.status(202).json({ fileId: file.id, state: file.state, jobId: job?.id ?? null });
+  });
+
   router.get('/api/media/transcode/:fileId', async (req, res) => {
     res.json(await status.read(req.params.fileId, callerOf(res)));
   });
 
   router.all('/api/media/upload', methodNotAllowed('POST'));
   router.all('/api/media/transcode', methodNotAllowed('POST'));
+  router.all('/api/media/import', methodNotAllowed('POST'));
   router.all('/api/media/transcode/:fileId', methodNotAllowed('GET', 'HEAD'));
 
   return router;
