@@ -42,6 +42,11 @@ describe('publicErrorMessage', () => {
     );
   });
 
+  it('when an import failed, then the message Reelforge wrote is shown as it is', () => {
+    expect(publicErrorMessage('import_failed', 'The source answered HTTP 404.')).toBe('The source answered HTTP 404.');
+    expect(publicErrorMessage('import_timeout', 'The fetch did not finish within 3 s.')).toBe('The fetch did not finish within 3 s.');
+  });
+
   it('governs every code it has a message for', () => {
     expect([...PUBLIC_MESSAGE_CODES].sort()).toEqual(
       [
@@ -49,11 +54,15 @@ describe('publicErrorMessage', () => {
         'cancelled',
         'ffmpeg_failed',
         'ffmpeg_missing',
+        'import_failed',
+        'import_refused',
+        'import_timeout',
         'input_too_large',
         'internal_error',
         'invalid_job',
         'invalid_media',
         'job_timeout',
+        'payload_too_large',
         'probe_timeout',
         'source_missing',
         'storage_not_found',
