@@ -4,12 +4,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ApiKeysRepository } from '@reelforge/db';
 import { cleanupFixtures, makeFixture } from '@reelforge/ffmpeg/testing';
+import { createQueue, createRedisConnection } from '@reelforge/queue';
 import { originalKey } from '@reelforge/storage';
 import { FileStatusSchema, ImportResponseSchema, ProblemSchema, type FileStatus } from '../../apps/api/src/openapi/response.schemas.js';
 import { auth, bearer, getStatus, waitForSettled } from '../support/http.js';
 import { startSourceServer, type SourceServer } from '../support/source-server.js';
 import { startTestStack, type TestStack } from '../support/test-stack.js';
-import { waitFor } from '../support/wait.js';
+import { bullJobIn, waitFor } from '../support/wait.js';
 
 /** Above the fixture clip, far below the oversized bodies the source server streams. */
 const MAX_BYTES = 2 * 1024 * 1024;
@@ -92,6 +93,28 @@ describe('POST /api/media/import with private networks allowed (the source is on
     const settled = await waitForSettled(stack.baseUrl, fileId);
     expect(settled).toMatchObject({ status: 'completed', error: null });
     expect((await fileStatus(stack, fileId)).state).toBe('ready');
+  });
+
+  it('when a file is deleted while it is imported with transcode: true, then the delete is immediate, its job cancelled, and nothing stays stored', async () => {
+    source.reset();
+    const fileId = await startImport(stack, { url: `${source.baseUrl}/gated/clip.mp4`, transcode: true });
+    await waitFor('the gated request', async () => (source.requests.includes('/gated/clip.mp4') ? true : undefined));
+    // Nothing runs the waiting job yet, so there is no worker to wait for: 204, not 202.
+    expect((await fetch(`${stack.baseUrl}/api/media/${fileId}`, { method: 'DELETE', headers: auth })).status).toBe(204);
+    expect(await stack.jobs.findLatestByFileId(fileId)).toMatchObject({ status: 'cancelled' });
+
+    source.openGate();
+    const connection = createRedisConnection(stack.config.redis.url!, 'worker');
+    const imports = createQueue('imports', { connection, prefix: stack.config.queue.prefix, attempts: 1 });
+    try {
+      // The import's own end: it found its file deleted and removed what it had stored.
+      await bullJobIn('completed', () => imports.getJob(fileId), 30_000);
+    } finally {
+      await imports.close();
+      connection.disconnect();
+    }
+    expect(await stack.storage.stat(originalKey(fileId))).toBeNull();
+    expect((await fetch(`${stack.baseUrl}/api/media/files/${fileId}`, { headers: auth })).status).toBe(404);
   });
 
   it('when a file is importing without a job, then a transcode request is a 409 file_not_ready', async () => {

@@ -9,6 +9,8 @@ export interface SourceServer {
   requests: string[];
   /** Lets the held answers of `/gated/...` go. */
   openGate(): void;
+  /** Closes the gate again and forgets the requests seen so far. */
+  reset(): void;
   close(): Promise<void>;
 }
 
@@ -71,6 +73,10 @@ export async function startSourceServer(clip: string): Promise<SourceServer> {
     openGate() {
       gateOpen = true;
       for (const release of held.splice(0)) release();
+    },
+    reset() {
+      gateOpen = false;
+      requests.length = 0;
     },
     async close() {
       server.closeAllConnections();

@@ -61,6 +61,11 @@ export class JobControlService {
       if (current?.status === 'cancelled') return { job: current, changed: false, stopping: false };
       throw notCancellable(current ?? job);
     }
+    // A job waiting for its file's import is not in BullMQ yet: no worker holds it, nothing to stop.
+    if (cancelled.stage === 'importing') {
+      await this.deps.onCancelled?.(cancelled);
+      return { job: cancelled, changed: true, stopping: false };
+    }
     // Remove refuses a job a worker holds (0): then that worker must stop its ffmpeg.
     const removed = job.status === 'queued' && job.bullmqJobId !== null ? await queue.remove(job.bullmqJobId).catch(() => 0) : 0;
     if (removed !== 1) {
