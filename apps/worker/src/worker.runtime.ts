@@ -132,7 +132,7 @@ export async function createWorkerRuntime(config: Config, logger: Logger): Promi
   const reconcileLoop =
     config.reconcile.intervalMs > 0
       ? startReconcileLoop({
-          reconcilers: [new QueueReconciler({ queue, jobs, files, events: new JobEventsRepository(pool), logger }), webhooks.reconciler],
+          reconcilers: [new QueueReconciler({ queue, jobs, files, events: new JobEventsRepository(pool), logger }), webhooks.reconciler, imports.reconciler],
           redis: connection,
           prefix: config.queue.prefix,
           intervalMs: config.reconcile.intervalMs,

@@ -84,6 +84,22 @@ export class FilesRepository {
     return rows[0] ? toFileRecord(rows[0]) : null;
   }
 
+  /**
+   * Live files still `importing` whose row is older than `olderThanMs`, oldest first, a page at a time
+   * (keyed like JobsRepository.listActive): what the import reconciler checks against the queue.
+   */
+  async listImporting(options: { limit: number; olderThanMs: number; after?: Pick<FileRecord, 'createdAt' | 'id'> }): Promise<FileRecord[]> {
+    const { rows } = await this.query<FileRow>(
+      `SELECT * FROM files
+       WHERE state = 'importing' AND deleted_at IS NULL AND created_at < now() - make_interval(secs => $2::double precision / 1000)
+         AND ($3::timestamptz IS NULL OR (date_trunc('milliseconds', created_at), id) > ($3::timestamptz, $4::text))
+       ORDER BY date_trunc('milliseconds', created_at), id
+       LIMIT $1`,
+      [options.limit, options.olderThanMs, options.after?.createdAt ?? null, options.after?.id ?? null],
+    );
+    return rows.map(toFileRecord);
+  }
+
   /** A deleted file (a tombstone, see `markDeleted`) is not found: every read path treats it as gone. */
   async findById(id: string): Promise<FileRecord | null> {
     const { rows } = await this.query<FileRow>('SELECT * FROM files WHERE id = $1 AND deleted_at IS NULL', [id]);

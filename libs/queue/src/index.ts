@@ -29,6 +29,7 @@ export { enqueueAttempt, type TranscodeQueue } from './transcode.queue.js';
 export { fairPriority, CLIENT_PRIORITY_MAX, MAX_RANK, PRIORITY_BAND_WIDTH, type FairPriorityInput } from './fair-priority.policy.js';
 export { cancelChannel, publishCancel, subscribeCancel } from './cancel.channel.js';
 export { visitKeysetPages } from './keyset.pager.js';
+export { ImportReconciler, type ImportReconcileReport, type ImportReconcilerDeps } from './import.reconciler.js';
 export { isLiveBullState, QueueReconciler, type QueueReconcilerDeps, type ReconcileReport, type ReconcilerLogger } from './queue.reconciler.js';
 export { reconcileLockKey, startReconcileLoop, type ReconcileLoop, type ReconcileLoopOptions } from './reconcile.loop.js';
 export { closeBullmq, type CloseBullmqOptions } from './bullmq.shutdown.js';
