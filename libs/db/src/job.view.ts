@@ -14,7 +14,7 @@ export const JobViewSchema = z.object({
   jobId: z.string(),
   status: JobStatusSchema,
   progress: z.number().min(0).max(100).describe('100 only once completed'),
-  stage: z.string().nullable().describe('queued, probing, encoding, uploading, finalizing or done'),
+  stage: z.string().nullable().describe("importing (waiting for its file's URL import), queued, probing, encoding, uploading, finalizing or done"),
   attempts: z.int().nonnegative(),
   renditions: z.array(RenditionRecordSchema).describe('Once completed'),
   hlsUrl: z.url().nullable().describe('master.m3u8, once completed'),
