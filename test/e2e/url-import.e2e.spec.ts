@@ -47,11 +47,18 @@ describe('POST /api/media/import with private networks allowed (the source is on
   let tmpDir: string;
 
   beforeAll(async () => {
-    source = await startSourceServer(await makeFixture('tiny-240p', { durationS: 1 }));
+    // The long clip is within MAX_BYTES but past MAX_INPUT_DURATION_S: the sniff, not the size limit, refuses it.
+    source = await startSourceServer(await makeFixture('tiny-240p', { durationS: 1 }), await makeFixture('tiny-240p', { durationS: 4 }));
     // A private UPLOAD_TMP_DIR, so the check that fetched bytes are removed sees only this stack's.
     tmpDir = await mkdtemp(path.join(os.tmpdir(), 'reelforge-import-spec-'));
     stack = await startTestStack({
-      env: { IMPORT_ALLOW_PRIVATE_NETWORKS: 'true', IMPORT_TIMEOUT_S: '3', MAX_UPLOAD_BYTES: String(MAX_BYTES), UPLOAD_TMP_DIR: tmpDir },
+      env: {
+        IMPORT_ALLOW_PRIVATE_NETWORKS: 'true',
+        IMPORT_TIMEOUT_S: '3',
+        MAX_UPLOAD_BYTES: String(MAX_BYTES),
+        MAX_INPUT_DURATION_S: '2',
+        UPLOAD_TMP_DIR: tmpDir,
+      },
     });
   }, 60_000);
   afterAll(async () => {
@@ -133,6 +140,8 @@ describe('POST /api/media/import with private networks allowed (the source is on
   it.each([
     ['the source answers 404', 'import_failed', '/missing'],
     ['the source is not media', 'invalid_media', '/not-media.txt'],
+    ['the source is longer than MAX_INPUT_DURATION_S', 'input_too_large', '/long.mp4'],
+    ['the redirects never end', 'import_failed', '/loop'],
     ['the body is larger than MAX_UPLOAD_BYTES (no Content-Length)', 'payload_too_large', `/big?bytes=${MAX_BYTES + 1024 * 1024}`],
     ['the declared Content-Length is larger than MAX_UPLOAD_BYTES', 'payload_too_large', `/big-declared?bytes=${MAX_BYTES + 1}`],
     ['a redirect leads to a file: URL', 'import_refused', `/redirect?to=${encodeURIComponent('file:///etc/passwd')}`],

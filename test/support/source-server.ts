@@ -17,18 +17,19 @@ export interface SourceServer {
 /**
  * A local origin for URL imports, on loopback:
  * - `/clip.mp4` and `/gated/clip.mp4` (held until `openGate`) serve `clip`;
- * - `/redirect?to=<url>` answers 302 to `to`; `/missing` answers 404; `/not-media.txt` is text;
+ * - `/long.mp4` serves `longClip` when given;
+ * - `/redirect?to=<url>` answers 302 to `to`; `/loop` redirects to itself; `/missing` answers 404; `/not-media.txt` is text;
  * - `/slow` sends its headers and a first byte, then nothing until the client gives up;
  * - `/big?bytes=<n>` streams n zero bytes without a Content-Length, `/big-declared?bytes=<n>` declares them.
  */
-export async function startSourceServer(clip: string): Promise<SourceServer> {
+export async function startSourceServer(clip: string, longClip?: string): Promise<SourceServer> {
   const requests: string[] = [];
   let gateOpen = false;
   const held: (() => void)[] = [];
-  const sendClip = async (res: ServerResponse) => {
-    const { size } = await stat(clip);
+  const sendClip = async (res: ServerResponse, file = clip) => {
+    const { size } = await stat(file);
     res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': String(size) });
-    createReadStream(clip).pipe(res);
+    createReadStream(file).pipe(res);
   };
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://source.test');
@@ -40,6 +41,12 @@ export async function startSourceServer(clip: string): Promise<SourceServer> {
       case '/gated/clip.mp4':
         if (!gateOpen) await new Promise<void>((resolve) => held.push(resolve));
         return sendClip(res);
+      case '/long.mp4':
+        if (longClip === undefined) break;
+        return sendClip(res, longClip);
+      case '/loop':
+        res.writeHead(302, { location: '/loop' }).end();
+        return;
       case '/redirect':
         res.writeHead(302, { location: url.searchParams.get('to') ?? '/' }).end();
         return;
@@ -58,9 +65,8 @@ export async function startSourceServer(clip: string): Promise<SourceServer> {
         res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': String(bytes) });
         res.end(Buffer.alloc(bytes));
         return;
-      default:
-        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
     }
+    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
   };
   const server: Server = createServer((req, res) => {
     handle(req, res).catch(() => res.destroy());
