@@ -35,7 +35,7 @@ describe('the reelforge CLI against a running API and worker', () => {
     const final = JSON.parse(run.stdout) as { fileId: string; jobId: string; status: string; hlsUrl: string; renditions: { name: string }[] };
     expect(final).toMatchObject({ status: 'completed', error: null });
     // PUBLIC_BASE_URL is not set in the test stack, so URLs name the default port; the file is served here.
-    expect(new URL(final.hlsUrl).pathname).toBe(`/media/hls/${final.fileId}/master.m3u8`);
+    expect(new URL(final.hlsUrl).pathname).toBe(`/media/hls/${final.fileId}/${final.jobId}/1/master.m3u8`);
     expect(final.renditions.map((r) => r.name)).toEqual(['240p', 'audio']);
     expect((await fetch(`${stack.baseUrl}${new URL(final.hlsUrl).pathname}`)).status).toBe(200);
 

@@ -145,7 +145,7 @@ describe('player page /watch/:fileId', () => {
         // Non-fatal reports are hls.js recovering on its own (e.g. bufferAppendNoProgress for the first
         // audio fragment, whose AAC priming starts 21 ms before the video); a fatal one stops playback.
         expect(after.errors.filter((e) => e.startsWith('fatal'))).toEqual([]);
-        expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).document.querySelector('video').poster)).toMatch(new RegExp(`/media/hls/${fileId}/poster\\.jpg$`));
+        expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).document.querySelector('video').poster)).toMatch(new RegExp(`/media/hls/${fileId}/\\w+/1/poster\\.jpg$`));
         expect(failedRequests).toEqual([]);
         expect(consoleErrors).toEqual([]);
 
@@ -157,7 +157,7 @@ describe('player page /watch/:fileId', () => {
           const thumb = (globalThis as unknown as PageGlobals).document.getElementById('thumb');
           return { display: thumb.style.display, image: thumb.style.backgroundImage, width: thumb.style.width };
         });
-        expect(preview).toEqual({ display: 'block', image: expect.stringContaining(`/media/hls/${fileId}/storyboard.jpg`), width: '160px' });
+        expect(preview).toEqual({ display: 'block', image: expect.stringMatching(new RegExp(`/media/hls/${fileId}/\\w+/1/storyboard\\.jpg`)), width: '160px' });
 
         await page.screenshot({ path: SCREENSHOT });
         expect((await stat(SCREENSHOT)).size).toBeGreaterThan(5_000);

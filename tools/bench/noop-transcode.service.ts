@@ -9,7 +9,7 @@ import { TranscodeService } from '../../apps/worker/src/transcode/transcode.serv
  */
 export class NoopTranscodeService extends TranscodeService {
   override async run(payload: TranscodeJobPayload): Promise<TranscodeResult> {
-    return { outputPrefix: outputPrefix(payload.fileId), renditions: [] };
+    return { outputPrefix: outputPrefix(payload.fileId, payload.jobId, 1), renditions: [] };
   }
 
   override async discardOutput(): Promise<void> {}

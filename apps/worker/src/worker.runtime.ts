@@ -79,7 +79,7 @@ export async function createWorkerRuntime(config: Config, logger: Logger): Promi
   });
   const metrics = createWorkerMetrics({ concurrency: config.worker.concurrency, activeJobs: () => active.size });
   const webhooks = createWebhookRuntime(config, { db: pool, storage, connection, logger });
-  const processor = createTranscodeProcessor({ jobs, service, workerId, logger, metrics, onSettled: webhooks.notify });
+  const processor = createTranscodeProcessor({ jobs, service, workerId, logger, metrics, onSettled: webhooks.notify, onPlayable: webhooks.notify });
   const worker = createWorker('transcode', instrumentProcessor(processor, metrics), {
     connection,
     prefix: config.queue.prefix,

@@ -11,7 +11,7 @@ export {
   type JobStatus,
 } from './job-state.machine.js';
 export { JobSchema, JobStatusSchema, RenditionRecordSchema, type Job, type RenditionRecord } from './job.record.js';
-export { JobViewSchema, toJobView, type JobView } from './job.view.js';
+export { isPlayable, JobViewSchema, toJobView, type JobView } from './job.view.js';
 export { parseTranscodeBullJobId, transcodeBullJobId } from './bullmq-job-id.js';
 export { FileRecordSchema, type FileRecord } from './file.record.js';
 export { JobEventSchema, type JobEvent } from './job-event.record.js';
@@ -19,6 +19,7 @@ export { FilesRepository, type NewFile } from './files.repository.js';
 export { JobsRepository, type CreateJobResult, type JobPage, type ListJobsOptions, type NewJob } from './jobs.repository.js';
 export { JobEventsRepository } from './job-events.repository.js';
 export {
+  DEFAULT_WEBHOOK_EVENTS,
   WEBHOOK_DELIVERY_STATUSES,
   WEBHOOK_EVENT_TYPES,
   WebhookDeliverySchema,

@@ -1,10 +1,10 @@
-import { toJobView, type FilesRepository, type JobsRepository, type JobView } from '@reelforge/db';
+import { isPlayable, toJobView, type FilesRepository, type JobsRepository, type JobView } from '@reelforge/db';
 import { TranscodeProgressSchema, type TranscodeQueue } from '@reelforge/queue';
 import { NotFoundError } from '../http/app.errors.js';
 
 export interface JobStatusReaderDeps {
   files: Pick<FilesRepository, 'findById'>;
-  jobs: Pick<JobsRepository, 'findLatestByFileId'>;
+  jobs: Pick<JobsRepository, 'findLatestByFileId' | 'findServedByFileId'>;
   queue: Pick<TranscodeQueue, 'getJob'>;
   /** Public URL of a storage key (the storage driver's `publicUrl`). */
   publicUrl: (key: string) => string;
@@ -29,7 +29,9 @@ export class JobStatusReader {
     if (!job) {
       throw new NotFoundError('job_not_found', `File ${fileId} has no transcode job yet; start one with POST /api/media/transcode.`);
     }
-    const view = toJobView(job, this.deps.publicUrl);
+    // While the latest job is not playable, the file's previous ladder is still what its URLs serve.
+    const served = isPlayable(job) ? null : await this.deps.jobs.findServedByFileId(fileId);
+    const view = toJobView(job, this.deps.publicUrl, served);
     if (job.status !== 'processing' || job.bullmqJobId === null) return view;
     const bullJob = await this.deps.queue.getJob(job.bullmqJobId).catch(() => undefined);
     const live = TranscodeProgressSchema.safeParse(bullJob?.progress);

@@ -95,6 +95,7 @@ export class MediaService {
       ladder: request.ladder ?? null,
       priority: request.priority ?? null,
       webhookUrl: request.webhookUrl ?? null,
+      webhookEvents: request.webhookEvents ?? null,
       owner: context.owner,
       idempotencyKey: context.idempotencyKey ?? null,
     });

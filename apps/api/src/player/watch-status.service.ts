@@ -1,10 +1,10 @@
-import { toJobView, type FilesRepository, type JobsRepository } from '@reelforge/db';
+import { isPlayable, toJobView, type FilesRepository, type JobsRepository } from '@reelforge/db';
 import { NotFoundError } from '../http/app.errors.js';
 import type { WatchStatus } from '../openapi/response.schemas.js';
 
 export interface WatchStatusServiceDeps {
   files: Pick<FilesRepository, 'findById'>;
-  jobs: Pick<JobsRepository, 'findLatestByFileId'>;
+  jobs: Pick<JobsRepository, 'findLatestByFileId' | 'findServedByFileId'>;
   /** URL the viewer's browser loads a storage key from (root-relative for local storage). */
   mediaUrl: (key: string) => string;
 }
@@ -27,8 +27,9 @@ export class WatchStatusService {
     const file = await this.deps.files.findById(fileId);
     if (!file) throw new NotFoundError('file_not_found', `No video with id ${fileId}.`);
     const job = await this.deps.jobs.findLatestByFileId(fileId);
-    if (!job) return { status: 'uploaded', progress: 0, stage: null, hlsUrl: null, posterUrl: null };
-    const { status, progress, stage, hlsUrl, posterUrl } = toJobView(job, this.deps.mediaUrl);
-    return { status, progress, stage, hlsUrl, posterUrl };
+    if (!job) return { status: 'uploaded', progress: 0, stage: null, playable: false, hlsUrl: null, posterUrl: null };
+    const served = isPlayable(job) ? null : await this.deps.jobs.findServedByFileId(fileId);
+    const { status, progress, stage, playable, hlsUrl, posterUrl } = toJobView(job, this.deps.mediaUrl, served);
+    return { status, progress, stage, playable, hlsUrl, posterUrl };
   }
 }

@@ -6,7 +6,7 @@ import { DelayedError, UnrecoverableError } from 'bullmq';
 import type { Logger } from 'pino';
 import { decideFailure } from './failure.policy.js';
 import { ProgressReporter } from './progress.reporter.js';
-import type { TranscodeService } from './transcode.service.js';
+import type { PlayableOutput, TranscodeService } from './transcode.service.js';
 
 export interface TranscodeProcessorDeps {
   jobs: JobsRepository;
@@ -19,6 +19,8 @@ export interface TranscodeProcessorDeps {
   metrics?: { encodeSpeed(ratio: number): void };
   /** Told about each job this worker moved to completed, failed or cancelled (queues its webhook). */
   onSettled?: (job: Job) => Promise<void>;
+  /** Told when a running job became playable (queues its `transcode.playable` webhook if asked for). */
+  onPlayable?: (job: Job) => Promise<void>;
 }
 
 /** Abort reason the worker uses when its shutdown grace period ran out: give the job back, do not cancel it. */
@@ -70,22 +72,46 @@ export function createTranscodeProcessor(deps: TranscodeProcessorDeps): JobHandl
     });
     let lastEventAt = 0;
     let lastStage: string | undefined;
+    let lastSample: TranscodeProgress = { stage: 'probing', percent: 0, etaSeconds: null, speed: null };
+    // Once playable, every progress event says so: the live stream learns it from the first one it sees.
+    let playable = false;
+    const sendProgress = (sample: TranscodeProgress) =>
+      job.updateProgress(playable ? { ...sample, playable } : sample).catch((err: unknown) => log.warn({ err }, 'progress event failed'));
     const reporter = new ProgressReporter((sample: TranscodeProgress) => {
       writer.update({ progress: sample.percent, stage: sample.stage });
+      lastSample = sample;
       const now = Date.now();
       if (sample.stage !== lastStage || now - lastEventAt >= eventIntervalMs) {
         lastEventAt = now;
         lastStage = sample.stage;
-        job.updateProgress(sample).catch((err: unknown) => log.warn({ err }, 'progress event failed'));
+        void sendProgress(sample);
       }
     });
+    const onPlayable = async (output: PlayableOutput) => {
+      const row = await jobs.markPlayable(payload.jobId, { ...output, workerId });
+      if (!row) {
+        attempt.abort(SUPERSEDED_ABORT_REASON);
+        return;
+      }
+      playable = true;
+      log.info({ outputPrefix: output.outputPrefix }, 'transcode playable');
+      await sendProgress(lastSample);
+      await notifyPlayable(deps, row, log);
+    };
 
     const abort = attempt.signal;
     try {
       // The effective ladder goes to the job log, where operators read it in Bull Board.
-      const result = await service.run(payload, reporter, abort, claimed.attempts, (plan) => {
-        job.log(describePlan(plan)).catch((err: unknown) => log.warn({ err }, 'job log write failed'));
-      });
+      const result = await service.run(
+        payload,
+        reporter,
+        abort,
+        claimed.attempts,
+        (plan) => {
+          job.log(describePlan(plan)).catch((err: unknown) => log.warn({ err }, 'job log write failed'));
+        },
+        onPlayable,
+      );
       await writer.flush();
       const completed = await jobs.markCompleted(payload.jobId, { renditions: result.renditions, outputPrefix: result.outputPrefix, workerId });
       if (!completed) {
@@ -151,17 +177,26 @@ async function notifySettled(deps: TranscodeProcessorDeps, job: Job, log: Logger
   }
 }
 
+async function notifyPlayable(deps: TranscodeProcessorDeps, job: Job, log: Logger): Promise<void> {
+  try {
+    await deps.onPlayable?.(job);
+  } catch (err) {
+    log.error({ err }, 'could not queue the playable webhook; the transcode goes on');
+  }
+}
+
 /**
- * After an attempt that did not complete, removes the file's partial output when it is this
- * attempt's to remove: the job is still this worker's, or it was cancelled and no newer job of the
- * file is writing there now (output is per file). A worker that took the job over keeps its output.
+ * After an attempt that did not complete, removes the job's partial output when it is this
+ * attempt's to remove: the job is still this worker's, or it was cancelled. Output is per job and
+ * attempt, so the file's other jobs (the ladder it serves) are never touched. A worker that took the
+ * job over keeps its output.
  */
 async function discardPartialOutput({ jobId, fileId }: TranscodeJobPayload, deps: TranscodeProcessorDeps, log: Logger): Promise<{ current: Job | null; ours: boolean }> {
   const { jobs, service, workerId } = deps;
   const current = await jobs.findById(jobId);
   const ours = current?.status === 'processing' && current.workerId === workerId;
-  if (ours || (current?.status === 'cancelled' && !(await jobs.findActiveByFileId(fileId)))) {
-    await service.discardOutput(fileId).catch((err: unknown) => log.error({ err }, 'could not remove partial output'));
+  if (ours || current?.status === 'cancelled') {
+    await service.discardOutput(fileId, jobId).catch((err: unknown) => log.error({ err }, 'could not remove partial output'));
   }
   return { current, ours };
 }
