@@ -113,7 +113,7 @@ describe('the reelforge CLI against a running API and worker', () => {
 
     const final = frames.at(-1)!.split('\n');
     expect(final.at(-1)).toBe('[exit 0]');
-    expect(final.at(-2)).toMatch(/^http:\/\/[\w.:]+\/media\/hls\/\w+\/master\.m3u8$/);
+    expect(final.at(-2)).toMatch(/^http:\/\/[\w.:]+\/media\/hls\/\w+\/\w+\/1\/master\.m3u8$/);
     // The bar is redrawn in place: exactly one bar line on screen at any time, and it never goes back.
     const bars = frames.map((f) => f.split('\n').filter((line) => BAR_LINE.test(line)));
     for (const lines of bars.filter((l) => l.length > 0)) expect(lines).toHaveLength(1);
