@@ -5,7 +5,7 @@ import type { Config } from '@reelforge/config';
 import type { JobView } from '@reelforge/db';
 import { runFfmpeg } from '@reelforge/ffmpeg';
 import { freePort } from '@reelforge/process';
-import { fileOutputFolder } from '@reelforge/storage';
+import { masterKey, outputPrefix } from '@reelforge/storage';
 import { ReelforgeClient } from '../api.client.js';
 import { startDevStack } from '../dev-stack.js';
 import { formatDuration, ProgressPrinter } from '../progress.bar.js';
@@ -48,10 +48,11 @@ export async function runDemo({ config, input, log }: DemoOptions): Promise<numb
       const size = r.width ? `${r.width}x${r.height} @ ${r.fps} fps` : 'audio';
       log(`  ${String(r.name).padEnd(6)} ${size.padEnd(22)} ${Math.round(Number(r.averageBandwidth ?? 0) / 1000)} kbps avg  ${r.codecs}`);
     }
-    const local = config.storage.driver === 'local' ? path.join(config.storage.rootDir, fileOutputFolder(upload.fileId)) : undefined;
+    // The completed attempt (the job's last) wrote under its own prefix.
+    const local = config.storage.driver === 'local' ? path.join(config.storage.rootDir, masterKey(outputPrefix(final.fileId, final.jobId, final.attempts))) : undefined;
     log(`done in ${formatDuration((Date.now() - started) / 1000)}`);
     log(`master playlist: ${final.hlsUrl}`);
-    if (local) log(`on disk: ${local} (a folder per job attempt)`);
+    if (local) log(`on disk: ${local}`);
     log(`watch it: run \`npm start\`, then open ${servedAt}/watch/${upload.fileId}`);
     return 0;
   } finally {
