@@ -209,7 +209,14 @@ describe('player page /watch/:fileId', () => {
         await waitFor('six segments published while the job runs', async () => ((await segmentsStored()) >= 6 ? true : undefined), { timeoutMs: 120_000, intervalMs: 100 });
 
         await page.goto(`${stack.baseUrl}/watch/${longFile}?autoplay=1`);
-        await page.waitForFunction(() => (globalThis as unknown as PageGlobals).document.querySelector('video').currentTime > 0.5, undefined, { timeout: 60_000 });
+        await page.waitForFunction(
+          () => {
+            const w = globalThis as unknown as PageGlobals;
+            return w.firstPlayingAt !== undefined && w.document.querySelector('video').currentTime > w.firstPlayingAt + 0.5;
+          },
+          undefined,
+          { timeout: 60_000 },
+        );
         // Read after the page had played half a second: the job was still encoding then.
         const whilePlaying = await stack.jobs.findById(jobId);
         expect(whilePlaying).toMatchObject({ status: 'processing', playableAt: expect.any(Date) });
