@@ -1,7 +1,7 @@
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { cleanupFixtures, makeFixture } from '@reelforge/ffmpeg/testing';
-import { fileOutputFolder, jobOutputPrefix, LIVE_PLAYLIST_CACHE_CONTROL, PLAYLIST_CACHE_CONTROL, type StorageDriver } from '@reelforge/storage';
+import { fileOutputFolder, jobOutputPrefix, LIVE_PLAYLIST_CACHE_CONTROL, originalKey, PLAYLIST_CACHE_CONTROL, type StorageDriver } from '@reelforge/storage';
 import HLS from 'hls-parser';
 import { auth, getStatus, submitTranscode, uploadFile, waitForSettled, type StatusBody } from '../support/http.js';
 import { openSse } from '../support/sse.client.js';
@@ -246,5 +246,25 @@ describe.each(['local', 's3'] as const)('progressive HLS publishing (%s storage)
       expect(served.ended).toHaveLength(3);
     },
     LIMIT_MS * 2,
+  );
+
+  it(
+    'when a re-transcode fails, then the file keeps serving the previous ladder, whole',
+    async () => {
+      // The latest job was cancelled (above): the file serves the ladder of the one before it.
+      const previous = await status();
+      const served = (await stack.jobs.findLatestAndServedByFileId(fileId))!.served!;
+      expect(served.status).toBe('completed');
+      expect(previous.hlsUrl).toContain(`/${served.outputPrefix}/master.m3u8`);
+      // The original gone from storage: the new job fails at once (source_missing), never retried.
+      await stack.storage.delete(originalKey(fileId));
+      const jobId = await submit();
+      const failed = (await waitForSettled(stack.baseUrl, fileId, { timeoutMs: LIMIT_MS })) as Status;
+      expect(failed).toMatchObject({ jobId, status: 'failed', playable: false, hlsUrl: previous.hlsUrl, posterUrl: previous.posterUrl, error: { code: 'source_missing' } });
+      const stillServed = await observe(stack.storage, served.outputPrefix!);
+      expect(stillServed).toMatchObject({ master: true, growing: [] });
+      expect(stillServed.ended).toHaveLength(3);
+    },
+    LIMIT_MS,
   );
 });

@@ -30,7 +30,7 @@ function readerFor(job: Job | null, bull: Record<string, unknown> | (() => never
   const reads: string[] = [];
   const reader = new JobStatusReader({
     files: { findById: async (id) => (id === file.id ? file : null) },
-    jobs: { findLatestByFileId: async () => job, findServedByFileId: async () => served },
+    jobs: { findLatestAndServedByFileId: async () => (job ? { latest: job, served } : null) },
     queue: {
       getJob: async (id: string) => {
         reads.push(id);

@@ -47,7 +47,7 @@ export function isPlayable(job: Pick<Job, 'status' | 'playableAt' | 'outputPrefi
 /**
  * `url` turns a storage key into the URL the reader fetches it from (the driver's `publicUrl`, or the
  * player's). `served` is the file's job whose ladder is served when this one is not playable
- * (JobsRepository.findServedByFileId); without it such a job shows no output.
+ * (JobsRepository.findLatestAndServedByFileId); without it such a job shows no output.
  */
 export function toJobView(job: Job, url: (key: string) => string, served: Job | null = null): JobView {
   const playable = isPlayable(job);

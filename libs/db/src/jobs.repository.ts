@@ -104,16 +104,23 @@ export class JobsRepository {
   }
 
   /**
-   * The job whose ladder the file's URLs serve now: the newest that is completed or playable. While a
-   * newer job is queued, not yet playable, failed or cancelled, that is the one before it.
+   * The file's latest job, and the job whose ladder the file's URLs serve now: the newest that is
+   * completed or playable (the latest itself, or while it is queued, not yet playable, failed or
+   * cancelled, the one before it). One statement, so both come from the same snapshot: a job that
+   * becomes playable meanwhile is seen as playable in both or in neither.
    */
-  async findServedByFileId(fileId: string): Promise<Job | null> {
-    return this.one(
-      `SELECT * FROM transcoding_jobs
-       WHERE file_id = $1 AND (status = 'completed' OR (status = 'processing' AND playable_at IS NOT NULL))
-       ORDER BY created_at DESC, id DESC LIMIT 1`,
+  async findLatestAndServedByFileId(fileId: string): Promise<{ latest: Job; served: Job | null } | null> {
+    const { rows } = await this.query<JobRow & { role: 'latest' | 'served' }>(
+      `(SELECT *, 'latest' AS role FROM transcoding_jobs WHERE file_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1)
+       UNION ALL
+       (SELECT *, 'served' AS role FROM transcoding_jobs
+        WHERE file_id = $1 AND (status = 'completed' OR (status = 'processing' AND playable_at IS NOT NULL))
+        ORDER BY created_at DESC, id DESC LIMIT 1)`,
       [fileId],
     );
+    const latest = rows.find((row) => row.role === 'latest');
+    const served = rows.find((row) => row.role === 'served');
+    return latest ? { latest: toJob(latest), served: served ? toJob(served) : null } : null;
   }
 
   async findActiveByFileId(fileId: string): Promise<Job | null> {

@@ -405,22 +405,23 @@ describe('JobsRepository playable', () => {
 
   it('when a file is re-transcoded, then the served job is the newest completed or playable one, never a queued, failed or cancelled one', async () => {
     const fileId = await newFileId();
-    expect(await jobs.findServedByFileId(fileId)).toBeNull();
+    expect(await jobs.findLatestAndServedByFileId(fileId)).toBeNull();
+    const servedId = async () => (await jobs.findLatestAndServedByFileId(fileId))?.served?.id;
     const first = (await jobs.create({ fileId })).job;
     await jobs.markProcessing(first.id, { workerId: 'w1' });
     await jobs.markCompleted(first.id, { renditions, outputPrefix: 'hls/a/1', workerId: 'w1' });
     const second = (await jobs.create({ fileId })).job;
-    expect((await jobs.findServedByFileId(fileId))?.id).toBe(first.id);
+    expect(await jobs.findLatestAndServedByFileId(fileId)).toMatchObject({ latest: { id: second.id, status: 'queued' }, served: { id: first.id } });
     await jobs.markProcessing(second.id, { workerId: 'w1' });
-    expect((await jobs.findServedByFileId(fileId))?.id).toBe(first.id);
+    expect(await servedId()).toBe(first.id);
     await jobs.markPlayable(second.id, { outputPrefix: 'hls/b/1', renditions, workerId: 'w1' });
-    expect((await jobs.findServedByFileId(fileId))?.id).toBe(second.id);
+    expect(await servedId()).toBe(second.id);
     await jobs.markCancelled(second.id);
-    expect((await jobs.findServedByFileId(fileId))?.id).toBe(first.id);
+    expect(await servedId()).toBe(first.id);
     const third = (await jobs.create({ fileId })).job;
     await jobs.markProcessing(third.id, { workerId: 'w1' });
     await jobs.markFailed(third.id, { code: 'ffmpeg_failed', message: 'exit 1' });
-    expect((await jobs.findServedByFileId(fileId))?.id).toBe(first.id);
+    expect(await servedId()).toBe(first.id);
   });
 
   it('when a job names its webhook events, then they are stored; otherwise null (the default events)', async () => {

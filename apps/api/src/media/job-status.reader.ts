@@ -1,10 +1,10 @@
-import { isPlayable, toJobView, type FilesRepository, type JobsRepository, type JobView } from '@reelforge/db';
+import { toJobView, type FilesRepository, type JobsRepository, type JobView } from '@reelforge/db';
 import { TranscodeProgressSchema, type TranscodeQueue } from '@reelforge/queue';
 import { NotFoundError } from '../http/app.errors.js';
 
 export interface JobStatusReaderDeps {
   files: Pick<FilesRepository, 'findById'>;
-  jobs: Pick<JobsRepository, 'findLatestByFileId' | 'findServedByFileId'>;
+  jobs: Pick<JobsRepository, 'findLatestAndServedByFileId'>;
   queue: Pick<TranscodeQueue, 'getJob'>;
   /** Public URL of a storage key (the storage driver's `publicUrl`). */
   publicUrl: (key: string) => string;
@@ -25,12 +25,12 @@ export class JobStatusReader {
     if (!file || (owner !== null && file.owner !== null && file.owner !== owner)) {
       throw new NotFoundError('file_not_found', `No uploaded file with id ${fileId}.`);
     }
-    const job = await this.deps.jobs.findLatestByFileId(fileId);
-    if (!job) {
+    const found = await this.deps.jobs.findLatestAndServedByFileId(fileId);
+    if (!found) {
       throw new NotFoundError('job_not_found', `File ${fileId} has no transcode job yet; start one with POST /api/media/transcode.`);
     }
     // While the latest job is not playable, the file's previous ladder is still what its URLs serve.
-    const served = isPlayable(job) ? null : await this.deps.jobs.findServedByFileId(fileId);
+    const { latest: job, served } = found;
     const view = toJobView(job, this.deps.publicUrl, served);
     if (job.status !== 'processing' || job.bullmqJobId === null) return view;
     const bullJob = await this.deps.queue.getJob(job.bullmqJobId).catch(() => undefined);
