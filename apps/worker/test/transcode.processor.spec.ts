@@ -15,7 +15,7 @@ import {
   type JobWorker,
   type TranscodeQueue,
 } from '@reelforge/queue';
-import { LocalDriver, StorageError, type StorageDriver } from '@reelforge/storage';
+import { LocalDriver, outputPrefix, StorageError, type StorageDriver } from '@reelforge/storage';
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { createTranscodeProcessor } from '../src/transcode/transcode.processor.js';
@@ -156,7 +156,7 @@ describe('transcode processor failure policy', () => {
   const events = async (jobId: string) =>
     (
       await db.pool.query<{ kind: string; data: Record<string, unknown> }>(
-        "SELECT kind, data FROM job_events WHERE job_id = $1 AND kind <> 'stage' ORDER BY id",
+        "SELECT kind, data FROM job_events WHERE job_id = $1 AND kind NOT IN ('stage', 'playable') ORDER BY id",
         [jobId],
       )
     ).rows;
@@ -185,7 +185,7 @@ describe('transcode processor failure policy', () => {
     expect((await queue.getJob(bullId))?.attemptsMade).toBe(ATTEMPTS);
   });
 
-  it('when a job cancelled while its worker was dead is picked up, then its leftovers go, unless a newer job for the file owns them', async () => {
+  it('when a job cancelled while its worker was dead is picked up, then its leftovers go and a newer job\'s output for the file stays', async () => {
     const leftovers = async (fileId: string) => {
       const keys: string[] = [];
       for await (const object of local.list(`hls/${fileId}`)) keys.push(object.key);
@@ -194,16 +194,22 @@ describe('transcode processor failure policy', () => {
     const pickUpCancelled = async (withSuccessor: boolean) => {
       const { jobId, bullId } = await submit({ storeSource: false, enqueue: false });
       const fileId = (await jobs.findById(jobId))!.fileId;
-      await local.putFile(`hls/${fileId}/240p/seg_00001.ts`, clip);
+      await local.putFile(`${outputPrefix(fileId, jobId, 1)}/240p/seg_a1_00000.ts`, clip);
       await jobs.markCancelled(jobId);
-      if (withSuccessor) await jobs.create({ owner: ADMIN_OWNER, fileId });
+      const kept: string[] = [];
+      if (withSuccessor) {
+        const successor = await jobs.create({ owner: ADMIN_OWNER, fileId });
+        kept.push(`${outputPrefix(fileId, successor.job.id, 1)}/240p/seg_a1_00000.ts`);
+        await local.putFile(kept[0]!, clip);
+      }
       await enqueueAttempt(queue, (await jobs.findById(jobId))!, (await files.findById(fileId))!, 1);
       const bull = await waitForFinished(bullId);
       expect(bull).toMatchObject({ state: 'failed', failedReason: 'cancelled' });
-      return leftovers(fileId);
+      return { left: await leftovers(fileId), kept };
     };
-    expect(await pickUpCancelled(false)).toEqual([]);
-    expect(await pickUpCancelled(true)).toHaveLength(1);
+    expect((await pickUpCancelled(false)).left).toEqual([]);
+    const withSuccessor = await pickUpCancelled(true);
+    expect(withSuccessor.left).toEqual(withSuccessor.kept);
   });
 
   it('when a job its dead worker had already completed is picked up again, then it is not re-run and its outcome is announced again', async () => {

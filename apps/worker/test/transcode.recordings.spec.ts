@@ -56,7 +56,7 @@ describe('transcoding browser recordings', () => {
       const reporter = new ProgressReporter((sample) => samples.push(sample));
       let plan: TranscodePlan | undefined;
 
-      await service.run({ fileId, sourceKey }, reporter, new AbortController().signal, 1, (p) => (plan = p));
+      await service.run({ jobId: createId(), fileId, sourceKey }, reporter, new AbortController().signal, 1, (p) => (plan = p));
 
       const measured = (await probeMedia(source)).info.durationS;
       expect(Math.abs(measured - CLIP_S)).toBeLessThanOrEqual(1 / 30);
