@@ -57,7 +57,8 @@ describe('player page /watch/:fileId', () => {
   let fileId: string;
 
   beforeAll(async () => {
-    stack = await startTestStack();
+    // The long-encode test asks for the slow preset, which the default X264_SLOWEST_PRESET (medium) refuses.
+    stack = await startTestStack({ env: { X264_SLOWEST_PRESET: 'slow' } });
     // Six 1 s segments in two renditions (360p, 240p): long enough to play, switch and keep playing.
     const upload = await uploadFile(stack.baseUrl, await makeFixture('landscape-720p', { durationS: 6 }));
     expect(upload.status).toBe(201);

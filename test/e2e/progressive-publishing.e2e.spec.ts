@@ -97,7 +97,7 @@ describe.each(['local', 's3'] as const)('progressive HLS publishing (%s storage)
 
   beforeAll(async () => {
     // One job at a time, so each job's own pace decides what is observed.
-    stack = await startTestStack({ storage: driver, env: { WORKER_CONCURRENCY: '1' } });
+    stack = await startTestStack({ storage: driver, env: { WORKER_CONCURRENCY: '1', X264_SLOWEST_PRESET: 'slow' } });
     source = await makeFixture('landscape-720p', { durationS: 12 });
     const upload = await uploadFile(stack.baseUrl, source);
     expect(upload.status).toBe(201);

@@ -252,9 +252,9 @@ describe('transcode processor failure policy', () => {
     const otherFile = (await files.findById((await jobs.findById(other.jobId))!.fileId))!;
     await queue.add('transcode', { jobId: ours.jobId, fileId: otherFile.id, originalName: 'forged.mp4', sourceKey: otherFile.storageKey }, { jobId: ours.bullId });
 
-    expect(await settled(ours.jobId)).toMatchObject({ status: 'completed', outputPrefix: `hls/${ourFileId}` });
+    expect(await settled(ours.jobId)).toMatchObject({ status: 'completed', outputPrefix: outputPrefix(ourFileId, ours.jobId, 1) });
     expect(await outputKeys(otherFile.id)).toEqual([]);
-    const playlist = await readFile(local.localPath(`hls/${ourFileId}/240p/index.m3u8`)!, 'utf8');
+    const playlist = await readFile(local.localPath(`${outputPrefix(ourFileId, ours.jobId, 1)}/240p/index.m3u8`)!, 'utf8');
     const seconds = [...playlist.matchAll(/#EXTINF:([\d.]+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
     expect(seconds).toBeCloseTo(2, 0);
   });
