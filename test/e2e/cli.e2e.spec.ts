@@ -35,7 +35,7 @@ describe('the reelforge CLI against a running API and worker', () => {
     const final = JSON.parse(run.stdout) as { fileId: string; jobId: string; status: string; hlsUrl: string; renditions: { name: string }[] };
     expect(final).toMatchObject({ status: 'completed', error: null });
     // PUBLIC_BASE_URL is not set in the test stack, so URLs name the default port; the file is served here.
-    expect(new URL(final.hlsUrl).pathname).toBe(`/media/hls/${final.fileId}/master.m3u8`);
+    expect(new URL(final.hlsUrl).pathname).toBe(`/media/hls/${final.fileId}/${final.jobId}/1/master.m3u8`);
     expect(final.renditions.map((r) => r.name)).toEqual(['240p', 'audio']);
     expect((await fetch(`${stack.baseUrl}${new URL(final.hlsUrl).pathname}`)).status).toBe(200);
 
@@ -113,7 +113,7 @@ describe('the reelforge CLI against a running API and worker', () => {
 
     const final = frames.at(-1)!.split('\n');
     expect(final.at(-1)).toBe('[exit 0]');
-    expect(final.at(-2)).toMatch(/^http:\/\/[\w.:]+\/media\/hls\/\w+\/master\.m3u8$/);
+    expect(final.at(-2)).toMatch(/^http:\/\/[\w.:]+\/media\/hls\/\w+\/\w+\/1\/master\.m3u8$/);
     // The bar is redrawn in place: exactly one bar line on screen at any time, and it never goes back.
     const bars = frames.map((f) => f.split('\n').filter((line) => BAR_LINE.test(line)));
     for (const lines of bars.filter((l) => l.length > 0)) expect(lines).toHaveLength(1);

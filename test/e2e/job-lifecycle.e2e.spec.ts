@@ -52,7 +52,7 @@ describe('job lifecycle through the API', () => {
     return { status: res.status, type: res.headers.get('content-type'), body: (await res.json()) as JobBody & { code?: string } };
   };
   const eventKinds = async (jobId: string) =>
-    (await stack.db.pool.query<{ kind: string }>("SELECT kind FROM job_events WHERE job_id = $1 AND kind <> 'stage' ORDER BY id", [jobId])).rows.map(
+    (await stack.db.pool.query<{ kind: string }>("SELECT kind FROM job_events WHERE job_id = $1 AND kind NOT IN ('stage', 'playable') ORDER BY id", [jobId])).rows.map(
       (r) => r.kind,
     );
   const storedKeys = async (prefix: string) => {

@@ -144,7 +144,7 @@ describe('live progress over Server-Sent Events', () => {
       expect(stages.map((s) => STAGES.indexOf(s))).toEqual(stages.map((s) => STAGES.indexOf(s)).sort((a, b) => a - b));
       const final = TranscodeStatusSchema.parse(JSON.parse(messages.at(-1)!.data));
       expect(final).toMatchObject({ jobId, status: 'completed', progress: 100, stage: 'done', error: null });
-      expect(final.hlsUrl).toMatch(new RegExp(`/hls/${fileId}/master\\.m3u8$`));
+      expect(final.hlsUrl).toMatch(new RegExp(`/hls/${fileId}/${jobId}/1/master\\.m3u8$`));
     }
     // Both replicas relayed every progress event the worker wrote to the queue's Redis stream, in order.
     const idsOf = (messages: SseMessage[]) => messages.filter((m) => m.event === 'progress').map((m) => m.id);

@@ -7,6 +7,7 @@ import type { Page } from 'playwright-core';
 import { findChromium, itWithChromium, launchChromium } from '../support/browser.js';
 import { submitTranscode, uploadFile } from '../support/http.js';
 import { startTestStack, TEST_TOKEN, type TestStack } from '../support/test-stack.js';
+import { waitFor } from '../support/wait.js';
 
 const CHROMIUM = findChromium();
 /** Fixed name, overwritten on every run, so runs do not pile up screenshots. */
@@ -18,9 +19,12 @@ const SCREENSHOT = path.join(os.tmpdir(), 'reelforge-player.png');
  */
 interface PageGlobals {
   hls?: { levels: unknown[]; currentLevel: number; nextLevel: number };
+  /** Where the video was when it first started playing (set by an init script of the test below). */
+  firstPlayingAt?: number;
+  addEventListener(type: string, listener: (event: { target: { currentTime: number } }) => void, capture: boolean): void;
   reelforgePlayback: { levelsLoaded: number[]; levelSwitches: number[]; errors: string[] };
   document: {
-    querySelector(selector: 'video'): { currentTime: number; poster: string };
+    querySelector(selector: 'video'): { currentTime: number; poster: string; ended: boolean };
     getElementById(id: string): { textContent: string | null; style: { display: string; backgroundImage: string; width: string } };
   };
 }
@@ -53,7 +57,8 @@ describe('player page /watch/:fileId', () => {
   let fileId: string;
 
   beforeAll(async () => {
-    stack = await startTestStack();
+    // The long-encode test asks for the slow preset, which the default X264_SLOWEST_PRESET (medium) refuses.
+    stack = await startTestStack({ env: { X264_SLOWEST_PRESET: 'slow' } });
     // Six 1 s segments in two renditions (360p, 240p): long enough to play, switch and keep playing.
     const upload = await uploadFile(stack.baseUrl, await makeFixture('landscape-720p', { durationS: 6 }));
     expect(upload.status).toBe(201);
@@ -68,7 +73,7 @@ describe('player page /watch/:fileId', () => {
     const res = await fetch(`${stack.baseUrl}/watch/${fileId}/status.json`);
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('no-store');
-    expect(await res.json()).toEqual({ status: 'uploaded', progress: 0, stage: null, hlsUrl: null, posterUrl: null });
+    expect(await res.json()).toEqual({ status: 'uploaded', progress: 0, stage: null, playable: false, hlsUrl: null, posterUrl: null });
   });
 
   it('when the page is served, then it needs no token, carries none, loads hls.js from this server and locks scripts to it', async () => {
@@ -145,7 +150,7 @@ describe('player page /watch/:fileId', () => {
         // Non-fatal reports are hls.js recovering on its own (e.g. bufferAppendNoProgress for the first
         // audio fragment, whose AAC priming starts 21 ms before the video); a fatal one stops playback.
         expect(after.errors.filter((e) => e.startsWith('fatal'))).toEqual([]);
-        expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).document.querySelector('video').poster)).toMatch(new RegExp(`/media/hls/${fileId}/poster\\.jpg$`));
+        expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).document.querySelector('video').poster)).toMatch(new RegExp(`/media/hls/${fileId}/\\w+/1/poster\\.jpg$`));
         expect(failedRequests).toEqual([]);
         expect(consoleErrors).toEqual([]);
 
@@ -157,7 +162,7 @@ describe('player page /watch/:fileId', () => {
           const thumb = (globalThis as unknown as PageGlobals).document.getElementById('thumb');
           return { display: thumb.style.display, image: thumb.style.backgroundImage, width: thumb.style.width };
         });
-        expect(preview).toEqual({ display: 'block', image: expect.stringContaining(`/media/hls/${fileId}/storyboard.jpg`), width: '160px' });
+        expect(preview).toEqual({ display: 'block', image: expect.stringMatching(new RegExp(`/media/hls/${fileId}/\\w+/1/storyboard\\.jpg`)), width: '160px' });
 
         await page.screenshot({ path: SCREENSHOT });
         expect((await stat(SCREENSHOT)).size).toBeGreaterThan(5_000);
@@ -170,5 +175,63 @@ describe('player page /watch/:fileId', () => {
       }
     },
     90_000,
+  );
+
+  browserIt(
+    'when the page opens while a long encode is still running, then it plays from the beginning during the encode and on to the end without a reload',
+    async () => {
+      // 20 s of 720p at the slow preset: still encoding well after the first segments are stored, on two cores.
+      const upload = await uploadFile(stack.baseUrl, await makeFixture('landscape-720p', { durationS: 20 }));
+      const { fileId: longFile } = (await upload.json()) as { fileId: string };
+      const browser = await launchChromium(CHROMIUM as string);
+      try {
+        const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+        await page.addInitScript(() => {
+          const w = globalThis as unknown as PageGlobals;
+          w.addEventListener('playing', (event) => {
+            w.firstPlayingAt ??= event.target.currentTime;
+          }, true);
+        });
+        const submit = await submitTranscode(stack.baseUrl, { fileId: longFile, ladder: { preset: 'slow', rungs: [{ height: 720 }, { height: 360 }] } });
+        expect(submit.status).toBe(202);
+        const { jobId } = (await submit.json()) as { jobId: string };
+
+        // Open the page once the live playlists are long enough that hls.js, left to itself, would start
+        // at their live edge (three target durations from the end) rather than at 0.
+        const segmentsStored = async () => {
+          const job = await stack.jobs.findById(jobId);
+          if (job?.status !== 'processing' || job.outputPrefix === null) return 0;
+          const playlist = await stack.storage.getStream(`${job.outputPrefix}/360p/index.m3u8`).catch(() => null);
+          if (!playlist) return 0;
+          const chunks: Buffer[] = [];
+          for await (const chunk of playlist) chunks.push(chunk as Buffer);
+          return (Buffer.concat(chunks).toString('utf8').match(/#EXTINF/g) ?? []).length;
+        };
+        await waitFor('six segments published while the job runs', async () => ((await segmentsStored()) >= 6 ? true : undefined), { timeoutMs: 120_000, intervalMs: 100 });
+
+        await page.goto(`${stack.baseUrl}/watch/${longFile}?autoplay=1`);
+        await page.waitForFunction(
+          () => {
+            const w = globalThis as unknown as PageGlobals;
+            return w.firstPlayingAt !== undefined && w.document.querySelector('video').currentTime > w.firstPlayingAt + 0.5;
+          },
+          undefined,
+          { timeout: 60_000 },
+        );
+        // Read after the page had played half a second: the job was still encoding then.
+        const whilePlaying = await stack.jobs.findById(jobId);
+        expect(whilePlaying).toMatchObject({ status: 'processing', playableAt: expect.any(Date) });
+        expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).firstPlayingAt)).toBeLessThan(1);
+
+        await page.waitForFunction(() => (globalThis as unknown as PageGlobals).document.querySelector('video').ended, undefined, { timeout: 180_000 });
+        expect(await stack.jobs.findById(jobId)).toMatchObject({ status: 'completed' });
+        const played = await readPlayback(page);
+        expect(played.time).toBeGreaterThan(19);
+        expect(played.errors.filter((e) => e.startsWith('fatal'))).toEqual([]);
+      } finally {
+        await browser.close();
+      }
+    },
+    360_000,
   );
 });

@@ -7,6 +7,7 @@ import { cleanupFixtures, makeFixture } from '@reelforge/ffmpeg/testing';
 import { parseProbe } from '@reelforge/media';
 import { transcodeBullJobId } from '@reelforge/queue';
 import HLS from 'hls-parser';
+import { onlyOutputPrefix } from '../support/hls-output.js';
 import { getStatus, submitTranscode, uploadFile, waitForSettled, type StatusBody } from '../support/http.js';
 import { startTestStack, type TestStack } from '../support/test-stack.js';
 
@@ -18,7 +19,7 @@ async function readText(stack: TestStack, key: string): Promise<string> {
 
 /** Parses master.m3u8 and every playlist and segment it names, straight from storage. */
 async function inspectOutput(stack: TestStack, fileId: string) {
-  const prefix = `hls/${fileId}`;
+  const prefix = await onlyOutputPrefix(stack.storage, fileId);
   const master = HLS.parse(await readText(stack, `${prefix}/master.m3u8`));
   if (!master.isMasterPlaylist) throw new Error('master.m3u8 is not a master playlist');
   const playlists = [...master.variants.map((v) => v.uri), ...master.variants.flatMap((v) => v.audio.map((a) => a.uri!))];
@@ -116,13 +117,13 @@ describe.each(['local', 's3'] as const)('upload → transcode → HLS with %s st
       expect(Math.abs(totalS - sourceDurationS)).toBeLessThanOrEqual(targetS);
     }
     expect(final.renditions.map((r) => r.name)).toEqual(['360p', '240p', 'audio']);
-    expect(final.hlsUrl).toMatch(new RegExp(`/hls/${file.fileId}/master\\.m3u8$`));
+    expect(final.hlsUrl).toMatch(new RegExp(`/hls/${file.fileId}/${jobId}/1/master\\.m3u8$`));
     for (const asset of ['poster.jpg', 'storyboard.jpg', 'storyboard.vtt']) {
-      expect((await stack.storage.stat(`hls/${file.fileId}/${asset}`))?.bytes).toBeGreaterThan(0);
+      expect((await stack.storage.stat(`${await onlyOutputPrefix(stack.storage, file.fileId)}/${asset}`))?.bytes).toBeGreaterThan(0);
     }
 
     const events = await stack.db.pool.query<{ kind: string }>('SELECT kind FROM job_events WHERE job_id = $1 ORDER BY id', [jobId]);
-    expect(events.rows.map((r) => r.kind).filter((k) => k !== 'stage')).toEqual(['queued', 'processing', 'completed']);
+    expect(events.rows.map((r) => r.kind).filter((k) => k !== 'stage')).toEqual(['queued', 'processing', 'playable', 'completed']);
   });
 
   it('when the file is not a video, then the upload is refused with invalid_media and nothing is kept', async () => {

@@ -59,6 +59,30 @@ describe('signed webhooks from a real transcode', () => {
     expect(receiver.requests.filter((r) => r.url === '/hooks/reelforge')).toHaveLength(1);
   });
 
+  it('when a request names webhookEvents with transcode.playable, then the receiver also hears when the job became playable, while it ran', async () => {
+    const { fileId } = (await (await uploadFile(stack.baseUrl, source)).json()) as { fileId: string };
+    const refused = await submitTranscode(stack.baseUrl, { fileId, webhookUrl: receiver.url('/hooks/progressive'), webhookEvents: ['transcode.started'] });
+    expect(refused.status).toBe(400);
+    const submit = await submitTranscode(stack.baseUrl, {
+      fileId,
+      webhookUrl: receiver.url('/hooks/progressive'),
+      webhookEvents: ['transcode.playable', 'transcode.completed'],
+    });
+    const { jobId } = (await submit.json()) as { jobId: string };
+    const status = await waitForSettled(stack.baseUrl, fileId);
+    expect(status.status).toBe('completed');
+
+    const bodies = await waitFor('both events', async () => {
+      const received = receiver.requests.filter((r) => r.url === '/hooks/progressive');
+      return received.length === 2 ? received.map((r) => WebhookEventSchema.parse(JSON.parse(r.body))) : undefined;
+    });
+    const byType = Object.fromEntries(bodies.map((event) => [event.type, event]));
+    expect(Object.keys(byType).sort()).toEqual(['transcode.completed', 'transcode.playable']);
+    expect(byType['transcode.playable']).toMatchObject({ data: { jobId, fileId, status: 'processing', hlsUrl: status.hlsUrl, error: null } });
+    expect(byType['transcode.playable']!.createdAt <= byType['transcode.completed']!.createdAt).toBe(true);
+    expect(byType['transcode.playable']!.id).not.toBe(byType['transcode.completed']!.id);
+  });
+
   it('when the job fails, then the receiver gets transcode.failed with the error', async () => {
     const { fileId } = (await (await uploadFile(stack.baseUrl, await makeFixture('corrupt'))).json()) as { fileId: string };
     const arrived = receiver.next('/hooks/failed');

@@ -108,7 +108,7 @@ describe('worker and API processes crashing and restarting', () => {
   const encoding = (jobId: string) => jobWhere(jobId, 'encoding', (j) => j.status === 'processing' && j.stage === 'encoding' && j.progress > 5);
   const settled = (jobId: string) => jobWhere(jobId, 'settled', (j) => ['completed', 'failed', 'cancelled'].includes(j.status));
   const eventKinds = async (jobId: string) =>
-    (await db.pool.query<{ kind: string }>("SELECT kind FROM job_events WHERE job_id = $1 AND kind <> 'stage' ORDER BY id", [jobId])).rows.map(
+    (await db.pool.query<{ kind: string }>("SELECT kind FROM job_events WHERE job_id = $1 AND kind NOT IN ('stage', 'playable') ORDER BY id", [jobId])).rows.map(
       (r) => r.kind,
     );
   const ffmpegChildren = async (pid: number) => (await listProcesses()).filter((p) => p.ppid === pid && p.cmdline.includes('ffmpeg'));

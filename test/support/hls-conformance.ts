@@ -103,7 +103,8 @@ async function ffprobeSegment(file: string): Promise<Pick<SegmentProbe, 'streams
 async function readMediaPlaylist(dir: string, uri: string, problems: string[]) {
   const playlist = HLS.parse(await readFile(path.join(dir, uri), 'utf8'));
   if (playlist.isMasterPlaylist) throw new Error(`${uri} is a master playlist, expected a media playlist`);
-  if (!playlist.endlist || playlist.playlistType !== 'VOD') problems.push(`${uri}: not a finished VOD playlist`);
+  // EVENT to the end: published while encoding, then ended (RFC 8216 §6.2.1 forbids changing the type).
+  if (!playlist.endlist || playlist.playlistType !== 'EVENT') problems.push(`${uri}: not a finished EVENT playlist`);
   if (playlist.segments.length === 0) problems.push(`${uri}: no segments`);
   for (const segment of playlist.segments) {
     // RFC 8216 §4.3.3.1: each EXTINF, rounded to the nearest integer, is at most the target duration.

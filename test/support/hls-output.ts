@@ -1,4 +1,4 @@
-import type { StorageDriver } from '@reelforge/storage';
+import { fileOutputFolder, MASTER_PLAYLIST_NAME, type StorageDriver } from '@reelforge/storage';
 import HLS from 'hls-parser';
 
 export interface HlsOutputReport {
@@ -13,11 +13,22 @@ async function readText(storage: StorageDriver, key: string): Promise<string> {
 }
 
 /**
- * Throws unless `hls/<fileId>/master.m3u8` parses, every playlist it names parses as a finished
+ * The output prefix of the file's one transcode attempt in storage (`hls/<fileId>/<jobId>/<attempt>`):
+ * the folder of its only master playlist. Throws when there is none or more than one.
+ */
+export async function onlyOutputPrefix(storage: StorageDriver, fileId: string): Promise<string> {
+  const masters: string[] = [];
+  for await (const { key } of storage.list(fileOutputFolder(fileId))) if (key.endsWith(`/${MASTER_PLAYLIST_NAME}`)) masters.push(key);
+  if (masters.length !== 1) throw new Error(`expected one master playlist under ${fileOutputFolder(fileId)}, found ${masters.length}`);
+  return masters[0]!.slice(0, -MASTER_PLAYLIST_NAME.length - 1);
+}
+
+/**
+ * Throws unless the file's one master playlist parses, every playlist it names parses as a finished
  * media playlist, and every segment those name exists and is not empty.
  */
 export async function assertWholeHlsOutput(storage: StorageDriver, fileId: string): Promise<HlsOutputReport> {
-  const prefix = `hls/${fileId}`;
+  const prefix = await onlyOutputPrefix(storage, fileId);
   const master = HLS.parse(await readText(storage, `${prefix}/master.m3u8`));
   if (!master.isMasterPlaylist) throw new Error('master.m3u8 is not a master playlist');
   const uris = new Set([...master.variants.map((v) => v.uri), ...master.variants.flatMap((v) => v.audio.map((a) => a.uri!))]);

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { probeMedia } from '@reelforge/ffmpeg';
 import type { StorageDriver } from '@reelforge/storage';
+import { onlyOutputPrefix } from './hls-output.js';
 import { submitTranscode, uploadFile } from './http.js';
 
 export interface SubmittedMedia {
@@ -28,10 +29,10 @@ export async function sourceDurationS(file: string): Promise<number> {
   return (await probeMedia(file)).info.durationS;
 }
 
-/** Copies everything under `hls/<fileId>/` from storage into a new temp directory (caller removes it). */
+/** Copies the file's one transcode output (master.m3u8 and all) from storage into a new temp directory (caller removes it). */
 export async function downloadHlsOutput(storage: StorageDriver, fileId: string): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'reelforge-hls-'));
-  const prefix = `hls/${fileId}/`;
+  const prefix = `${await onlyOutputPrefix(storage, fileId)}/`;
   try {
     const keys: string[] = [];
     for await (const object of storage.list(prefix)) keys.push(object.key);

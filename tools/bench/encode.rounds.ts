@@ -8,7 +8,7 @@ import { planForSource } from './ladder.plan.js';
 import { startPipelineRunner, type PipelineSample } from './pipeline.variant.js';
 import { startServiceRunner, type ServiceSample } from './service.variant.js';
 
-/** Uploads in flight at once: HlsOutputUploader's default, given to the encode-then-upload baseline too. */
+/** Uploads in flight at once: HlsOutputPublisher's default, given to the encode-then-upload baseline too. */
 export const UPLOAD_CONCURRENCY = 4;
 
 /** Which encodes the selected benchmarks need; the bare one-pass ladder is shared by all three. */

@@ -9,7 +9,7 @@ import { TranscodeService, type TranscodeSource } from '../../apps/worker/src/tr
  */
 export class NoopTranscodeService extends TranscodeService {
   override async run(source: TranscodeSource): Promise<TranscodeResult> {
-    return { outputPrefix: outputPrefix(source.fileId), renditions: [] };
+    return { outputPrefix: outputPrefix(source.fileId, source.jobId, 1), renditions: [] };
   }
 
   override async discardOutput(): Promise<void> {}

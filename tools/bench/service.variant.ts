@@ -2,7 +2,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createId } from '@paralleldrive/cuid2';
 import { detectOrphanGuard } from '@reelforge/process';
-import { createStorageDriver, type StorageDriver } from '@reelforge/storage';
+import { createStorageDriver, fileOutputFolder, type StorageDriver } from '@reelforge/storage';
 import { startS3rver } from '@reelforge/storage/testing';
 import { ProgressReporter } from '../../apps/worker/src/transcode/progress.reporter.js';
 import { TranscodeService } from '../../apps/worker/src/transcode/transcode.service.js';
@@ -64,7 +64,7 @@ export async function startServiceRunner(databaseUrl: string, source: Clip, log:
       const reporter = new ProgressReporter((sample) => marks.push({ stage: sample.stage, at: performance.now() }));
       const started = performance.now();
       await service.run(
-        { fileId, sourceKey },
+        { jobId: createId(), fileId, sourceKey },
         reporter,
         new AbortController().signal,
         1,
@@ -75,12 +75,12 @@ export async function startServiceRunner(databaseUrl: string, source: Clip, log:
       if (encodeEnd === undefined || uploading === undefined) throw new Error('TranscodeService reported no encoding or uploading stage');
       let segments = 0;
       let truncatedSegments = 0;
-      for await (const object of storage.list(`hls/${fileId}`)) {
+      for await (const object of storage.list(fileOutputFolder(fileId))) {
         if (!object.key.endsWith('.ts')) continue;
         segments += 1;
         if (object.bytes % TS_PACKET_BYTES !== 0) truncatedSegments += 1;
       }
-      await storage.deletePrefix(`hls/${fileId}`);
+      await storage.deletePrefix(fileOutputFolder(fileId));
       return {
         totalMs: finished - started,
         tailMs: finished - encodeEnd,

@@ -16,13 +16,13 @@ export const uploadOverlapBench: Benchmark = {
     const segments = r.service.reduce((sum, s) => sum + s.segments, 0);
     const notes = [
       sharedRoundsNote(r),
-      `Both sides use the same S3Driver (s3rver on loopback) with ${UPLOAD_CONCURRENCY} uploads in flight; the streamed side is TranscodeService.run with HlsOutputUploader, the serial side uploads the bare ladder's output after ffmpeg exits.`,
+      `Both sides use the same S3Driver (s3rver on loopback) with ${UPLOAD_CONCURRENCY} uploads in flight; the streamed side is TranscodeService.run with HlsOutputPublisher, the serial side uploads the bare ladder's output after ffmpeg exits.`,
       'Tail = ffmpeg done → master.m3u8 stored. Both tails include the poster and storyboard-tiling commands, which run after the ladder in either case (the thumbnails come out of the ladder pass); the upload part excludes them.',
       'No numeric target in issue 8 ("this tail is small"); the ratios say how many times longer the serial tail is.',
     ];
     if (truncated > 0) {
       notes.push(
-        `WARNING: ${truncated} of ${segments} segments stored by the streamed side were not whole (size not a multiple of 188 bytes): HlsOutputUploader uploaded them while ffmpeg was still writing them (buildHlsArgs does not pass -hls_flags temp_file). The streamed tail is then shorter for the wrong reason.`,
+        `WARNING: ${truncated} of ${segments} segments stored by the streamed side were not whole (size not a multiple of 188 bytes): HlsOutputPublisher uploaded them while ffmpeg was still writing them (buildHlsArgs does not pass -hls_flags temp_file). The streamed tail is then shorter for the wrong reason.`,
       );
     } else {
       notes.push(`Integrity: all ${segments} segments stored by the streamed side are whole MPEG-TS files (multiple of 188 bytes).`);

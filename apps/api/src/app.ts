@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import express, { type RequestHandler, type Router } from 'express';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
+import { cacheControlFor, LOCAL_PLAYLIST_CACHE_CONTROL } from '@reelforge/storage';
 import { bearerAuth, type ApiKeyLookup } from './http/bearer-auth.middleware.js';
 import { notFoundHandler, problemMiddleware } from './http/problem.middleware.js';
 import { healthRoutes, type DependencyCheck } from './routes/health.routes.js';
@@ -67,7 +68,15 @@ export function createApp(deps: AppDeps): express.Express {
         res.set('Access-Control-Allow-Origin', '*');
         next();
       },
-      express.static(deps.localHlsDir, { index: false, dotfiles: 'deny', fallthrough: true, immutable: false }),
+      express.static(deps.localHlsDir, {
+        index: false,
+        dotfiles: 'deny',
+        fallthrough: true,
+        // The same lifetimes S3 objects get as metadata; playlists are revalidated (see LOCAL_PLAYLIST_CACHE_CONTROL).
+        setHeaders: (res, filePath) => {
+          res.setHeader('Cache-Control', filePath.endsWith('.m3u8') ? LOCAL_PLAYLIST_CACHE_CONTROL : cacheControlFor(filePath));
+        },
+      }),
     );
   }
   app.use('/api', bearerAuth(deps.apiTokens, deps.apiKeys));

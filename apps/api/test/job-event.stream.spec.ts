@@ -12,6 +12,8 @@ const baseState: JobView = {
   progress: 0,
   stage: 'queued',
   attempts: 0,
+  playable: false,
+  playableAt: null,
   renditions: [],
   hlsUrl: null,
   posterUrl: null,
@@ -112,7 +114,55 @@ const progress = (id: string, percent: number, stage: 'probing' | 'encoding' = '
   progress: { stage, percent, etaSeconds: null, speed: null },
 });
 
+const playableProgress = (id: string, percent: number): JobQueueEvent => ({
+  kind: 'progress',
+  id,
+  progress: { stage: 'encoding', percent, etaSeconds: null, speed: null, playable: true },
+});
+const PLAYABLE = { playable: true, playableAt: '2026-01-01T00:00:01.000Z', hlsUrl: 'https://cdn.example.com/hls/file1/job1/1/master.m3u8' };
+
 describe('JobEventStream', () => {
+  it('when the worker flags its progress as playable, then one playable event (with hlsUrl) comes before that progress, once per attempt', async () => {
+    const h = harness({ status: 'processing', attempts: 1, progress: 5 });
+    h.begin('1-0');
+    await h.push(progress('2-0', 10));
+    h.setState(PLAYABLE);
+    await h.push(playableProgress('3-0', 12));
+    await h.push(playableProgress('4-0', 20));
+    // A retry starts over: its own playable event follows once it is playable again.
+    h.setState({ status: 'processing', attempts: 2, progress: 0, playable: false, playableAt: null, hlsUrl: null });
+    await h.push(progress('5-0', 0, 'probing'));
+    h.setState({ ...PLAYABLE, playableAt: '2026-01-01T00:00:09.000Z' });
+    await h.push(playableProgress('6-0', 8));
+    expect(h.events()).toEqual([
+      '1-0 state processing5',
+      '2-0 progress 10',
+      '3-0 playable processing10',
+      '3-0 progress 12',
+      '4-0 progress 20',
+      '5-0 state processing0',
+      '5-0 progress 0',
+      '6-0 playable processing0',
+      '6-0 progress 8',
+    ]);
+  });
+
+  it('when the stream opens on a job that is playable already, then playable follows the first state at once', async () => {
+    const h = harness({ status: 'processing', attempts: 1, progress: 30, ...PLAYABLE });
+    h.begin('1-0');
+    await h.push(playableProgress('2-0', 35));
+    expect(h.events()).toEqual(['1-0 state processing30', '1-0 playable processing30', '2-0 progress 35']);
+  });
+
+  it('when a flagged progress event arrives before Postgres shows the job playable, then nothing is announced until it does', async () => {
+    const h = harness({ status: 'processing', attempts: 1, progress: 30 });
+    h.begin('1-0');
+    await h.push(playableProgress('2-0', 35));
+    h.setState(PLAYABLE);
+    await h.push(playableProgress('3-0', 40));
+    expect(h.events()).toEqual(['1-0 state processing30', '2-0 progress 35', '3-0 playable processing35', '3-0 progress 40']);
+  });
+
   it('when queue events older than the first state arrive, then they are skipped', async () => {
     const h = harness({ status: 'processing', attempts: 1, progress: 40 });
     await h.push(progress('5-0', 30));

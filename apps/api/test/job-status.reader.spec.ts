@@ -20,17 +20,18 @@ const processing = {
   bullmqJobId: 'j1.1',
   queuedAt: at,
   startedAt: at,
+  playableAt: null,
   finishedAt: null,
   updatedAt: at,
   createdAt: at,
 } as unknown as Job;
 
 /** A reader over one file and its latest job, with what BullMQ holds for bull job ids (a function that throws: Redis is down). */
-function readerFor(job: Job | null, bull: Record<string, unknown> | (() => never) = {}) {
+function readerFor(job: Job | null, bull: Record<string, unknown> | (() => never) = {}, served: Job | null = null) {
   const reads: string[] = [];
   const reader = new JobStatusReader({
     files: { findById: async (id) => (id === file.id ? file : null) },
-    jobs: { findLatestByFileId: async () => job },
+    jobs: { findLatestAndServedByFileId: async () => (job ? { latest: job, served } : null) },
     queue: {
       getJob: async (id: string) => {
         reads.push(id);
@@ -67,6 +68,22 @@ describe('JobStatusReader', () => {
     const { reader, reads } = readerFor(completed, { 'j1.1': { stage: 'encoding', percent: 50, etaSeconds: null, speed: null } });
     expect(await reader.read('f1', ADMIN_CALLER)).toMatchObject({ status: 'completed', progress: 100, hlsUrl: 'https://cdn.example.com/hls/f1/master.m3u8' });
     expect(reads).toEqual([]);
+  });
+
+  it('when the latest job is not playable yet, then the file\'s previous ladder is what it shows; once playable, its own', async () => {
+    const previous = { ...processing, id: 'j0', status: 'completed', progress: 100, outputPrefix: 'hls/f1/j0/1', finishedAt: at } as Job;
+    expect(await readerFor(processing, {}, previous).reader.read('f1', ADMIN_CALLER)).toMatchObject({
+      jobId: 'j1',
+      status: 'processing',
+      playable: false,
+      hlsUrl: 'https://cdn.example.com/hls/f1/j0/1/master.m3u8',
+    });
+    const playable = { ...processing, outputPrefix: 'hls/f1/j1/1', playableAt: at } as Job;
+    expect(await readerFor(playable, {}, previous).reader.read('f1', ADMIN_CALLER)).toMatchObject({
+      playable: true,
+      playableAt: at.toISOString(),
+      hlsUrl: 'https://cdn.example.com/hls/f1/j1/1/master.m3u8',
+    });
   });
 
   it("when the file is unknown, another owner's or has no job, then it is a not-found error with a code", async () => {

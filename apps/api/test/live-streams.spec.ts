@@ -23,6 +23,8 @@ const view = (jobId: string, patch: Partial<JobView> = {}): JobView => ({
   jobId,
   status: 'queued',
   progress: 0,
+  playable: false,
+  playableAt: null,
   stage: 'queued',
   attempts: 0,
   renditions: [],

@@ -11,6 +11,8 @@ const state = (status: JobView['status'], progress: number, stage: string | null
   progress,
   stage,
   attempts: 1,
+  playable: status === 'completed',
+  playableAt: status === 'completed' ? at : null,
   renditions: [],
   hlsUrl: status === 'completed' ? 'http://cdn/hls/f1/master.m3u8' : null,
   posterUrl: null,

@@ -90,6 +90,7 @@ export async function createWorkerRuntime(config: Config, logger: Logger): Promi
     logger,
     metrics,
     onSettled: webhooks.notify,
+    onPlayable: webhooks.notify,
     ...(config.quotas.maxRunningJobs !== null ? { runningLimit: { admission: new JobAdmission(pool), maxRunning: config.quotas.maxRunningJobs } } : {}),
   });
   const worker = createWorker('transcode', instrumentProcessor(processor, metrics), {

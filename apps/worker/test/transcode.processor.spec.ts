@@ -15,7 +15,7 @@ import {
   type JobWorker,
   type TranscodeQueue,
 } from '@reelforge/queue';
-import { LocalDriver, StorageError, type StorageDriver } from '@reelforge/storage';
+import { LocalDriver, outputPrefix, StorageError, type StorageDriver } from '@reelforge/storage';
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { createTranscodeProcessor } from '../src/transcode/transcode.processor.js';
@@ -156,7 +156,7 @@ describe('transcode processor failure policy', () => {
   const events = async (jobId: string) =>
     (
       await db.pool.query<{ kind: string; data: Record<string, unknown> }>(
-        "SELECT kind, data FROM job_events WHERE job_id = $1 AND kind <> 'stage' ORDER BY id",
+        "SELECT kind, data FROM job_events WHERE job_id = $1 AND kind NOT IN ('stage', 'playable') ORDER BY id",
         [jobId],
       )
     ).rows;
@@ -185,7 +185,7 @@ describe('transcode processor failure policy', () => {
     expect((await queue.getJob(bullId))?.attemptsMade).toBe(ATTEMPTS);
   });
 
-  it('when a job cancelled while its worker was dead is picked up, then its leftovers go, unless a newer job for the file owns them', async () => {
+  it('when a job cancelled while its worker was dead is picked up, then its leftovers go and a newer job\'s output for the file stays', async () => {
     const leftovers = async (fileId: string) => {
       const keys: string[] = [];
       for await (const object of local.list(`hls/${fileId}`)) keys.push(object.key);
@@ -194,16 +194,22 @@ describe('transcode processor failure policy', () => {
     const pickUpCancelled = async (withSuccessor: boolean) => {
       const { jobId, bullId } = await submit({ storeSource: false, enqueue: false });
       const fileId = (await jobs.findById(jobId))!.fileId;
-      await local.putFile(`hls/${fileId}/240p/seg_00001.ts`, clip);
+      await local.putFile(`${outputPrefix(fileId, jobId, 1)}/240p/seg_a1_00000.ts`, clip);
       await jobs.markCancelled(jobId);
-      if (withSuccessor) await jobs.create({ owner: ADMIN_OWNER, fileId });
+      const kept: string[] = [];
+      if (withSuccessor) {
+        const successor = await jobs.create({ owner: ADMIN_OWNER, fileId });
+        kept.push(`${outputPrefix(fileId, successor.job.id, 1)}/240p/seg_a1_00000.ts`);
+        await local.putFile(kept[0]!, clip);
+      }
       await enqueueAttempt(queue, (await jobs.findById(jobId))!, (await files.findById(fileId))!, 1);
       const bull = await waitForFinished(bullId);
       expect(bull).toMatchObject({ state: 'failed', failedReason: 'cancelled' });
-      return leftovers(fileId);
+      return { left: await leftovers(fileId), kept };
     };
-    expect(await pickUpCancelled(false)).toEqual([]);
-    expect(await pickUpCancelled(true)).toHaveLength(1);
+    expect((await pickUpCancelled(false)).left).toEqual([]);
+    const withSuccessor = await pickUpCancelled(true);
+    expect(withSuccessor.left).toEqual(withSuccessor.kept);
   });
 
   it('when a job its dead worker had already completed is picked up again, then it is not re-run and its outcome is announced again', async () => {
@@ -246,9 +252,9 @@ describe('transcode processor failure policy', () => {
     const otherFile = (await files.findById((await jobs.findById(other.jobId))!.fileId))!;
     await queue.add('transcode', { jobId: ours.jobId, fileId: otherFile.id, originalName: 'forged.mp4', sourceKey: otherFile.storageKey }, { jobId: ours.bullId });
 
-    expect(await settled(ours.jobId)).toMatchObject({ status: 'completed', outputPrefix: `hls/${ourFileId}` });
+    expect(await settled(ours.jobId)).toMatchObject({ status: 'completed', outputPrefix: outputPrefix(ourFileId, ours.jobId, 1) });
     expect(await outputKeys(otherFile.id)).toEqual([]);
-    const playlist = await readFile(local.localPath(`hls/${ourFileId}/240p/index.m3u8`)!, 'utf8');
+    const playlist = await readFile(local.localPath(`${outputPrefix(ourFileId, ours.jobId, 1)}/240p/index.m3u8`)!, 'utf8');
     const seconds = [...playlist.matchAll(/#EXTINF:([\d.]+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
     expect(seconds).toBeCloseTo(2, 0);
   });

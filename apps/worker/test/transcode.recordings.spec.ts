@@ -8,7 +8,7 @@ import { cleanupFixtures, makeFixture } from '@reelforge/ffmpeg/testing';
 import type { TranscodePlan } from '@reelforge/media';
 import { detectOrphanGuard } from '@reelforge/process';
 import type { TranscodeProgress } from '@reelforge/queue';
-import { LocalDriver } from '@reelforge/storage';
+import { LocalDriver, outputPrefix } from '@reelforge/storage';
 import HLS from 'hls-parser';
 import { ProgressReporter } from '../src/transcode/progress.reporter.js';
 import { TranscodeService } from '../src/transcode/transcode.service.js';
@@ -56,7 +56,8 @@ describe('transcoding browser recordings', () => {
       const reporter = new ProgressReporter((sample) => samples.push(sample));
       let plan: TranscodePlan | undefined;
 
-      await service.run({ fileId, sourceKey }, reporter, new AbortController().signal, 1, (p) => (plan = p));
+      const jobId = createId();
+      await service.run({ jobId, fileId, sourceKey }, reporter, new AbortController().signal, 1, (p) => (plan = p));
 
       const measured = (await probeMedia(source)).info.durationS;
       expect(Math.abs(measured - CLIP_S)).toBeLessThanOrEqual(1 / 30);
@@ -71,7 +72,7 @@ describe('transcoding browser recordings', () => {
       expect(samples.at(-1)?.stage).toBe('finalizing');
 
       // The rendition covers the whole recording: segment durations add up to the measured length.
-      const playlist = HLS.parse(await readFile(storage.localPath(`hls/${fileId}/240p/index.m3u8`) as string, 'utf8'));
+      const playlist = HLS.parse(await readFile(storage.localPath(`${outputPrefix(fileId, jobId, 1)}/240p/index.m3u8`) as string, 'utf8'));
       if (playlist.isMasterPlaylist) throw new Error('expected a media playlist');
       const total = playlist.segments.reduce((sum, segment) => sum + segment.duration, 0);
       expect(playlist.segments.length).toBeGreaterThanOrEqual(CLIP_S);

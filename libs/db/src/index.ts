@@ -11,7 +11,7 @@ export {
   type JobStatus,
 } from './job-state.machine.js';
 export { JobSchema, JobStatusSchema, RenditionRecordSchema, type Job, type RenditionRecord } from './job.record.js';
-export { JobViewSchema, toJobView, type JobView } from './job.view.js';
+export { isPlayable, JobViewSchema, toJobView, type JobView } from './job.view.js';
 export { parseTranscodeBullJobId, transcodeBullJobId } from './bullmq-job-id.js';
 export { FileRecordSchema, type FileRecord } from './file.record.js';
 export { JobEventSchema, type JobEvent } from './job-event.record.js';
@@ -21,6 +21,7 @@ export { JobEventsRepository } from './job-events.repository.js';
 export { OwnerUsageSchema, UsageRepository, type OwnerUsage } from './usage.repository.js';
 export { JobAdmission, type AdmittedCreate, type AdmittedRequeue, type OwnerQueueLimit } from './job-admission.js';
 export {
+  DEFAULT_WEBHOOK_EVENTS,
   WEBHOOK_DELIVERY_STATUSES,
   WEBHOOK_EVENT_TYPES,
   WebhookDeliverySchema,

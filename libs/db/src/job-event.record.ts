@@ -3,7 +3,7 @@ import { z } from 'zod';
 /**
  * Event kinds: a transition is recorded under the status it entered (`queued`, `processing`,
  * `completed`, `failed`, `cancelled`) with `data.from`; `stage` records a stage change while
- * processing. Plain progress ticks are not recorded: the row holds the latest value and live
+ * processing, and `playable` when an attempt published its master playlist. Plain progress ticks are not recorded: the row holds the latest value and live
  * progress travels through BullMQ events.
  */
 export const JobEventSchema = z.object({

@@ -1,6 +1,7 @@
 import { LadderOverridesSchema } from '@reelforge/media';
 import { z } from 'zod';
 import { JOB_STATUSES } from './job-state.machine.js';
+import { WebhookEventTypeSchema } from './webhook-delivery.record.js';
 
 export const JobStatusSchema = z.enum(JOB_STATUSES);
 
@@ -38,12 +39,16 @@ export const JobSchema = z.object({
   ladder: LadderOverridesSchema.nullable(),
   priority: z.number().int().nullable(),
   webhookUrl: z.string().nullable(),
+  /** The webhook events the request asked for; null means DEFAULT_WEBHOOK_EVENTS. */
+  webhookEvents: z.array(WebhookEventTypeSchema).nullable(),
   owner: z.string(),
   idempotencyKey: z.string().nullable(),
   bullmqJobId: z.string().nullable(),
   workerId: z.string().nullable(),
   queuedAt: z.date(),
   startedAt: z.date().nullable(),
+  /** When the current attempt published its master playlist (its output is `outputPrefix` from then on). */
+  playableAt: z.date().nullable(),
   finishedAt: z.date().nullable(),
   updatedAt: z.date(),
   createdAt: z.date(),
@@ -64,12 +69,14 @@ export interface JobRow {
   ladder: Job['ladder'];
   priority: number | null;
   webhook_url: string | null;
+  webhook_events: Job['webhookEvents'];
   owner: string;
   idempotency_key: string | null;
   bullmq_job_id: string | null;
   worker_id: string | null;
   queued_at: Date;
   started_at: Date | null;
+  playable_at: Date | null;
   finished_at: Date | null;
   updated_at: Date;
   created_at: Date;
@@ -90,12 +97,14 @@ export function toJob(row: JobRow): Job {
     ladder: row.ladder,
     priority: row.priority,
     webhookUrl: row.webhook_url,
+    webhookEvents: row.webhook_events,
     owner: row.owner,
     idempotencyKey: row.idempotency_key,
     bullmqJobId: row.bullmq_job_id,
     workerId: row.worker_id,
     queuedAt: row.queued_at,
     startedAt: row.started_at,
+    playableAt: row.playable_at,
     finishedAt: row.finished_at,
     updatedAt: row.updated_at,
     createdAt: row.created_at,

@@ -16,9 +16,20 @@ export const JobViewSchema = z.object({
   progress: z.number().min(0).max(100).describe('100 only once completed'),
   stage: z.string().nullable().describe("importing (waiting for its file's URL import), queued, probing, encoding, uploading, finalizing or done"),
   attempts: z.int().nonnegative(),
-  renditions: z.array(RenditionRecordSchema).describe('Once completed'),
-  hlsUrl: z.url().nullable().describe('master.m3u8, once completed'),
-  posterUrl: z.url().nullable().describe('poster.jpg, once completed with a video'),
+  playable: z
+    .boolean()
+    .describe('True once this job\'s master playlist is published: while still processing (playlists grow as segments are stored) and once completed'),
+  playableAt: timestamp.nullable().describe('When this job became playable; null while it is not'),
+  renditions: z
+    .array(RenditionRecordSchema)
+    .describe('The ladder hlsUrl serves; bandwidth and averageBandwidth are null until it is completed (measured on the stored segments)'),
+  hlsUrl: z
+    .url()
+    .nullable()
+    .describe(
+      'master.m3u8 of the ladder the file serves now: this job\'s once playable; before that, and if it fails or is cancelled, the previous completed job\'s (status route and player only); otherwise null',
+    ),
+  posterUrl: z.url().nullable().describe('poster.jpg beside hlsUrl, for a ladder with video'),
   error: z
     .object({ code: z.string(), message: z.string() })
     .nullable()
@@ -31,11 +42,25 @@ export const JobViewSchema = z.object({
 });
 export type JobView = z.infer<typeof JobViewSchema>;
 
-/** `url` turns a storage key into the URL the reader fetches it from (the driver's `publicUrl`, or the player's). */
-export function toJobView(job: Job, url: (key: string) => string): JobView {
-  // What a completed job produced; nothing is shown of an attempt that did not finish.
-  const output = job.status === 'completed' ? job.outputPrefix : null;
-  const hasVideo = job.renditions.some((rendition) => rendition.kind === 'video');
+/** True when the job's own output is what its URLs serve: completed, or processing with a published master. */
+export function isPlayable(job: Pick<Job, 'status' | 'playableAt' | 'outputPrefix'>): boolean {
+  if (job.outputPrefix === null) return false;
+  return job.status === 'completed' || (job.status === 'processing' && job.playableAt !== null);
+}
+
+/**
+ * `url` turns a storage key into the URL the reader fetches it from (the driver's `publicUrl`, or the
+ * player's). `served` is the file's job whose ladder is served when this one is not playable
+ * (JobsRepository.findLatestAndServedByFileId); without it such a job shows no output.
+ */
+export function toJobView(job: Job, url: (key: string) => string, served: Job | null = null): JobView {
+  const playable = isPlayable(job);
+  // Nothing is shown of an attempt that is not playable; the file's previous ladder stands in for it.
+  const source = playable ? job : served && served.id !== job.id && isPlayable(served) ? served : null;
+  const output = source?.outputPrefix ?? null;
+  const hasVideo = source?.renditions.some((rendition) => rendition.kind === 'video') ?? false;
+  // A job completed before playable was recorded became playable when it finished.
+  const playableAt = playable ? (job.playableAt ?? job.finishedAt) : null;
   return {
     fileId: job.fileId,
     jobId: job.id,
@@ -43,7 +68,9 @@ export function toJobView(job: Job, url: (key: string) => string): JobView {
     progress: job.progress,
     stage: job.stage,
     attempts: job.attempts,
-    renditions: output ? job.renditions : [],
+    playable,
+    playableAt: playableAt?.toISOString() ?? null,
+    renditions: source?.renditions ?? [],
     hlsUrl: output ? url(masterKey(output)) : null,
     posterUrl: output && hasVideo ? url(posterKey(output)) : null,
     // The raw message stays in the row and job_events for operators; readers get the public one.

@@ -15,6 +15,8 @@ export interface NewJob {
   ladder?: Job['ladder'];
   priority?: number | null;
   webhookUrl?: string | null;
+  /** Null or absent: DEFAULT_WEBHOOK_EVENTS. */
+  webhookEvents?: Job['webhookEvents'];
   /** Normally the file's owner: an API key's owner, or ADMIN_OWNER. */
   owner: string;
   idempotencyKey?: string | null;
@@ -49,8 +51,8 @@ interface OwnerGuard {
 interface TransitionSpec extends OwnerGuard {
   from: readonly JobStatus[];
   set: (p: SqlParams) => string;
-  /** A status change records `{ kind, data + from + attempt }`; `stage` records only actual stage changes. */
-  event: { kind: JobStatus; data: Record<string, unknown> } | 'stage-change';
+  /** A status change (or `playable`) records `{ kind, data + from + attempt }`; `stage` records only actual stage changes. */
+  event: { kind: JobStatus | 'playable'; data: Record<string, unknown> } | 'stage-change';
   /** Only while the job's file is not deleted; the file row is share-locked, as in `tryInsert`. */
   liveFileOnly?: boolean;
 }
@@ -104,6 +106,26 @@ export class JobsRepository {
 
   async findLatestByFileId(fileId: string): Promise<Job | null> {
     return this.one('SELECT * FROM transcoding_jobs WHERE file_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1', [fileId]);
+  }
+
+  /**
+   * The file's latest job, and the job whose ladder the file's URLs serve now: the newest that is
+   * completed or playable (the latest itself, or while it is queued, not yet playable, failed or
+   * cancelled, the one before it). One statement, so both come from the same snapshot: a job that
+   * becomes playable meanwhile is seen as playable in both or in neither.
+   */
+  async findLatestAndServedByFileId(fileId: string): Promise<{ latest: Job; served: Job | null } | null> {
+    const { rows } = await this.query<JobRow & { role: 'latest' | 'served' }>(
+      `(SELECT *, 'latest' AS role FROM transcoding_jobs WHERE file_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1)
+       UNION ALL
+       (SELECT *, 'served' AS role FROM transcoding_jobs
+        WHERE file_id = $1 AND (status = 'completed' OR (status = 'processing' AND playable_at IS NOT NULL))
+        ORDER BY created_at DESC, id DESC LIMIT 1)`,
+      [fileId],
+    );
+    const latest = rows.find((row) => row.role === 'latest');
+    const served = rows.find((row) => row.role === 'served');
+    return latest ? { latest: toJob(latest), served: served ? toJob(served) : null } : null;
   }
 
   async findActiveByFileId(fileId: string): Promise<Job | null> {
@@ -215,7 +237,7 @@ export class JobsRepository {
       set: (p) =>
         `status = 'processing', attempts = j.attempts + 1,
          worker_id = ${p.add(options.workerId)}, stage = 'probing', progress = 0, started_at = now(),
-         finished_at = NULL, error_code = NULL, error_message = NULL`,
+         finished_at = NULL, error_code = NULL, error_message = NULL, playable_at = NULL, output_prefix = NULL, renditions = '[]'`,
       event: { kind: 'processing', data: { workerId: options.workerId } },
     });
   }
@@ -235,12 +257,27 @@ export class JobsRepository {
     });
   }
 
+  /**
+   * The running attempt published its master playlist under `outputPrefix`: from now on the file's
+   * URLs serve this attempt. `renditions` are the planned ones (bandwidths unmeasured, null) until
+   * markCompleted. Only while processing and only for the worker that owns the job.
+   */
+  async markPlayable(id: string, update: { outputPrefix: string; renditions: RenditionRecord[] } & OwnerGuard): Promise<Job | null> {
+    return this.transition(id, {
+      from: ['processing'],
+      workerId: update.workerId,
+      set: (p) =>
+        `playable_at = now(), output_prefix = ${p.add(update.outputPrefix)}, renditions = ${p.add(JSON.stringify(update.renditions))}::jsonb`,
+      event: { kind: 'playable', data: { outputPrefix: update.outputPrefix } },
+    });
+  }
+
   async markCompleted(id: string, result: { renditions: RenditionRecord[]; outputPrefix: string } & OwnerGuard): Promise<Job | null> {
     return this.transition(id, {
       from: allowedFrom('completed'),
       workerId: result.workerId,
       set: (p) =>
-        `status = 'completed', progress = 100, stage = 'done', finished_at = now(),
+        `status = 'completed', progress = 100, stage = 'done', finished_at = now(), playable_at = COALESCE(j.playable_at, now()),
          renditions = ${p.add(JSON.stringify(result.renditions))}::jsonb, output_prefix = ${p.add(result.outputPrefix)}`,
       event: { kind: 'completed', data: { outputPrefix: result.outputPrefix, renditions: result.renditions.length } },
     });
@@ -290,7 +327,8 @@ export class JobsRepository {
         from: REQUEUE_FROM[options.from],
         set: () =>
           `status = 'queued', progress = 0, stage = 'queued', queued_at = now(), started_at = NULL, finished_at = NULL, error_code = NULL,
-           error_message = NULL, worker_id = NULL, bullmq_job_id = ${NEXT_BULLMQ_JOB_ID}, renditions = '[]', output_prefix = NULL`,
+           error_message = NULL, worker_id = NULL, bullmq_job_id = ${NEXT_BULLMQ_JOB_ID}, renditions = '[]', output_prefix = NULL,
+           playable_at = NULL`,
         event: { kind: 'queued', data: { reason: options.reason } },
         liveFileOnly: true,
       });
@@ -308,7 +346,8 @@ export class JobsRepository {
     return this.transition(id, {
       from: RELEASE_FROM,
       workerId: options.workerId,
-      set: () => `status = 'queued', progress = 0, stage = 'queued', queued_at = now(), worker_id = NULL`,
+      set: () => `status = 'queued', progress = 0, stage = 'queued', queued_at = now(), worker_id = NULL, playable_at = NULL, output_prefix = NULL,
+               renditions = '[]'`,
       event: { kind: 'queued', data: { reason: options.reason ?? 'released' } },
     });
   }
@@ -324,8 +363,8 @@ export class JobsRepository {
       `WITH live AS (
          SELECT id FROM files WHERE id = $2 AND deleted_at IS NULL FOR SHARE
        ), ins AS (
-         INSERT INTO transcoding_jobs (id, file_id, status, stage, ladder, priority, webhook_url, owner, idempotency_key, bullmq_job_id)
-         SELECT $1, live.id, 'queued', $9, $3::jsonb, $4, $5, $6, $7, $8 FROM live
+         INSERT INTO transcoding_jobs (id, file_id, status, stage, ladder, priority, webhook_url, owner, idempotency_key, bullmq_job_id, webhook_events)
+         SELECT $1, live.id, 'queued', $10, $3::jsonb, $4, $5, $6, $7, $8, $9::text[] FROM live
          ON CONFLICT DO NOTHING
          RETURNING *
        ), ev AS (
@@ -342,6 +381,7 @@ export class JobsRepository {
         input.owner,
         input.idempotencyKey ?? null,
         transcodeBullJobId(id, 1),
+        input.webhookEvents ?? null,
         input.stage ?? 'queued',
       ],
     );

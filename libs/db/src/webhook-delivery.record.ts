@@ -1,8 +1,10 @@
 import { z } from 'zod';
 
-export const WEBHOOK_EVENT_TYPES = ['transcode.completed', 'transcode.failed', 'transcode.cancelled'] as const;
+export const WEBHOOK_EVENT_TYPES = ['transcode.playable', 'transcode.completed', 'transcode.failed', 'transcode.cancelled'] as const;
 export const WebhookEventTypeSchema = z.enum(WEBHOOK_EVENT_TYPES);
 export type WebhookEventType = z.infer<typeof WebhookEventTypeSchema>;
+/** What a job that named no `webhookEvents` receives: how it ended, as before playable existed. */
+export const DEFAULT_WEBHOOK_EVENTS: readonly WebhookEventType[] = ['transcode.completed', 'transcode.failed', 'transcode.cancelled'];
 
 export const WEBHOOK_DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
 export const WebhookDeliveryStatusSchema = z.enum(WEBHOOK_DELIVERY_STATUSES);

@@ -19,12 +19,14 @@ const completed: Job = {
   ladder: null,
   priority: null,
   webhookUrl: null,
+  webhookEvents: null,
   owner: 'acme',
   idempotencyKey: null,
   bullmqJobId: 'job1.2',
   workerId: 'w1',
   queuedAt: at,
   startedAt: at,
+  playableAt: null,
   finishedAt: at,
   updatedAt: at,
   createdAt: at,
@@ -41,6 +43,8 @@ describe('toJobView', () => {
       progress: 100,
       stage: 'done',
       attempts: 2,
+      playable: true,
+      playableAt: '2026-01-02T03:04:05.678Z',
       renditions: [video, audio],
       hlsUrl: 'https://cdn.example.com/hls/file1/master.m3u8',
       posterUrl: 'https://cdn.example.com/hls/file1/poster.jpg',
@@ -73,6 +77,41 @@ describe('toJobView', () => {
     const view = toJobView(running, cdn);
     expect(view).toMatchObject({ status: 'processing', progress: 41.5, stage: 'encoding', hlsUrl: null, posterUrl: null, finishedAt: null });
     expect(JobViewSchema.parse(view)).toEqual(view);
+  });
+
+  it('when the running attempt published its master, then it is playable with its URLs and planned renditions while still processing', () => {
+    const later = new Date('2026-01-02T03:04:09.000Z');
+    const planned = [{ ...video, bandwidth: null, averageBandwidth: null }];
+    const running: Job = { ...completed, status: 'processing', progress: 20, stage: 'encoding', outputPrefix: 'hls/file1/job1/2', renditions: planned, playableAt: later, finishedAt: null };
+    const view = toJobView(running, cdn);
+    expect(view).toMatchObject({
+      status: 'processing',
+      playable: true,
+      playableAt: later.toISOString(),
+      renditions: planned,
+      hlsUrl: cdn('hls/file1/job1/2/master.m3u8'),
+      posterUrl: cdn('hls/file1/job1/2/poster.jpg'),
+    });
+    expect(JobViewSchema.parse(view)).toEqual(view);
+  });
+
+  it('when a newer job of the file is not playable (queued, running, failed, cancelled), then the served job\'s ladder stands in for it', () => {
+    const older: Job = { ...completed, id: 'job0', outputPrefix: 'hls/file1/job0/1' };
+    const fresh = { ...completed, id: 'job2', progress: 0, outputPrefix: null, renditions: [], playableAt: null, finishedAt: null };
+    for (const status of ['queued', 'processing', 'failed', 'cancelled'] as const) {
+      expect(toJobView({ ...fresh, status }, cdn, older)).toMatchObject({
+        jobId: 'job2',
+        status,
+        playable: false,
+        playableAt: null,
+        renditions: [video, audio],
+        hlsUrl: cdn('hls/file1/job0/1/master.m3u8'),
+        posterUrl: cdn('hls/file1/job0/1/poster.jpg'),
+      });
+    }
+    // A playable job serves itself; a served job that is not playable is ignored.
+    expect(toJobView(completed, cdn, older).hlsUrl).toBe(cdn('hls/file1/master.m3u8'));
+    expect(toJobView({ ...fresh, status: 'queued' }, cdn, { ...older, status: 'failed' }).hlsUrl).toBeNull();
   });
 
   it('when the reader serves storage itself, then its own URLs are used (the player: root-relative)', () => {

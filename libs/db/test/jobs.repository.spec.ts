@@ -381,3 +381,54 @@ describe('JobsRepository events and queries', () => {
     expect(await viaFn.findById(job.id)).toEqual(job);
   });
 });
+
+describe('JobsRepository playable', () => {
+  it('when the running attempt publishes its master, then the job records it for its owner only, and a new attempt or release forgets it', async () => {
+    const job = await jobIn('processing');
+    expect(await jobs.markPlayable(job.id, { outputPrefix: 'hls/x/1', renditions, workerId: 'someone-else' })).toBeNull();
+    const playable = await jobs.markPlayable(job.id, { outputPrefix: `hls/${job.fileId}/${job.id}/1`, renditions, workerId: 'w1' });
+    expect(playable).toMatchObject({ status: 'processing', outputPrefix: `hls/${job.fileId}/${job.id}/1`, renditions, playableAt: expect.any(Date) });
+    expect((await events.listForJob(job.id)).at(-1)).toMatchObject({ kind: 'playable', data: { outputPrefix: `hls/${job.fileId}/${job.id}/1`, attempt: 1 } });
+
+    const rerun = await jobs.markProcessing(job.id, { workerId: 'w2' });
+    expect(rerun).toMatchObject({ attempts: 2, playableAt: null, outputPrefix: null, renditions: [] });
+    await jobs.markPlayable(job.id, { outputPrefix: 'hls/p/2', renditions, workerId: 'w2' });
+    expect(await jobs.releaseToQueued(job.id, { workerId: 'w2' })).toMatchObject({ status: 'queued', playableAt: null, outputPrefix: null, renditions: [] });
+    expect(await jobs.markPlayable(job.id, { outputPrefix: 'hls/p/2', renditions })).toBeNull();
+  });
+
+  it('when a job completes, then it is playable from then on unless it was earlier', async () => {
+    const job = await jobIn('processing');
+    const playable = (await jobs.markPlayable(job.id, { outputPrefix: 'hls/p/1', renditions, workerId: 'w1' }))!;
+    const completed = (await jobs.markCompleted(job.id, { renditions, outputPrefix: 'hls/p/1', workerId: 'w1' }))!;
+    expect(completed.playableAt).toEqual(playable.playableAt);
+    expect((await jobIn('completed')).playableAt).toEqual(expect.any(Date));
+  });
+
+  it('when a file is re-transcoded, then the served job is the newest completed or playable one, never a queued, failed or cancelled one', async () => {
+    const fileId = await newFileId();
+    expect(await jobs.findLatestAndServedByFileId(fileId)).toBeNull();
+    const servedId = async () => (await jobs.findLatestAndServedByFileId(fileId))?.served?.id;
+    const first = (await jobs.create({ owner: ADMIN_OWNER, fileId })).job;
+    await jobs.markProcessing(first.id, { workerId: 'w1' });
+    await jobs.markCompleted(first.id, { renditions, outputPrefix: 'hls/a/1', workerId: 'w1' });
+    const second = (await jobs.create({ owner: ADMIN_OWNER, fileId })).job;
+    expect(await jobs.findLatestAndServedByFileId(fileId)).toMatchObject({ latest: { id: second.id, status: 'queued' }, served: { id: first.id } });
+    await jobs.markProcessing(second.id, { workerId: 'w1' });
+    expect(await servedId()).toBe(first.id);
+    await jobs.markPlayable(second.id, { outputPrefix: 'hls/b/1', renditions, workerId: 'w1' });
+    expect(await servedId()).toBe(second.id);
+    await jobs.markCancelled(second.id);
+    expect(await servedId()).toBe(first.id);
+    const third = (await jobs.create({ owner: ADMIN_OWNER, fileId })).job;
+    await jobs.markProcessing(third.id, { workerId: 'w1' });
+    await jobs.markFailed(third.id, { code: 'ffmpeg_failed', message: 'exit 1' });
+    expect(await servedId()).toBe(first.id);
+  });
+
+  it('when a job names its webhook events, then they are stored; otherwise null (the default events)', async () => {
+    const chosen = await jobs.create({ owner: ADMIN_OWNER, fileId: await newFileId(), webhookEvents: ['transcode.playable', 'transcode.completed'] });
+    expect(chosen.job.webhookEvents).toEqual(['transcode.playable', 'transcode.completed']);
+    expect((await newJob()).webhookEvents).toBeNull();
+  });
+});

@@ -35,7 +35,7 @@ export const DECODE_ERROR_ARGS: readonly string[] = ['-max_error_rate', String(M
 
 /**
  * Arguments for ONE ffmpeg process that decodes the input once and writes every rendition plus a single
- * audio rendition as HLS (MPEG-TS segments, VOD playlists), and the storyboard thumbnails as a second
+ * audio rendition as HLS (MPEG-TS segments, EVENT playlists), and the storyboard thumbnails as a second
  * output when asked. The master playlist is not written by ffmpeg (ffmpeg 5.1 leaves out
  * AVERAGE-BANDWIDTH and FRAME-RATE): see writeMasterPlaylist.
  */
@@ -128,8 +128,10 @@ function hlsMuxerArgs(plan: TranscodePlan, io: HlsIo): string[] {
     'hls',
     '-hls_time',
     String(plan.segmentSeconds),
+    // event: ffmpeg rewrites each local playlist after every segment (vod writes it only at the end),
+    // which is where the worker learns segment durations while it publishes playlists of its own.
     '-hls_playlist_type',
-    'vod',
+    'event',
     '-hls_flags',
     // temp_file: a segment appears under its name only once complete, so it can be uploaded while ffmpeg goes on.
     'independent_segments+temp_file',

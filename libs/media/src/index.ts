@@ -101,5 +101,7 @@ export {
 } from './storyboard.builder.js';
 export { type BitrateMeasure, measureRendition, type SegmentSize } from './segment-measure.js';
 export { type MasterPlaylistInput, writeMasterPlaylist } from './master-playlist.writer.js';
+export { contiguousStoredSegments, type EventPlaylistInput, type PublishedSegment, writeEventPlaylist } from './event-playlist.writer.js';
+export { plannedBitrates } from './planned-bitrates.js';
 export { estimateEta, type EtaInput, MAX_RUNNING_PERCENT, progressPercent } from './progress.math.js';
 export { describePlan } from './plan.describer.js';

@@ -59,7 +59,7 @@ function hlsTail(segmentSeconds: number, varStreamMap: string): string[] {
   return [
     '-f', 'hls',
     '-hls_time', String(segmentSeconds),
-    '-hls_playlist_type', 'vod',
+    '-hls_playlist_type', 'event',
     '-hls_flags', 'independent_segments+temp_file',
     '-hls_segment_type', 'mpegts',
     '-hls_segment_filename', '/tmp/job/hls/%v/seg_%05d.ts',

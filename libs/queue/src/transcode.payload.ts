@@ -28,5 +28,7 @@ export const TranscodeProgressSchema = z.object({
   percent: z.number().min(0).max(100),
   etaSeconds: z.number().nonnegative().nullable(),
   speed: z.number().nonnegative().nullable(),
+  /** Present (true) once the running attempt's master playlist is published; the live stream then announces `playable`. */
+  playable: z.literal(true).optional(),
 });
 export type TranscodeProgress = z.infer<typeof TranscodeProgressSchema>;

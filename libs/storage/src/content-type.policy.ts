@@ -22,8 +22,23 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
 
 export const DEFAULT_CONTENT_TYPE = 'application/octet-stream';
 
-/** Playlists are rewritten while a job runs (and on retry), so players and CDNs must re-check soon. */
+/**
+ * A finished playlist. Every attempt writes under its own folder, so a finished playlist is never
+ * rewritten; the short lifetime only bounds how long a CDN may keep one it fetched just before the end.
+ */
 export const PLAYLIST_CACHE_CONTROL = 'public, max-age=10';
+/**
+ * A playlist published while its job still runs (EVENT playlists growing by a segment, the master
+ * with planned bandwidth): players reload it every target duration (1 s at the shortest), so a shared
+ * cache must not keep it longer than that or viewers stall behind the encode.
+ */
+export const LIVE_PLAYLIST_CACHE_CONTROL = 'public, max-age=1';
+/**
+ * What the API's `/media/hls` sends for any playlist of local storage: files there carry no per-object
+ * headers, so live and finished playlists cannot be told apart by name; revalidating (ETag) is cheap
+ * on one server and never serves a stale playlist.
+ */
+export const LOCAL_PLAYLIST_CACHE_CONTROL = 'no-cache';
 /** Media segments (including packed-audio `.aac`) never change under the same key once written. */
 export const SEGMENT_CACHE_CONTROL = 'public, max-age=31536000, immutable';
 /** Posters and captions may be regenerated; an hour keeps CDN hits high without long staleness. */

@@ -4,6 +4,8 @@ export {
   cacheControlFor,
   contentTypeFor,
   DEFAULT_CONTENT_TYPE,
+  LIVE_PLAYLIST_CACHE_CONTROL,
+  LOCAL_PLAYLIST_CACHE_CONTROL,
   type ObjectHeaders,
   objectHeadersFor,
   PLAYLIST_CACHE_CONTROL,
@@ -37,6 +39,8 @@ export {
 } from './storage.errors.js';
 export { createStorageDriver } from './storage.factory.js';
 export {
+  fileOutputFolder,
+  jobOutputPrefix,
   masterKey,
   MASTER_PLAYLIST_NAME,
   originalKey,

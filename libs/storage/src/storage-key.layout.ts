@@ -2,9 +2,14 @@
  * Where everything lives in storage; nothing else spells a key.
  *
  *   uploads/<fileId>/source              the original, under a fixed name (the client's name and type stay in Postgres)
- *   hls/<fileId>/master.m3u8             what `hlsUrl` points at
- *   hls/<fileId>/<rendition>/index.m3u8  and its segments, named by libs/media
- *   hls/<fileId>/poster.jpg, storyboard.jpg, storyboard.vtt
+ *   hls/<fileId>/<jobId>/<attempt>/master.m3u8             what `hlsUrl` points at
+ *   hls/<fileId>/<jobId>/<attempt>/<rendition>/index.m3u8  and its segments, named by libs/media
+ *   hls/<fileId>/<jobId>/<attempt>/poster.jpg, storyboard.jpg, storyboard.vtt
+ *
+ * Each attempt writes under a folder of its own, so a re-transcode or retry never rewrites a playlist
+ * someone is playing (or a CDN has cached): the file's previous ladder stays whole and served until
+ * the new attempt is playable, and stays whole after it (old URLs keep working). Jobs finished before
+ * this layout kept `hls/<fileId>/…`; their `output_prefix` still says so.
  *
  * Readers take an original's key from `files.storage_key` (older uploads kept a name derived from the
  * client's) and the output prefix from `transcoding_jobs.output_prefix`, never rebuilding them.
@@ -26,9 +31,20 @@ export function isOriginalKey(key: string): boolean {
   return key.startsWith(ORIGINALS_PREFIX);
 }
 
-/** Folder of a file's HLS output; a job records it as its `output_prefix`. */
-export function outputPrefix(fileId: string): string {
+/** Folder of everything transcoded from one file, every job and attempt. */
+export function fileOutputFolder(fileId: string): string {
   return `hls/${fileId}`;
+}
+
+/** Folder of every attempt of one job: what is removed when the job fails or is cancelled. */
+export function jobOutputPrefix(fileId: string, jobId: string): string {
+  return `${fileOutputFolder(fileId)}/${jobId}`;
+}
+
+/** Folder of one attempt's HLS output; a job records it as its `output_prefix` once playable. */
+export function outputPrefix(fileId: string, jobId: string, attempt: number): string {
+  if (!Number.isInteger(attempt) || attempt < 1) throw new RangeError(`attempt must be a positive integer (got ${attempt})`);
+  return `${jobOutputPrefix(fileId, jobId)}/${attempt}`;
 }
 
 export function masterKey(prefix: string): string {

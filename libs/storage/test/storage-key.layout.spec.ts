@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { assertSafeKey, masterKey, objectHeadersFor, originalKey, outputPrefix, posterKey } from '../src/index.js';
+import { assertSafeKey, jobOutputPrefix, masterKey, objectHeadersFor, originalKey, outputPrefix, posterKey } from '../src/index.js';
 
 describe('storage key layout', () => {
   it('when a file is uploaded, then its original gets a fixed name under uploads/<fileId>/, private like every original', () => {
@@ -12,11 +12,15 @@ describe('storage key layout', () => {
     expect(objectHeadersFor('uploads/f1/cafe-creme.mp4')).toMatchObject({ contentDisposition: 'attachment', aclApplies: false });
   });
 
-  it("when a file is transcoded, then its output lives under hls/<fileId>/ with the master playlist and poster beside each other", () => {
-    const prefix = outputPrefix('f1');
-    expect(prefix).toBe('hls/f1');
-    expect(masterKey(prefix)).toBe('hls/f1/master.m3u8');
-    expect(posterKey(prefix)).toBe('hls/f1/poster.jpg');
+  it('when a file is transcoded, then each attempt of each job writes under a folder of its own, master playlist and poster side by side', () => {
+    const prefix = outputPrefix('f1', 'j1', 2);
+    expect(prefix).toBe('hls/f1/j1/2');
+    expect(prefix.startsWith(`${jobOutputPrefix('f1', 'j1')}/`)).toBe(true);
+    expect(outputPrefix('f1', 'j1', 3)).not.toBe(prefix);
+    expect(masterKey(prefix)).toBe('hls/f1/j1/2/master.m3u8');
+    expect(posterKey(prefix)).toBe('hls/f1/j1/2/poster.jpg');
+    expect(() => assertSafeKey(masterKey(prefix))).not.toThrow();
+    expect(() => outputPrefix('f1', 'j1', 0)).toThrow(RangeError);
     expect(objectHeadersFor(masterKey(prefix))).toMatchObject({ contentType: 'application/vnd.apple.mpegurl', aclApplies: true });
   });
 });

@@ -10,6 +10,8 @@ export { DEFAULT_SIGNATURE_TOLERANCE_S, SIGNATURE_HEADER, signWebhook, verifyWeb
 export {
   buildWebhookEvent,
   eventTypeFor,
+  subscribesTo,
+  webhookEventTypeOf,
   webhookEventId,
   WebhookEventSchema,
   type BuildWebhookEventOptions,

@@ -1,7 +1,7 @@
 import type { Job, WebhookDeliveriesRepository, WebhookDelivery } from '@reelforge/db';
 import { toWebhookJobPayload, webhookBullJobId, type JobQueue } from '@reelforge/queue';
 import type { Logger } from 'pino';
-import { buildWebhookEvent } from './webhook.event.js';
+import { buildWebhookEvent, subscribesTo } from './webhook.event.js';
 import { assertDeliverableUrl } from './webhook.sender.js';
 
 export interface WebhookEnqueueDeps {
@@ -15,9 +15,9 @@ export interface WebhookEnqueueDeps {
 }
 
 /**
- * Records a pending delivery for a job that just reached completed, failed or cancelled, and queues
- * it on the `webhooks` queue. Returns null when there is nothing to send (no receiver URL, or the job
- * is still active). Call it after the guarded transition succeeded, from whoever made it: the
+ * Records a pending delivery for a job that just became playable or reached completed, failed or
+ * cancelled, and queues it on the `webhooks` queue. Returns null when there is nothing to send (no
+ * receiver URL, an event the request did not ask for, or the job is queued or not yet playable). Call it after the guarded transition succeeded, from whoever made it: the
  * delivery is keyed by a deterministic event id, so calling it twice sends once. When the queue
  * cannot take it, the row stays pending and the webhook reconciler queues it later.
  */
@@ -25,7 +25,7 @@ export async function enqueueWebhookFor(job: Job, deps: WebhookEnqueueDeps): Pro
   const url = job.webhookUrl ?? deps.defaultUrl;
   if (!url) return null;
   const event = buildWebhookEvent(job, { publicUrl: deps.publicUrl, now: deps.now?.() ?? new Date() });
-  if (!event) return null;
+  if (!event || !subscribesTo(job, event.type)) return null;
   assertDeliverableUrl(url);
 
   const { delivery } = await deps.deliveries.createPending({ jobId: job.id, owner: job.owner, url, eventType: event.type, eventId: event.id, payload: event });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Job } from '@reelforge/db';
 import { renditionRecord } from '@reelforge/db/testing';
-import { buildWebhookEvent, eventTypeFor, WebhookEventSchema, webhookEventId } from '../src/index.js';
+import { buildWebhookEvent, eventTypeFor, subscribesTo, WebhookEventSchema, webhookEventId } from '../src/index.js';
 
 const finishedAt = new Date('2026-01-02T03:04:05.678Z');
 const baseJob: Job = {
@@ -18,12 +18,14 @@ const baseJob: Job = {
   ladder: null,
   priority: null,
   webhookUrl: 'https://hooks.example.com/x',
+  webhookEvents: null,
   owner: 'acme',
   idempotencyKey: null,
   bullmqJobId: 'job1.1',
   workerId: 'w1',
   queuedAt: finishedAt,
   startedAt: finishedAt,
+  playableAt: null,
   finishedAt,
   updatedAt: finishedAt,
   createdAt: finishedAt,
@@ -78,9 +80,26 @@ describe('buildWebhookEvent', () => {
     });
   });
 
-  it('when the job is still active, then there is no event', () => {
-    expect(buildWebhookEvent({ ...baseJob, status: 'processing' }, options)).toBeNull();
+  it('when the job is still active and not playable, then there is no event', () => {
+    expect(buildWebhookEvent({ ...baseJob, status: 'processing', outputPrefix: null }, options)).toBeNull();
     expect(eventTypeFor('queued')).toBeNull();
+  });
+
+  it('when the running job published its master, then the event is transcode.playable with the playlist URL, once per attempt', () => {
+    const playableAt = new Date('2026-01-02T03:04:01.000Z');
+    const running: Job = { ...baseJob, status: 'processing', progress: 30, outputPrefix: 'hls/file1/job1/1', playableAt, finishedAt: null };
+    const event = buildWebhookEvent(running, options);
+    expect(event).toMatchObject({ type: 'transcode.playable', data: { status: 'processing', hlsUrl: 'https://cdn.example.com/hls/file1/job1/1/master.m3u8' } });
+    expect(WebhookEventSchema.parse(event)).toEqual(event);
+    expect(webhookEventId({ ...running, updatedAt: new Date() })).toBe(event!.id);
+    expect(webhookEventId({ ...running, playableAt: new Date(playableAt.getTime() + 1) })).not.toBe(event!.id);
+  });
+
+  it('when a request names no webhookEvents, then it gets the end events only; naming them chooses', () => {
+    expect(['transcode.playable', 'transcode.completed', 'transcode.failed', 'transcode.cancelled'].map((type) => subscribesTo(baseJob, type as never))).toEqual([false, true, true, true]);
+    const chosen = { webhookEvents: ['transcode.playable' as const, 'transcode.completed' as const] };
+    expect(subscribesTo(chosen, 'transcode.playable')).toBe(true);
+    expect(subscribesTo(chosen, 'transcode.failed')).toBe(false);
   });
 
   it('when the same outcome is built twice, then the event id is the same; another outcome or finish time gets another id', () => {

@@ -32,6 +32,8 @@ export interface JobEventStreamDeps {
  * timer: a thousand idle streams cost no queries. A progress event below what the client was already shown
  * (one replayed after a newer snapshot) is skipped, so percent never goes backwards within an attempt;
  * when the job is handed back to the queue or re-run after a stall, a `state` event announces the restart.
+ * A `playable` event (the job's view, with hlsUrl) is sent once per attempt, when Postgres says its master
+ * playlist is published: the worker flags its progress events from then on, which prompts the look.
  */
 export class JobEventStream {
   /** Newest stream id the client's view already reflects; older queue events are skipped. */
@@ -39,6 +41,8 @@ export class JobEventStream {
   private floor = 0;
   private status: JobStatus = 'queued';
   private attempts = 0;
+  /** Whether this attempt's `playable` event was sent. */
+  private playable = false;
   private closed = false;
   private heartbeat: NodeJS.Timeout | undefined;
   private finalFallback: NodeJS.Timeout | undefined;
@@ -65,6 +69,7 @@ export class JobEventStream {
     } else {
       this.adopt(state, state.progress);
       this.send('state', state, position);
+      this.announcePlayable(state, position);
       this.heartbeat = setInterval(() => this.beat(), this.deps.heartbeatMs);
       this.heartbeat.unref();
     }
@@ -128,6 +133,8 @@ export class JobEventStream {
     if (this.status === 'queued') await this.recheck(event.id);
     // Lower than before means a new attempt started over; only Postgres can confirm that.
     if (event.progress.percent < this.floor) await this.recheck(event.id);
+    // The worker says the attempt is playable; Postgres holds the URL.
+    if (event.progress.playable && !this.playable) await this.recheck(event.id);
     if (this.closed || event.progress.percent < this.floor) return;
     this.floor = event.progress.percent;
     const { stage, percent, etaSeconds, speed } = event.progress;
@@ -144,14 +151,23 @@ export class JobEventStream {
       else this.finish(state, eventId);
       return;
     }
-    if (state.status === this.status && state.attempts === this.attempts) return;
-    const restarted =
-      (state.status === 'queued' && this.status !== 'queued') ||
-      (state.status === 'processing' && this.status === 'processing' && state.attempts > this.attempts);
-    // Percent comes from the ordered queue events; a state change carries the percent the stream has
-    // reached, so a Postgres row that is ahead of the queued events does not make the stream skip them.
-    this.adopt(state, restarted ? state.progress : this.floor);
-    this.send('state', { ...state, progress: this.floor }, eventId);
+    if (state.status !== this.status || state.attempts !== this.attempts) {
+      const restarted =
+        (state.status === 'queued' && this.status !== 'queued') ||
+        (state.status === 'processing' && this.status === 'processing' && state.attempts > this.attempts);
+      if (restarted) this.playable = false;
+      // Percent comes from the ordered queue events; a state change carries the percent the stream has
+      // reached, so a Postgres row that is ahead of the queued events does not make the stream skip them.
+      this.adopt(state, restarted ? state.progress : this.floor);
+      this.send('state', { ...state, progress: this.floor }, eventId);
+    }
+    this.announcePlayable(state, eventId);
+  }
+
+  private announcePlayable(state: JobView, id: string): void {
+    if (!state.playable || this.playable || state.status !== 'processing') return;
+    this.playable = true;
+    this.send('playable', { ...state, progress: this.floor }, id);
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { FileRecord, FilesRepository, Job, JobsRepository } from '@reelforge/db';
-import { outputPrefix, type StorageDriver } from '@reelforge/storage';
+import { fileOutputFolder, type StorageDriver } from '@reelforge/storage';
 import type { Logger } from 'pino';
 import { AppError, ConflictError, NotFoundError } from '../http/app.errors.js';
 import { mayAccess, type Caller } from '../http/caller.js';
@@ -79,7 +79,7 @@ export class FileDeletionService {
   /** Both removals are idempotent, so a repeat after a partial failure finishes the job. */
   private async removeStoredData(file: FileRecord): Promise<void> {
     const { storage } = this.deps;
-    const results = await Promise.allSettled([storage.delete(file.storageKey), storage.deletePrefix(outputPrefix(file.id))]);
+    const results = await Promise.allSettled([storage.delete(file.storageKey), storage.deletePrefix(fileOutputFolder(file.id))]);
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failure) {
       this.deps.logger.error({ err: failure.reason, fileId: file.id, storageKey: file.storageKey }, 'could not remove a deleted file’s stored data');

@@ -6,7 +6,7 @@ import { findVisibleFile } from './visible-file.js';
 
 export interface JobStatusReaderDeps {
   files: Pick<FilesRepository, 'findById'>;
-  jobs: Pick<JobsRepository, 'findLatestByFileId'>;
+  jobs: Pick<JobsRepository, 'findLatestAndServedByFileId'>;
   queue: Pick<TranscodeQueue, 'getJob'>;
   /** Public URL of a storage key (the storage driver's `publicUrl`). */
   publicUrl: (key: string) => string;
@@ -24,11 +24,13 @@ export class JobStatusReader {
   /** @throws NotFoundError (`file_not_found`, `job_not_found`); an owner sees only its own files. */
   async read(fileId: string, caller: Caller): Promise<JobView> {
     await findVisibleFile(this.deps.files, fileId, caller);
-    const job = await this.deps.jobs.findLatestByFileId(fileId);
-    if (!job) {
+    const found = await this.deps.jobs.findLatestAndServedByFileId(fileId);
+    if (!found) {
       throw new NotFoundError('job_not_found', `File ${fileId} has no transcode job yet; start one with POST /api/media/transcode.`);
     }
-    const view = toJobView(job, this.deps.publicUrl);
+    // While the latest job is not playable, the file's previous ladder is still what its URLs serve.
+    const { latest: job, served } = found;
+    const view = toJobView(job, this.deps.publicUrl, served);
     if (job.status !== 'processing' || job.bullmqJobId === null) return view;
     const bullJob = await this.deps.queue.getJob(job.bullmqJobId).catch(() => undefined);
     const live = TranscodeProgressSchema.safeParse(bullJob?.progress);

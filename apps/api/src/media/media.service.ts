@@ -121,6 +121,7 @@ export class MediaService {
         ladder: request.ladder ?? null,
         priority: request.priority ?? null,
         webhookUrl: request.webhookUrl ?? null,
+        webhookEvents: request.webhookEvents ?? null,
         // The file's owner, also when an administrator starts the job: the file's owner sees its jobs.
         owner: file.owner,
         idempotencyKey: context.idempotencyKey ?? null,

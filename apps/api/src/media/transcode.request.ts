@@ -1,3 +1,4 @@
+import { WEBHOOK_EVENT_TYPES } from '@reelforge/db';
 import { LadderOverridesSchema } from '@reelforge/media';
 import { z } from 'zod';
 
@@ -15,6 +16,12 @@ export const TranscodeRequestSchema = z.strictObject({
     .max(2048)
     // WHATWG URL parsing tolerates (and would store) raw control characters; a webhook URL never needs one.
     .regex(/^[^\p{Cc}\s]+$/u, 'must not contain spaces or control characters')
+    .optional(),
+  webhookEvents: z
+    .array(z.enum(WEBHOOK_EVENT_TYPES))
+    .min(1)
+    .refine((events) => new Set(events).size === events.length, 'each event at most once')
+    .describe('The webhook events to receive; default: transcode.completed, transcode.failed and transcode.cancelled')
     .optional(),
 });
 export type TranscodeRequest = z.infer<typeof TranscodeRequestSchema>;

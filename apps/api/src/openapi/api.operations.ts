@@ -290,6 +290,8 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
       "Events (the JSON `data` of each is described in the response schema's `$defs`, by event name):",
       '`state` (TranscodeStatus) first, then `progress` (ProgressEvent: stage, percent, etaSeconds, speed), and',
       'finally one of `completed`, `failed`, `cancelled` (TranscodeStatus), after which the server ends the stream.',
+      'While the job still runs, `playable` (TranscodeStatus, with hlsUrl) is sent once per attempt when its master',
+      'playlist is published (or right after `state` when the stream opens on a job that is playable already).',
       'Percent never goes backwards within an attempt; a retry is announced by a `state` event. Comment lines',
       '(`: heartbeat`) keep idle connections open. Event ids are positions in the shared queue event stream; on',
       'reconnect (Last-Event-ID, any replica) the stream starts again with the current state. A job that is already',
@@ -307,6 +309,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
         events: {
           state: TranscodeStatusSchema,
           progress: ProgressEventSchema,
+          playable: TranscodeStatusSchema,
           completed: TranscodeStatusSchema,
           failed: TranscodeStatusSchema,
           cancelled: TranscodeStatusSchema,

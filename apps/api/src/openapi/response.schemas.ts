@@ -76,9 +76,12 @@ export type FileStatus = z.infer<typeof FileStatusSchema>;
 export const ProgressEventSchema = TranscodeProgressSchema;
 
 /** GET /watch/:fileId/status.json: what the public player may know (no names, owners or error messages). */
-export const WatchStatusSchema = JobViewSchema.pick({ progress: true, stage: true }).extend({
+export const WatchStatusSchema = JobViewSchema.pick({ progress: true, stage: true, playable: true }).extend({
   status: z.enum([...JOB_STATUSES, 'uploaded']).describe('uploaded while no transcode was requested'),
-  hlsUrl: z.string().nullable().describe('Once completed; root-relative for local storage'),
+  hlsUrl: z
+    .string()
+    .nullable()
+    .describe('The ladder the file serves now (the latest job once playable, while still processing; else the previous completed one); root-relative for local storage'),
   posterUrl: z.string().nullable(),
 });
 export type WatchStatus = z.infer<typeof WatchStatusSchema>;

@@ -4,7 +4,7 @@ import type { WatchStatus } from '../openapi/response.schemas.js';
 
 export interface WatchStatusServiceDeps {
   files: Pick<FilesRepository, 'findById'>;
-  jobs: Pick<JobsRepository, 'findLatestByFileId'>;
+  jobs: Pick<JobsRepository, 'findLatestAndServedByFileId'>;
   /** URL the viewer's browser loads a storage key from (root-relative for local storage). */
   mediaUrl: (key: string) => string;
 }
@@ -26,9 +26,9 @@ export class WatchStatusService {
   async status(fileId: string): Promise<WatchStatus> {
     const file = await this.deps.files.findById(fileId);
     if (!file) throw new NotFoundError('file_not_found', `No video with id ${fileId}.`);
-    const job = await this.deps.jobs.findLatestByFileId(fileId);
-    if (!job) return { status: 'uploaded', progress: 0, stage: null, hlsUrl: null, posterUrl: null };
-    const { status, progress, stage, hlsUrl, posterUrl } = toJobView(job, this.deps.mediaUrl);
-    return { status, progress, stage, hlsUrl, posterUrl };
+    const found = await this.deps.jobs.findLatestAndServedByFileId(fileId);
+    if (!found) return { status: 'uploaded', progress: 0, stage: null, playable: false, hlsUrl: null, posterUrl: null };
+    const { status, progress, stage, playable, hlsUrl, posterUrl } = toJobView(found.latest, this.deps.mediaUrl, found.served);
+    return { status, progress, stage, playable, hlsUrl, posterUrl };
   }
 }

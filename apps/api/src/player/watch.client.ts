@@ -3,8 +3,11 @@
  * forbid inline scripts). Plain ES2020 for any current browser; kept as text here because the API is
  * bundled into one file and has no static asset directory.
  *
- * It polls the public status while the job runs, then plays master.m3u8 with hls.js (natively on
- * Safari), shows the poster, and turns storyboard.vtt into hover previews over a scrub strip.
+ * It polls the public status until the job is over. As soon as the status names a master playlist
+ * (the job is playable while still encoding, or an earlier ladder is served) it plays it with hls.js
+ * (natively on Safari) from the beginning: an EVENT playlist still growing is live to hls.js, which
+ * would otherwise start at its live edge; hls.js reloads the playlist and plays on to its end. Once
+ * completed, it turns storyboard.vtt (written last) into hover previews over a scrub strip.
  * `window.hls` and `window.reelforgePlayback` (levels loaded and switched to, errors) are there for
  * tests and for anyone debugging playback in the console.
  */
@@ -19,8 +22,10 @@ export const WATCH_CLIENT_SCRIPT = String.raw`(() => {
   const statusUrl = '/watch/' + encodeURIComponent(root.dataset.fileId) + '/status.json';
   const autoplay = new URLSearchParams(location.search).get('autoplay') === '1';
   const STAGES = { queued: 'Waiting for a worker', probing: 'Reading the file', encoding: 'Encoding', uploading: 'Publishing', finalizing: 'Finishing' };
-  const playback = { levelsLoaded: [], levelSwitches: [], errors: [] };
+  const playback = { levelsLoaded: [], levelSwitches: [], errors: [], startedWhile: null };
   window.reelforgePlayback = playback;
+  let playing = null;
+  let storyboardAdded = false;
 
   function show(text, percent) {
     statusLine.textContent = text;
@@ -40,26 +45,33 @@ export const WATCH_CLIENT_SCRIPT = String.raw`(() => {
       setTimeout(poll, 3000);
       return;
     }
-    if (body.status === 'completed' && body.hlsUrl) return play(body);
-    if (body.status === 'failed') return show('This video could not be processed.', null);
-    if (body.status === 'cancelled') return show('Processing was cancelled.', null);
+    if (body.hlsUrl && playing === null) play(body);
+    if (body.status === 'completed' && playing !== null) {
+      show('', null);
+      if (body.posterUrl && !storyboardAdded) {
+        storyboardAdded = true;
+        addStoryboard(new URL('storyboard.vtt', playing).href);
+      }
+      return;
+    }
+    if (body.status === 'failed') return show(playing ? '' : 'This video could not be processed.', null);
+    if (body.status === 'cancelled') return show(playing ? '' : 'Processing was cancelled.', null);
     if (body.status === 'uploaded') show('Uploaded, waiting for processing to start…', 0);
     else show((STAGES[body.stage] || 'Processing') + '… ' + Math.floor(body.progress) + ' %', body.progress);
     setTimeout(poll, 1000);
   }
 
   function play(body) {
-    show('', null);
     const masterUrl = new URL(body.hlsUrl, location.href).href;
-    if (body.posterUrl) {
-      video.poster = body.posterUrl;
-      addStoryboard(new URL('storyboard.vtt', masterUrl).href);
-    }
+    playing = masterUrl;
+    playback.startedWhile = body.status;
+    if (body.posterUrl) video.poster = body.posterUrl;
     // Browsers only autoplay muted video.
     if (autoplay) video.muted = true;
     const Hls = window.Hls;
     if (Hls && Hls.isSupported()) {
-      const hls = new Hls();
+      // From the start even while the playlist still grows (hls.js would begin at the live edge).
+      const hls = new Hls({ startPosition: 0 });
       window.hls = hls;
       hls.on(Hls.Events.LEVEL_LOADED, (_event, data) => {
         if (!playback.levelsLoaded.includes(data.level)) playback.levelsLoaded.push(data.level);

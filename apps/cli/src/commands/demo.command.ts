@@ -48,7 +48,8 @@ export async function runDemo({ config, input, log }: DemoOptions): Promise<numb
       const size = r.width ? `${r.width}x${r.height} @ ${r.fps} fps` : 'audio';
       log(`  ${String(r.name).padEnd(6)} ${size.padEnd(22)} ${Math.round(Number(r.averageBandwidth ?? 0) / 1000)} kbps avg  ${r.codecs}`);
     }
-    const local = config.storage.driver === 'local' ? path.join(config.storage.rootDir, masterKey(outputPrefix(upload.fileId))) : undefined;
+    // The completed attempt (the job's last) wrote under its own prefix.
+    const local = config.storage.driver === 'local' ? path.join(config.storage.rootDir, masterKey(outputPrefix(final.fileId, final.jobId, final.attempts))) : undefined;
     log(`done in ${formatDuration((Date.now() - started) / 1000)}`);
     log(`master playlist: ${final.hlsUrl}`);
     if (local) log(`on disk: ${local}`);

@@ -6,7 +6,7 @@ import { DelayedError, UnrecoverableError } from 'bullmq';
 import type { Logger } from 'pino';
 import { decideFailure } from './failure.policy.js';
 import { ProgressReporter } from './progress.reporter.js';
-import type { TranscodeService, TranscodeSource } from './transcode.service.js';
+import type { PlayableOutput, TranscodeService, TranscodeSource } from './transcode.service.js';
 
 export interface TranscodeProcessorDeps {
   jobs: JobsRepository;
@@ -23,6 +23,8 @@ export interface TranscodeProcessorDeps {
   onSettled?: (job: Job) => Promise<void>;
   /** OWNER_MAX_RUNNING_JOBS: claims go through the owner's lock and refuse beyond this many running jobs. */
   runningLimit?: { admission: Pick<JobAdmission, 'claim'>; maxRunning: number };
+  /** Told when a running job became playable (queues its `transcode.playable` webhook if asked for). */
+  onPlayable?: (job: Job) => Promise<void>;
 }
 
 /**
@@ -98,23 +100,47 @@ export function createTranscodeProcessor(deps: TranscodeProcessorDeps): JobHandl
     });
     let lastEventAt = 0;
     let lastStage: string | undefined;
+    let lastSample: TranscodeProgress = { stage: 'probing', percent: 0, etaSeconds: null, speed: null };
+    // Once playable, every progress event says so: the live stream learns it from the first one it sees.
+    let playable = false;
+    const sendProgress = (sample: TranscodeProgress) =>
+      job.updateProgress(playable ? { ...sample, playable } : sample).catch((err: unknown) => log.warn({ err }, 'progress event failed'));
     const reporter = new ProgressReporter((sample: TranscodeProgress) => {
       writer.update({ progress: sample.percent, stage: sample.stage });
+      lastSample = sample;
       const now = Date.now();
       if (sample.stage !== lastStage || now - lastEventAt >= eventIntervalMs) {
         lastEventAt = now;
         lastStage = sample.stage;
-        job.updateProgress(sample).catch((err: unknown) => log.warn({ err }, 'progress event failed'));
+        void sendProgress(sample);
       }
     });
+    const onPlayable = async (output: PlayableOutput) => {
+      const row = await jobs.markPlayable(payload.jobId, { ...output, workerId });
+      if (!row) {
+        attempt.abort(SUPERSEDED_ABORT_REASON);
+        return;
+      }
+      playable = true;
+      log.info({ outputPrefix: output.outputPrefix }, 'transcode playable');
+      await sendProgress(lastSample);
+      await notifyPlayable(deps, row, log);
+    };
 
     const abort = attempt.signal;
     try {
       const source = await sourceOf(claimed, deps, payload, log);
       // The effective ladder goes to the job log, where operators read it in Bull Board.
-      const result = await service.run(source, reporter, abort, claimed.attempts, (plan) => {
-        job.log(describePlan(plan)).catch((err: unknown) => log.warn({ err }, 'job log write failed'));
-      });
+      const result = await service.run(
+        source,
+        reporter,
+        abort,
+        claimed.attempts,
+        (plan) => {
+          job.log(describePlan(plan)).catch((err: unknown) => log.warn({ err }, 'job log write failed'));
+        },
+        onPlayable,
+      );
       await writer.flush();
       const completed = await jobs.markCompleted(payload.jobId, { renditions: result.renditions, outputPrefix: result.outputPrefix, workerId });
       if (!completed) {
@@ -182,7 +208,7 @@ async function sourceOf(claimed: Job, deps: TranscodeProcessorDeps, payload: Tra
   if (payload.fileId !== file.id || payload.sourceKey !== file.storageKey) {
     log.warn({ payloadFileId: payload.fileId, payloadSourceKey: payload.sourceKey, fileId: file.id }, 'queue payload disagrees with Postgres; encoding the job row\'s file');
   }
-  return { fileId: file.id, sourceKey: file.storageKey, ...(claimed.ladder !== null ? { ladder: claimed.ladder } : {}) };
+  return { jobId: claimed.id, fileId: file.id, sourceKey: file.storageKey, ...(claimed.ladder !== null ? { ladder: claimed.ladder } : {}) };
 }
 
 /** A webhook that cannot be queued is logged; it never changes the outcome of the transcode. */
@@ -194,18 +220,27 @@ async function notifySettled(deps: TranscodeProcessorDeps, job: Job, log: Logger
   }
 }
 
+async function notifyPlayable(deps: TranscodeProcessorDeps, job: Job, log: Logger): Promise<void> {
+  try {
+    await deps.onPlayable?.(job);
+  } catch (err) {
+    log.error({ err }, 'could not queue the playable webhook; the transcode goes on');
+  }
+}
+
 /**
- * After an attempt that did not complete, removes the file's partial output when it is this
- * attempt's to remove: the job is still this worker's, or it was cancelled and no newer job of the
- * file is writing there now (output is per file). A worker that took the job over keeps its output.
+ * After an attempt that did not complete, removes the job's partial output when it is this
+ * attempt's to remove: the job is still this worker's, or it was cancelled. Output is per job and
+ * attempt, so the file's other jobs (the ladder it serves) are never touched. A worker that took the
+ * job over keeps its output.
  */
 async function discardPartialOutput(jobId: string, deps: TranscodeProcessorDeps, log: Logger): Promise<{ current: Job | null; ours: boolean }> {
   const { jobs, service, workerId } = deps;
   const current = await jobs.findById(jobId);
   const ours = current?.status === 'processing' && current.workerId === workerId;
-  // The row's file, never the payload's: output is removed only under the prefix this job writes to.
-  if (current && (ours || (current.status === 'cancelled' && !(await jobs.findActiveByFileId(current.fileId))))) {
-    await service.discardOutput(current.fileId).catch((err: unknown) => log.error({ err }, 'could not remove partial output'));
+  // The row's file, never the payload's: output is removed only under this job's own prefix.
+  if (current && (ours || current.status === 'cancelled')) {
+    await service.discardOutput(current.fileId, jobId).catch((err: unknown) => log.error({ err }, 'could not remove partial output'));
   }
   return { current, ours };
 }

@@ -11,11 +11,11 @@ import {
   buildStoryboardTileArgs,
   LadderOptionsSchema,
   measureRendition,
+  jobTimeLimitMs,
   mediaPlaylistUri,
   planLadder,
   STORYBOARD_THUMB_PATTERN,
   writeMasterPlaylist,
-  jobTimeLimitMs,
   writeStoryboardVtt,
   type BitrateMeasure,
   type FfmpegCapabilities,
@@ -29,8 +29,7 @@ import {
 import type { OrphanGuard } from '@reelforge/process';
 import type { TranscodeResult } from '@reelforge/queue';
 import {
-  masterKey,
-  MASTER_PLAYLIST_NAME,
+  jobOutputPrefix,
   outputPrefix,
   POSTER_IMAGE_NAME,
   STORYBOARD_IMAGE_NAME,
@@ -39,7 +38,7 @@ import {
   type StorageDriver,
 } from '@reelforge/storage';
 import HLS from 'hls-parser';
-import { HlsOutputUploader } from './hls-output.uploader.js';
+import { HlsOutputPublisher } from './hls-output.publisher.js';
 import { JobTimeoutError } from './job-timeout.error.js';
 import type { ProgressReporter } from './progress.reporter.js';
 
@@ -59,6 +58,7 @@ export interface TranscodeServiceDeps {
 
 /** What one attempt encodes, read from the job's Postgres row and its file's row (never from the queue payload). */
 export interface TranscodeSource {
+  jobId: string;
   fileId: string;
   sourceKey: string;
   ladder?: LadderOverrides;
@@ -67,10 +67,19 @@ export interface TranscodeSource {
 /** Why the attempt's own deadline aborted its work (the caller's signal carries the other reasons). */
 const TIME_LIMIT_REASON = 'time-limit';
 
+/** What an attempt tells its caller once its master playlist is in storage (the job is playable). */
+export interface PlayableOutput {
+  outputPrefix: string;
+  /** The planned renditions; bandwidths are measured (and set) only at the end. */
+  renditions: RenditionRecord[];
+}
+
 /**
- * One transcode attempt: probe, plan, encode every rendition and the storyboard in one ffmpeg pass
- * while finished segments stream to storage, then the poster, rendition playlists, and the master
- * playlist last of all, so a reader never sees a playlist naming a segment that is not there.
+ * One transcode attempt: probe, plan, encode every rendition and the storyboard in one ffmpeg pass,
+ * the poster beside it, while HlsOutputPublisher publishes segments, growing EVENT playlists and (once
+ * every rendition has a segment) the master: the attempt is playable long before it ends. At the end
+ * the playlists get #EXT-X-ENDLIST and the master is rewritten with measured bitrates. Each attempt
+ * writes under a prefix of its own, so the file's previous ladder is untouched throughout.
  */
 export class TranscodeService {
   constructor(private readonly deps: TranscodeServiceDeps) {}
@@ -86,6 +95,7 @@ export class TranscodeService {
     signal: AbortSignal,
     attempt: number,
     onPlan: (plan: TranscodePlan) => void = () => undefined,
+    onPlayable: (output: PlayableOutput) => Promise<void> = async () => undefined,
   ): Promise<TranscodeResult> {
     const startedAt = Date.now();
     const deadline = new AbortController();
@@ -103,7 +113,8 @@ export class TranscodeService {
       const limitMs = jobTimeLimitMs(info.durationS, this.deps.timeLimit);
       timer = setTimeout(() => deadline.abort(TIME_LIMIT_REASON), Math.max(0, limitMs - (Date.now() - startedAt)));
       try {
-        return await this.encode(source, info, input, scratch, { progress, signal: AbortSignal.any([signal, deadline.signal]), attempt, onPlan });
+        const encodeSignal = AbortSignal.any([signal, deadline.signal]);
+        return await this.encode(source, info, input, scratch, { progress, signal: encodeSignal, attempt, onPlan, onPlayable });
       } catch (err) {
         if (deadline.signal.aborted && !signal.aborted) throw new JobTimeoutError(limitMs);
         throw err;
@@ -119,50 +130,74 @@ export class TranscodeService {
     info: MediaInfo,
     input: string,
     scratch: string,
-    { progress, signal, attempt, onPlan }: { progress: ProgressReporter; signal: AbortSignal; attempt: number; onPlan: (plan: TranscodePlan) => void },
+    options: {
+      progress: ProgressReporter;
+      signal: AbortSignal;
+      attempt: number;
+      onPlan: (plan: TranscodePlan) => void;
+      onPlayable: (output: PlayableOutput) => Promise<void>;
+    },
   ): Promise<TranscodeResult> {
     const { storage } = this.deps;
+    const { progress, signal, attempt, onPlan, onPlayable } = options;
     // A job's own ladder overrides the installation defaults field by field.
-    const options = LadderOptionsSchema.parse({ ...this.deps.defaultLadder, ...(source.ladder ?? {}) });
-    const plan = planLadder(info, options, this.deps.capabilities);
+    const ladder = LadderOptionsSchema.parse({ ...this.deps.defaultLadder, ...(source.ladder ?? {}) });
+    const plan = planLadder(info, ladder, this.deps.capabilities);
     onPlan(plan);
 
     const outputDir = path.join(scratch, 'out');
-    await mkdir(outputDir, { recursive: true });
-    const keyPrefix = outputPrefix(source.fileId);
-    const uploader = new HlsOutputUploader({ storage, localDir: outputDir, keyPrefix });
+    // Beside the output directory, not in it: everything in there is uploaded.
+    const publishDir = path.join(scratch, 'publish');
+    const thumbnailsDir = path.join(scratch, 'storyboard');
+    await Promise.all([outputDir, publishDir, thumbnailsDir].map((dir) => mkdir(dir, { recursive: true })));
+    await this.discardEarlierAttempts(source, attempt);
+    const keyPrefix = outputPrefix(source.fileId, source.jobId, attempt);
+    const publisher = new HlsOutputPublisher({
+      storage,
+      plan,
+      localDir: outputDir,
+      publishDir,
+      keyPrefix,
+      onPlayable: () => onPlayable({ outputPrefix: keyPrefix, renditions: renditionRecords(plan, {}) }),
+    });
     progress.enter('encoding');
-    uploader.start();
+    publisher.start();
+    // The poster is made beside the encode (a seek and a few frames), so the master need not wait for the end.
+    const poster = plan.hasVideo ? this.publishPoster(plan, input, path.join(scratch, POSTER_IMAGE_NAME), publisher, signal) : Promise.resolve();
+    // Awaited below on every path; this keeps an early rejection from being reported as unhandled meanwhile.
+    poster.catch(() => undefined);
     try {
-      // Beside the output directory, not in it: everything in there is uploaded.
-      const thumbnailsDir = path.join(scratch, 'storyboard');
-      await mkdir(thumbnailsDir);
       const storyboardThumbnails = path.join(thumbnailsDir, STORYBOARD_THUMB_PATTERN);
       await runFfmpeg(buildHlsArgs(plan, { input, outputDir, attempt, storyboardThumbnails }), {
         signal,
         orphanGuard: this.deps.orphanGuard,
         onProgress: (p) => progress.encoding(p.outTimeMs, plan.durationS, p.speed),
       });
-      uploader.throwIfFailed();
-      if (plan.hasVideo) await this.writeImages(plan, { source: input, storyboardThumbnails, outputDir }, signal);
+      await poster;
+      publisher.throwIfFailed();
+      if (plan.hasVideo) await this.writeStoryboard(plan, { storyboardThumbnails, outputDir }, signal);
     } catch (err) {
-      await uploader.stop();
+      await Promise.allSettled([poster]);
+      await publisher.stop();
       throw err;
     }
 
     progress.enter('uploading');
-    await uploader.finish();
+    await publisher.finish();
     progress.enter('finalizing');
-    const measurements = await this.measure(plan, outputDir, uploader.sizes());
-    const masterPath = path.join(outputDir, MASTER_PLAYLIST_NAME);
-    await writeFile(masterPath, writeMasterPlaylist({ plan, measurements }));
-    await storage.putFile(masterKey(keyPrefix), masterPath);
+    const measurements = await this.measure(plan, outputDir, publisher.sizes());
+    await publisher.publishFinalMaster(writeMasterPlaylist({ plan, measurements }));
     return { outputPrefix: keyPrefix, renditions: renditionRecords(plan, measurements) };
   }
 
-  /** Removes whatever an interrupted attempt left in storage. */
-  async discardOutput(fileId: string): Promise<void> {
-    await this.deps.storage.deletePrefix(outputPrefix(fileId));
+  /** Removes whatever the job's attempts left in storage (it failed or was cancelled); other jobs' ladders stay. */
+  async discardOutput(fileId: string, jobId: string): Promise<void> {
+    await this.deps.storage.deletePrefix(jobOutputPrefix(fileId, jobId));
+  }
+
+  /** A retried or re-run job's earlier attempts are never served again (the job is not playable until this one is). */
+  private async discardEarlierAttempts({ fileId, jobId }: TranscodeSource, attempt: number): Promise<void> {
+    for (let earlier = 1; earlier < attempt; earlier += 1) await this.deps.storage.deletePrefix(outputPrefix(fileId, jobId, earlier));
   }
 
   private async localSource(key: string, scratch: string): Promise<string> {
@@ -179,20 +214,16 @@ export class TranscodeService {
     return target;
   }
 
-  /** The poster (a seek and a few frames), and the storyboard sheet and its VTT track from the ladder pass's thumbnails. */
-  private async writeImages(
-    plan: TranscodePlan & { hasVideo: true },
-    io: { source: string; storyboardThumbnails: string; outputDir: string },
-    signal: AbortSignal,
-  ) {
-    const options = { signal, orphanGuard: this.deps.orphanGuard };
+  private async publishPoster(plan: TranscodePlan & { hasVideo: true }, source: string, output: string, publisher: HlsOutputPublisher, signal: AbortSignal) {
+    await runFfmpeg(buildPosterArgs(plan, { input: source, output }), { signal, orphanGuard: this.deps.orphanGuard });
+    await publisher.publishPoster(output);
+  }
+
+  /** The storyboard sheet and its VTT track, from the thumbnails the ladder pass wrote. */
+  private async writeStoryboard(plan: TranscodePlan & { hasVideo: true }, io: { storyboardThumbnails: string; outputDir: string }, signal: AbortSignal) {
     const { storyboard } = plan;
-    // Side by side (one seeks the source, the other reads small PNGs); both end before either error is thrown.
-    const results = await Promise.allSettled([
-      runFfmpeg(buildPosterArgs(plan, { input: io.source, output: path.join(io.outputDir, POSTER_IMAGE_NAME) }), options),
-      runFfmpeg(buildStoryboardTileArgs(storyboard, { thumbnails: io.storyboardThumbnails, output: path.join(io.outputDir, STORYBOARD_IMAGE_NAME) }), options),
-    ]);
-    for (const result of results) if (result.status === 'rejected') throw result.reason;
+    const output = path.join(io.outputDir, STORYBOARD_IMAGE_NAME);
+    await runFfmpeg(buildStoryboardTileArgs(storyboard, { thumbnails: io.storyboardThumbnails, output }), { signal, orphanGuard: this.deps.orphanGuard });
     await writeFile(path.join(io.outputDir, STORYBOARD_VTT_NAME), writeStoryboardVtt(storyboard, STORYBOARD_IMAGE_NAME));
   }
 
