@@ -21,7 +21,8 @@ import { startWebhookReceiver, type WebhookReceiver } from '../src/testing/index
 const SECRET = 'whsec-delivery-test-0123456789';
 const ATTEMPTS = 3;
 const BACKOFF_MS = 250;
-const TIMEOUT_MS = 400;
+// Long enough for a local receiver on a loaded 2-core machine: a timed-out first attempt would be a retry.
+const TIMEOUT_MS = 3_000;
 
 let db: TestDatabase;
 let redis: Redis;
@@ -81,10 +82,17 @@ async function completedJob(webhookUrl: string): Promise<Job> {
 const enqueue = (job: Job) =>
   enqueueWebhookFor(job, { queue, deliveries, defaultUrl: undefined, publicUrl: (key) => `https://cdn.example.com/${key}` });
 
-/** Resolves once BullMQ is done with the delivery: delivered, or failed on its last attempt. */
+/**
+ * Resolves once BullMQ is done with the delivery: delivered, or failed on its last attempt. It may be
+ * done already (a fast worker can finish while the test still awaits something else): after listening,
+ * the job's state is read once, so an event that came before the listener is not waited for forever.
+ */
 function settled(deliveryId: string): Promise<WebhookDelivery> {
   return new Promise((resolve, reject) => {
+    let done = false;
     const finish = () => {
+      if (done) return;
+      done = true;
       worker.off('completed', onCompleted);
       worker.off('failed', onFailed);
       deliveries.findById(deliveryId).then((d) => (d ? resolve(d) : reject(new Error('delivery row vanished'))), reject);
@@ -97,6 +105,11 @@ function settled(deliveryId: string): Promise<WebhookDelivery> {
     };
     worker.on('completed', onCompleted);
     worker.on('failed', onFailed);
+    void queue.getJob(deliveryId).then(async (job) => {
+      const state = await job?.getState();
+      // A job BullMQ will try again waits in `delayed`; `failed` is final.
+      if (state === 'completed' || state === 'failed') finish();
+    }, reject);
   });
 }
 
