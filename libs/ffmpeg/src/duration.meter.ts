@@ -1,10 +1,7 @@
-import { basename, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { buildDurationMeasureArgs, PacketSpanMeter } from '@reelforge/media';
-import { detectOrphanGuard, type OrphanGuard } from '@reelforge/process';
-import { FfmpegCancelledError, FfmpegFailedError, ProbeFailedError, ProbeTimeoutError } from './ffmpeg.errors.js';
-import { DEFAULT_KILL_GRACE_MS } from './ffmpeg.runner.js';
-import { runProcess } from './process.runner.js';
-import { summarizeProbeStderr } from './stderr.summary.js';
+import type { OrphanGuard } from '@reelforge/process';
+import { runFfprobe } from './ffprobe.process.js';
 
 export interface MeasureDurationOptions {
   signal?: AbortSignal;
@@ -17,7 +14,6 @@ export interface MeasureDurationOptions {
 }
 
 export const DEFAULT_MEASURE_TIMEOUT_MS = 120_000;
-const STDERR_TAIL_BYTES = 16 * 1024;
 
 /**
  * Measures a file's duration from its packets (demuxing only, no decoding): for inputs whose
@@ -26,22 +22,16 @@ const STDERR_TAIL_BYTES = 16 * 1024;
  * timed audio or video packet.
  */
 export async function measureDuration(path: string, options: MeasureDurationOptions = {}): Promise<number | null> {
-  const file = options.ffprobePath ?? 'ffprobe';
-  const args = buildDurationMeasureArgs(resolve(path));
-  const input = args[args.length - 1] as string;
-  const name = basename(path);
-  const timeoutMs = options.timeoutMs ?? DEFAULT_MEASURE_TIMEOUT_MS;
   const meter = new PacketSpanMeter();
   let partial = '';
-
-  const result = await runProcess({
-    file,
-    args,
-    guard: options.orphanGuard ?? (await detectOrphanGuard()),
+  await runFfprobe({
+    path,
+    args: buildDurationMeasureArgs(resolve(path)),
+    ffprobePath: options.ffprobePath,
     signal: options.signal,
-    timeoutMs,
-    killGraceMs: DEFAULT_KILL_GRACE_MS,
-    stderrTailBytes: STDERR_TAIL_BYTES,
+    timeoutMs: options.timeoutMs ?? DEFAULT_MEASURE_TIMEOUT_MS,
+    orphanGuard: options.orphanGuard,
+    exitContext: 'while measuring the duration',
     onStdout: (text) => {
       const lines = (partial + text).split('\n');
       partial = lines.pop() ?? '';
@@ -49,13 +39,5 @@ export async function measureDuration(path: string, options: MeasureDurationOpti
     },
   });
   meter.push(partial);
-
-  if (result.stoppedBy === 'abort') throw new FfmpegCancelledError(file, options.signal?.reason);
-  if (result.stoppedBy === 'timeout') throw new ProbeTimeoutError(name, timeoutMs);
-  if (result.signal !== null) throw new FfmpegFailedError({ program: file, exitCode: null, signal: result.signal, stderrTail: result.stderrTail });
-  if (result.exitCode !== 0) {
-    const reason = summarizeProbeStderr(result.stderrTail, input);
-    throw new ProbeFailedError(name, reason === '' ? `ffprobe exited with code ${result.exitCode} while measuring the duration` : reason, result.stderrTail);
-  }
   return meter.durationS();
 }

@@ -1,10 +1,8 @@
 import { basename, resolve } from 'node:path';
-import { detectOrphanGuard, type OrphanGuard } from '@reelforge/process';
+import type { OrphanGuard } from '@reelforge/process';
 import { z } from 'zod';
-import { FfmpegCancelledError, FfmpegFailedError, ProbeFailedError, ProbeTimeoutError } from './ffmpeg.errors.js';
-import { DEFAULT_KILL_GRACE_MS } from './ffmpeg.runner.js';
-import { runProcess } from './process.runner.js';
-import { summarizeProbeStderr } from './stderr.summary.js';
+import { ProbeFailedError } from './ffmpeg.errors.js';
+import { runFfprobe } from './ffprobe.process.js';
 
 export interface ProbeOptions {
   signal?: AbortSignal;
@@ -23,7 +21,6 @@ export interface ProbeOptions {
 }
 
 export const DEFAULT_PROBE_TIMEOUT_MS = 30_000;
-const STDERR_TAIL_BYTES = 16 * 1024;
 // Real probe output is a few KiB; a file claiming thousands of streams must not exhaust memory.
 const MAX_STDOUT_CHARS = 16 * 1024 * 1024;
 
@@ -52,37 +49,22 @@ export function ffprobeArgs(path: string, allowedFormats: readonly string[] = []
  * 5.1, and exposes no process handle for a timeout or an AbortSignal.
  */
 export async function probe(path: string, options: ProbeOptions = {}): Promise<unknown> {
-  const file = options.ffprobePath ?? 'ffprobe';
-  const args = ffprobeArgs(path, options.allowedFormats);
-  const input = args[args.length - 1] as string;
   const name = basename(path);
-  const timeoutMs = options.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
   const chunks: string[] = [];
   let size = 0;
-
-  const result = await runProcess({
-    file,
-    args,
-    guard: options.orphanGuard ?? (await detectOrphanGuard()),
+  const result = await runFfprobe({
+    path,
+    args: ffprobeArgs(path, options.allowedFormats),
+    ffprobePath: options.ffprobePath,
     signal: options.signal,
-    timeoutMs,
-    killGraceMs: DEFAULT_KILL_GRACE_MS,
-    stderrTailBytes: STDERR_TAIL_BYTES,
+    timeoutMs: options.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS,
+    orphanGuard: options.orphanGuard,
     onStdout: (text) => {
       size += text.length;
       if (size > MAX_STDOUT_CHARS) throw new ProbeFailedError(name, 'ffprobe output is larger than 16 MiB', '');
       chunks.push(text);
     },
   });
-
-  if (result.stoppedBy === 'abort') throw new FfmpegCancelledError(file, options.signal?.reason);
-  if (result.stoppedBy === 'timeout') throw new ProbeTimeoutError(name, timeoutMs);
-  // Killed by someone else (OOM killer, operator): a fault of the machine, not of the file.
-  if (result.signal !== null) throw new FfmpegFailedError({ program: file, exitCode: null, signal: result.signal, stderrTail: result.stderrTail });
-  if (result.exitCode !== 0) {
-    const reason = summarizeProbeStderr(result.stderrTail, input);
-    throw new ProbeFailedError(name, reason === '' ? `ffprobe exited with code ${result.exitCode}` : reason, result.stderrTail);
-  }
 
   let json: unknown;
   try {
