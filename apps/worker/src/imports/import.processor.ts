@@ -43,6 +43,8 @@ export function createImportProcessor(deps: ImportProcessorDeps): JobHandler<'im
       const facts = await deps.sniff(source);
       const storageKey = originalKey(fileId);
       await storage.putFile(storageKey, source);
+      // Scratch space goes before the outcome is recorded: whoever sees the outcome sees it gone.
+      await rm(dir, { recursive: true, force: true });
       const file = await files.markImported(fileId, { mime: fetched.mime, sizeBytes: fetched.bytes, ...facts });
       if (!file) {
         // Deleted while it was being fetched: what was stored belongs to nobody.
@@ -53,6 +55,7 @@ export function createImportProcessor(deps: ImportProcessorDeps): JobHandler<'im
       log.info({ bytes: fetched.bytes }, 'import done');
       return { state: 'ready' };
     } catch (err) {
+      await rm(dir, { recursive: true, force: true });
       const failure = failureOf(err);
       if (failure.expected) log.info({ code: failure.code, message: failure.message }, 'import failed');
       else log.error({ err }, 'import failed unexpectedly');
@@ -60,8 +63,6 @@ export function createImportProcessor(deps: ImportProcessorDeps): JobHandler<'im
       await files.markImportFailed(fileId, recorded);
       if (jobId !== undefined) await jobs.markImportFailed(jobId, recorded);
       return { state: 'failed', code: failure.code };
-    } finally {
-      await rm(dir, { recursive: true, force: true });
     }
   };
 }
