@@ -92,14 +92,17 @@ describe('webhooks secret against the database', () => {
   });
 
   it('when rotated with --overlap, then a new secret is printed and the old one signs until then; list never shows a secret', async () => {
+    const before = Date.now();
     const rotated = await run(['webhooks', 'secret', 'rotate', '--owner', 'acme', '--overlap', '2h', '--json'], env);
+    const after = Date.now();
     expect(rotated.code).toBe(ExitCode.ok);
     const body = JSON.parse(rotated.stdout) as { secret: string; retiring: { expiresAt: string }[] };
     expect(body.secret).toMatch(/^whsec_/);
     expect(body.retiring).toHaveLength(1);
-    const left = Date.parse(body.retiring[0]!.expiresAt) - Date.now();
-    expect(left).toBeGreaterThan(3_600_000);
-    expect(left).toBeLessThanOrEqual(7_200_000);
+    // Two hours from the moment of the rotation, which lies between the two readings (a second of slack for rounding).
+    const expiresAt = Date.parse(body.retiring[0]!.expiresAt);
+    const TWO_HOURS_MS = 2 * 3_600_000;
+    expect(expiresAt >= before + TWO_HOURS_MS - 1_000 && expiresAt <= after + TWO_HOURS_MS + 1_000).toBe(true);
 
     const listed = await run(['webhooks', 'secret', 'list', '--owner', 'acme', '--json'], env);
     expect(JSON.parse(listed.stdout)).toEqual([expect.objectContaining({ expiresAt: null }), expect.objectContaining({ expiresAt: body.retiring[0]!.expiresAt })]);
