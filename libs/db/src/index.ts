@@ -42,7 +42,7 @@ export {
   type WebhookDeliveryPage,
 } from './webhook-deliveries.repository.js';
 export { WebhookSecretsRepository, type NewWebhookSecret, type WebhookSecretRecord } from './webhook-secrets.repository.js';
-export { ADMIN_OWNER, isReservedOwner } from './owner.js';
+export { ADMIN_OWNER, isOwnerName, isReservedOwner } from './owner.js';
 export { ApiKeySchema, type ApiKey } from './api-key.record.js';
 export { ApiKeysRepository, type NewApiKey } from './api-keys.repository.js';
 export { API_KEY_DISPLAY_CHARS, API_KEY_TOKEN_PREFIX, createApiKeyToken, hashApiKeyToken, type NewApiKeyToken } from './api-key.token.js';

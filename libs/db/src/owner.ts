@@ -4,6 +4,11 @@
  */
 export const ADMIN_OWNER = '@admin';
 
+/** What an owner name may be: 1-200 printable ASCII characters, no spaces (it appears in logs, CLI tables and URLs). */
+export function isOwnerName(owner: string): boolean {
+  return /^[\x21-\x7e]{1,200}$/.test(owner);
+}
+
 /** Names API keys may not be given: everything the installation keeps for itself. */
 export function isReservedOwner(owner: string): boolean {
   return owner.startsWith('@');

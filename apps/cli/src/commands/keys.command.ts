@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '@reelforge/config';
-import { ADMIN_OWNER, ApiKeysRepository, isReservedOwner, type ApiKey } from '@reelforge/db';
+import { ADMIN_OWNER, ApiKeysRepository, isOwnerName, isReservedOwner, type ApiKey } from '@reelforge/db';
 import { runCommand, writeJson, type CliIo } from '../cli.io.js';
 import { withDatabase } from '../database.session.js';
 import { ExitCode, UsageError } from '../exit.codes.js';
@@ -14,7 +14,6 @@ one of \`npm start\`). \`create\` prints the token once, on stdout. A key sees o
 and jobs; revoking takes effect on the next request.
 Exit: 0 done, 1 no such key (or a prefix naming several), 2 bad usage, 3 database unreachable, 78 not configured.`;
 
-const OWNER = /^[\x21-\x7e]{1,200}$/;
 
 export async function runKeysCommand(argv: string[], io: CliIo): Promise<ExitCode> {
   return runCommand(io, argv, async () => {
@@ -39,7 +38,7 @@ export async function runKeysCommand(argv: string[], io: CliIo): Promise<ExitCod
     switch (action) {
       case 'create': {
         if (rest.length > 0) throw new UsageError(`unexpected ${rest.join(' ')}\n\n${KEYS_USAGE}`);
-        if (values.owner === undefined || !OWNER.test(values.owner)) {
+        if (values.owner === undefined || !isOwnerName(values.owner)) {
           throw new UsageError(`keys create needs --owner: 1-200 printable characters without spaces\n\n${KEYS_USAGE}`);
         }
         if (isReservedOwner(values.owner)) {

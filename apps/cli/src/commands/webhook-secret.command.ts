@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '@reelforge/config';
-import { ADMIN_OWNER, isReservedOwner, WebhookSecretsRepository, type WebhookSecretRecord } from '@reelforge/db';
+import { ADMIN_OWNER, isOwnerName, isReservedOwner, WebhookSecretsRepository, type WebhookSecretRecord } from '@reelforge/db';
 import { operatorKey, OwnerSecretsStore, type NewOwnerSecret } from '@reelforge/webhooks';
 import { runCommand, writeJson, type CliIo } from '../cli.io.js';
 import { withDatabase } from '../database.session.js';
@@ -21,7 +21,6 @@ key), then drop the old key.
 Exit: 0 done, 1 create for an owner that has a secret / rotate for one that has none, 2 bad usage,
 3 database unreachable, 78 not configured (no WEBHOOK_SECRETS_KEY).`;
 
-const OWNER = /^[\x21-\x7e]{1,200}$/;
 const DEFAULT_OVERLAP = '24h';
 
 export async function runWebhookSecretCommand(argv: string[], io: CliIo): Promise<ExitCode> {
@@ -94,7 +93,7 @@ export async function runWebhookSecretCommand(argv: string[], io: CliIo): Promis
 }
 
 function ownerOf(owner: string | undefined, action: string): string {
-  if (owner === undefined || !OWNER.test(owner)) throw new UsageError(`webhooks secret ${action} needs --owner: 1-200 printable characters without spaces`);
+  if (owner === undefined || !isOwnerName(owner)) throw new UsageError(`webhooks secret ${action} needs --owner: 1-200 printable characters without spaces`);
   if (isReservedOwner(owner)) throw new UsageError(`owner names starting with @ are reserved: ${ADMIN_OWNER}'s webhooks are signed with WEBHOOK_SECRET`);
   return owner;
 }
