@@ -59,7 +59,13 @@ export interface Config {
     maxStalledCount: number;
   };
   reconcile: { intervalMs: number };
-  media: { ladderHeights: number[]; segmentSeconds: number; x264Preset: Env['X264_PRESET'] };
+  media: {
+    ladderHeights: number[];
+    segmentSeconds: number;
+    x264Preset: Env['X264_PRESET'];
+    /** Chunked encoding across workers; null when CHUNK_MIN_DURATION_S is 0 (every input in one pass). */
+    chunking: { minDurationS: number; chunkSeconds: number } | null;
+  };
   /** Operator limits: the largest input, what a job's ladder may ask for, and each attempt's time limit. */
   limits: {
     input: { maxPixels: number; maxFrameRate: number; maxDurationS: number; maxStreams: number };
@@ -152,7 +158,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, { cwd = proc
       maxStalledCount: e.JOB_MAX_STALLED_COUNT,
     },
     reconcile: { intervalMs: e.RECONCILE_INTERVAL_S * 1000 },
-    media: { ladderHeights: e.LADDER_HEIGHTS, segmentSeconds: e.HLS_SEGMENT_SECONDS, x264Preset: e.X264_PRESET },
+    media: {
+      ladderHeights: e.LADDER_HEIGHTS,
+      segmentSeconds: e.HLS_SEGMENT_SECONDS,
+      x264Preset: e.X264_PRESET,
+      chunking: e.CHUNK_MIN_DURATION_S === 0 ? null : { minDurationS: e.CHUNK_MIN_DURATION_S, chunkSeconds: e.CHUNK_SECONDS },
+    },
     limits: {
       input: { maxPixels: e.MAX_INPUT_PIXELS, maxFrameRate: e.MAX_INPUT_FPS, maxDurationS: e.MAX_INPUT_DURATION_S, maxStreams: e.MAX_INPUT_STREAMS },
       ladder: { maxHeight: e.LADDER_MAX_HEIGHT, slowestPreset: e.X264_SLOWEST_PRESET },

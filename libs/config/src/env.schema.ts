@@ -122,6 +122,13 @@ export const EnvSchema = z
       .default([1080, 720, 480, 360]),
     HLS_SEGMENT_SECONDS: z.coerce.number().int().min(1).max(20).default(4),
     X264_PRESET: z.enum(X264_PRESET_NAMES).default('veryfast'),
+    /**
+     * Inputs at least this many seconds long are encoded in parts (time ranges) by any free workers;
+     * 0 encodes every input in one pass. Shorter inputs gain little: their one pass is already quick.
+     */
+    CHUNK_MIN_DURATION_S: z.coerce.number().int().min(0).max(24 * 3600).default(120),
+    /** Target length of one part, rounded to a whole number of segments. */
+    CHUNK_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
 
     // Largest input accepted at upload (and again by the worker): what one file may cost to decode.
     /** Coded pixels per frame; the default fits 8K UHD (7680x4320). */
