@@ -1,0 +1,25 @@
+import type { Rational } from './media-info.schema.js';
+
+/** A stretch of the input's timeline, in seconds from its start: [startS, endS), or to the end of the input when endS is null. */
+export interface TimeWindow {
+  startS: number;
+  endS: number | null;
+}
+
+/** ceil(seconds × rate) in integers: the first frame of a `rate` grid at or after `seconds`, with no floating-point rounding at the edge. */
+export function firstFrameAtOrAfter(seconds: number, rate: Rational): number {
+  if (!Number.isInteger(seconds) || seconds < 0) throw new RangeError(`a window edge must be a whole number of seconds (got ${seconds})`);
+  const product = seconds * rate.num;
+  const remainder = product % rate.den;
+  return (product - remainder) / rate.den + (remainder === 0 ? 0 : 1);
+}
+
+/**
+ * Keeps the frames of a constant-rate stream (after `fps`, whose time base is 1/rate, so a frame's
+ * pts is its index on the grid) that fall in the window. Comparing whole pts values rather than
+ * seconds keeps a 29.97 fps frame at 4.004 s in the chunk from 4 s on and out of the one before.
+ */
+export function trimToWindow(window: TimeWindow, rate: Rational): string {
+  const start = `trim=start_pts=${firstFrameAtOrAfter(window.startS, rate)}`;
+  return window.endS === null ? start : `${start}:end_pts=${firstFrameAtOrAfter(window.endS, rate)}`;
+}
