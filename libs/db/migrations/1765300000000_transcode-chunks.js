@@ -26,8 +26,10 @@ export function up(pgm) {
       segments jsonb NOT NULL DEFAULT '{}',
       -- Storyboard thumbnails this range stored (video rows).
       thumbnails integer NOT NULL DEFAULT 0,
-      updated_at timestamptz NOT NULL DEFAULT now(),
+      -- When the part's latest run started, and when it finished: per-part cost, and which ran when.
+      started_at timestamptz,
       completed_at timestamptz,
+      updated_at timestamptz NOT NULL DEFAULT now(),
       PRIMARY KEY (job_id, kind, idx)
     );
     -- The plan a chunked attempt encodes (ladder, storyboard, audio), written once by the worker that

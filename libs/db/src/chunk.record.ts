@@ -26,6 +26,8 @@ export const ChunkSchema = z.object({
   /** Per rendition, the segments already in storage, in play order. */
   segments: z.record(z.string(), z.array(StoredSegmentSchema)),
   thumbnails: z.int().nonnegative(),
+  startedAt: z.date().nullable(),
+  completedAt: z.date().nullable(),
 });
 export type Chunk = z.infer<typeof ChunkSchema>;
 
@@ -44,6 +46,8 @@ export interface ChunkRow {
   progress: number;
   segments: unknown;
   thumbnails: number;
+  started_at: Date | null;
+  completed_at: Date | null;
 }
 
 export function toChunk(row: ChunkRow): Chunk {
@@ -62,5 +66,7 @@ export function toChunk(row: ChunkRow): Chunk {
     progress: row.progress,
     segments: row.segments,
     thumbnails: row.thumbnails,
+    startedAt: row.started_at,
+    completedAt: row.completed_at,
   });
 }

@@ -122,11 +122,6 @@ export class ChunksRepository {
     );
   }
 
-  /** A finished job needs its parts no more (its playlists name their files). */
-  async deleteForJob(jobId: string): Promise<void> {
-    await this.query('DELETE FROM transcode_chunks WHERE job_id = $1', [jobId]);
-  }
-
   /**
    * Runs `body` while holding the job's publish lock (a transaction-scoped advisory lock on one
    * client): workers finishing parts of one job at once write its playlists one after another.

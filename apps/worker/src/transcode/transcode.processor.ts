@@ -9,7 +9,7 @@ import {
 } from '@reelforge/db';
 import { FfmpegCancelledError } from '@reelforge/ffmpeg';
 import { describePlan, TranscodePlanSchema } from '@reelforge/media';
-import { isLastTry, type JobHandler, type TranscodeJobPayload, type TranscodeProgress, type TranscodeResult } from '@reelforge/queue';
+import { isLastTry, type TranscodeJobPayload, type TranscodeProgress, type TranscodeResult } from '@reelforge/queue';
 import { DelayedError, UnrecoverableError, WaitingChildrenError, type Job as BullJob } from 'bullmq';
 import type { ChunkedTranscode } from './chunked/chunked.transcode.js';
 import type { Logger } from 'pino';

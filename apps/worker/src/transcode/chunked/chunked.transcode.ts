@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { ChunksRepository, JobsRepository } from '@reelforge/db';
+import type { Chunk, ChunksRepository, JobsRepository } from '@reelforge/db';
 import { runFfmpeg } from '@reelforge/ffmpeg';
 import {
   buildStoryboardTileArgs,
@@ -57,11 +57,7 @@ export class ChunkedTranscode {
     const { plan, attempt } = split;
     const parts = await chunks.planAttempt(source.jobId, attempt, plannedParts(plan, split.chunks));
     if (!(await chunks.recordPlan(source.jobId, attempt, plan))) throw new Error('the attempt is no longer the running one');
-    // Earlier attempts' files go, except those of finished parts this attempt names where they lie.
-    const kept = new Set(parts.filter((part) => part.attempt !== attempt).map((part) => part.attempt));
-    for (let earlier = 1; earlier < attempt; earlier += 1) {
-      if (!kept.has(earlier)) await storage.deletePrefix(outputPrefix(source.fileId, source.jobId, earlier));
-    }
+    await this.discardEarlierAttempts(source, attempt, parts);
     const pending = parts.filter((part) => part.state !== 'completed');
     const base = parent.opts.priority ?? 1;
     const video0Pending = pending.some((part) => part.kind === 'video' && part.index === 0);
@@ -85,6 +81,27 @@ export class ChunkedTranscode {
     }
     await parent.updateData({ ...parent.data, chunkedAttempt: attempt });
     return queued.length;
+  }
+
+  /**
+   * Earlier attempts' files go (their playlists, master, poster, unfinished parts' segments), except
+   * the segments and thumbnails of finished parts this attempt names where they lie.
+   */
+  private async discardEarlierAttempts(source: TranscodeSource, attempt: number, parts: readonly Chunk[]): Promise<void> {
+    const { storage } = this.deps;
+    for (let earlier = 1; earlier < attempt; earlier += 1) {
+      const prefix = outputPrefix(source.fileId, source.jobId, earlier);
+      const kept = parts.filter((part) => part.attempt === earlier);
+      if (kept.length === 0) {
+        await storage.deletePrefix(prefix);
+        continue;
+      }
+      const keep = new Set(kept.flatMap((part) => Object.entries(part.segments).flatMap(([name, list]) => list.map((segment) => `${prefix}/${name}/${segment.uri}`))));
+      const thumbnails = `${prefix}/${PART_THUMBNAILS_DIR}/`;
+      for await (const { key } of storage.list(prefix)) {
+        if (!keep.has(key) && !key.startsWith(thumbnails)) await storage.delete(key);
+      }
+    }
   }
 
   /** After every part is encoded. Throws when a part is not finished (the attempt cannot be assembled). */
@@ -117,11 +134,13 @@ export class ChunkedTranscode {
     }
   }
 
-  /** Once completed: the parts' rows and thumbnails have served their purpose. */
+  /**
+   * Once completed, the parts' thumbnails have served their purpose. Their rows stay (a few per job,
+   * removed with it): which worker encoded which part, how often and for how long.
+   */
   async cleanUp(source: TranscodeSource): Promise<void> {
     const attempts = new Set((await this.deps.chunks.list(source.jobId)).map((part) => part.attempt));
     for (const attempt of attempts) await this.deps.storage.deletePrefix(`${outputPrefix(source.fileId, source.jobId, attempt)}/${PART_THUMBNAILS_DIR}`);
-    await this.deps.chunks.deleteForJob(source.jobId);
   }
 
   /** Removes whatever the job's attempts left (it was cancelled). */
