@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ChunksRepository, type Chunk } from '@reelforge/db';
 import { cleanupFixtures, makeFixture } from '@reelforge/ffmpeg/testing';
-import { fileOutputFolder, originalKey } from '@reelforge/storage';
+import { fileOutputFolder, jobOutputPrefix, originalKey } from '@reelforge/storage';
 import HLS from 'hls-parser';
 import { checkHlsConformance } from '../support/hls-conformance.js';
 import { onlyOutputPrefix } from '../support/hls-output.js';
@@ -18,6 +18,8 @@ const FPS = 30;
 /** 3 s parts of 1 s segments: four parts, the last one a full one. */
 const CHUNKED = { CHUNK_MIN_DURATION_S: '6', CHUNK_SECONDS: '3' };
 const LIMIT_MS = 180_000;
+/** Slow enough on two cores that a job is still encoding parts when the test acts on it. */
+const SLOW_LADDER = { preset: 'slow', rungs: [{ height: 720 }, { height: 360 }] };
 
 async function videoFrames(playlist: string): Promise<number[]> {
   const { stdout } = await run('ffprobe', [
@@ -47,8 +49,8 @@ describe('chunked encoding across workers', () => {
     expect(res.status).toBe(201);
     return ((await res.json()) as { fileId: string }).fileId;
   };
-  const submit = async (fileId: string) => {
-    const res = await submitTranscode(stack.baseUrl, { fileId });
+  const submit = async (fileId: string, ladder?: object) => {
+    const res = await submitTranscode(stack.baseUrl, { fileId, ...(ladder ? { ladder } : {}) });
     expect(res.status).toBe(202);
     return ((await res.json()) as { jobId: string }).jobId;
   };
@@ -56,7 +58,7 @@ describe('chunked encoding across workers', () => {
 
   beforeAll(async () => {
     // Two slots: two parts encode at once, as on two workers.
-    stack = await startTestStack({ env: { ...CHUNKED, WORKER_CONCURRENCY: '2' } });
+    stack = await startTestStack({ env: { ...CHUNKED, WORKER_CONCURRENCY: '2', X264_SLOWEST_PRESET: 'slow' } });
     parts = new ChunksRepository(stack.db.pool);
     source = await makeFixture('landscape-720p', { durationS: SOURCE_S });
   }, 60_000);
@@ -173,5 +175,50 @@ describe('chunked encoding across workers', () => {
       expect(await videoFrames(path.join(dir, top.uri))).toHaveLength(SOURCE_S * FPS);
     },
     3 * LIMIT_MS,
+  );
+
+  it(
+    'when a chunked job is cancelled while parts encode, then every part stops and nothing of the job stays in storage',
+    async () => {
+      const fileId = await upload();
+      const jobId = await submit(fileId, SLOW_LADDER);
+      await waitFor('a part to be encoding', async () => ((await parts.list(jobId)).some((p) => p.state === 'processing' && p.progress > 0) ? true : undefined), {
+        timeoutMs: LIMIT_MS,
+      });
+      const res = await fetch(`${stack.baseUrl}/api/media/transcode/${fileId}/cancel`, { method: 'POST', headers: auth });
+      expect(res.status).toBeLessThan(300);
+      const storedKeys = async () => {
+        const keys: string[] = [];
+        for await (const { key } of stack.storage.list(jobOutputPrefix(fileId, jobId))) keys.push(key);
+        return keys;
+      };
+      const partJobs = async (states: ('active' | 'waiting' | 'prioritized' | 'delayed')[]) =>
+        (await stack.queue.getJobs(states)).filter((job) => job.data.jobId === jobId && job.data.part);
+      await waitFor(
+        'every part job to be over and the output gone',
+        async () => ((await partJobs(['active', 'waiting', 'prioritized', 'delayed'])).length === 0 && (await storedKeys()).length === 0 ? true : undefined),
+        { timeoutMs: LIMIT_MS },
+      );
+      expect(await stack.jobs.findById(jobId)).toMatchObject({ status: 'cancelled' });
+    },
+    LIMIT_MS + 30_000,
+  );
+
+  it(
+    'when a chunked job is split, then a job submitted meanwhile starts before its later parts: parts queue like the owner\'s next jobs',
+    async () => {
+      const [longFile, shortFile] = [await upload(), ((await (await uploadFile(stack.baseUrl, await makeFixture('small-360p', { durationS: 2 }))).json()) as { fileId: string }).fileId];
+      const longJob = await submit(longFile, { preset: 'medium', rungs: [{ height: 720 }] });
+      await waitFor('the job to be split into parts', async () => ((await parts.list(longJob)).length > 0 ? true : undefined), { timeoutMs: LIMIT_MS });
+      const shortJob = await submit(shortFile);
+      expect(await waitForSettled(stack.baseUrl, shortFile, { timeoutMs: LIMIT_MS })).toMatchObject({ status: 'completed' });
+      expect(await waitForSettled(stack.baseUrl, longFile, { timeoutMs: LIMIT_MS })).toMatchObject({ status: 'completed' });
+      const short = (await stack.jobs.findById(shortJob))!;
+      const lastPart = (await parts.list(longJob)).find((p) => p.kind === 'video' && p.index === 3)!;
+      expect(short.startedAt!.getTime()).toBeLessThan(lastPart.startedAt!.getTime());
+      const priorities = await Promise.all([0, 1, 2, 3].map(async (i) => (await stack.queue.getJob(`${longJob}.1.video${i}`))?.opts.priority));
+      expect(priorities.map((p) => p! - priorities[0]!)).toEqual([0, 1024, 2048, 3072]);
+    },
+    2 * LIMIT_MS,
   );
 });

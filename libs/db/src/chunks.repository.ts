@@ -90,8 +90,8 @@ export class ChunksRepository {
    */
   async claim(key: ChunkKey, options: { attempt: number; workerId: string }): Promise<Chunk | null> {
     return this.one(
-      `UPDATE transcode_chunks c SET state = 'processing', worker_id = $4, runs = c.runs + 1, progress = 0, segments = '{}',
-              thumbnails = 0, updated_at = now()
+      `UPDATE transcode_chunks c SET state = 'processing', worker_id = $4, runs = c.runs + 1, progress = 0, started_at = now(),
+              updated_at = now()
        FROM transcoding_jobs j
        WHERE c.job_id = $1 AND c.kind = $2 AND c.idx = $3 AND c.state <> 'completed' AND c.attempt = $5
          AND j.id = c.job_id AND j.status = 'processing' AND j.attempts = $5

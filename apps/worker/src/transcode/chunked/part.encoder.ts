@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Chunk, ChunkKey, ChunksRepository, StoredSegment } from '@reelforge/db';
-import { runFfmpeg } from '@reelforge/ffmpeg';
+import { runFfmpeg, type FfmpegProgress } from '@reelforge/ffmpeg';
 import type { PublishedSegment } from '@reelforge/media';
 import type { OrphanGuard } from '@reelforge/process';
 import type { StorageDriver } from '@reelforge/storage';
@@ -20,8 +20,8 @@ export interface PartEncodeOptions {
   /** Where ffmpeg writes; uploaded under `keyPrefix`. */
   outputDir: string;
   keyPrefix: string;
-  /** Maps ffmpeg's progress time (seconds on the output timeline) to 0-1 of this part. */
-  fractionAt: (outTimeS: number) => number;
+  /** Maps an ffmpeg progress report to 0-1 of this part. */
+  fractionAt: (progress: FfmpegProgress) => number;
   signal: AbortSignal;
   /** Called after every change recorded in Postgres (the job's playlists are republished then). */
   onRecorded: () => Promise<void>;
@@ -93,8 +93,7 @@ export async function encodePart(
       signal,
       orphanGuard: deps.orphanGuard,
       onProgress: (p) => {
-        if (p.outTimeMs === null) return;
-        fraction = Math.min(1, Math.max(fraction, options.fractionAt(p.outTimeMs / 1000)));
+        fraction = Math.min(1, Math.max(fraction, options.fractionAt(p)));
       },
     });
   } catch (err) {

@@ -6,7 +6,6 @@ import { FfmpegCancelledError } from '@reelforge/ffmpeg';
 import {
   buildChunkedAudioArgs,
   buildChunkVideoArgs,
-  CHUNK_TIMELINE_OFFSET_S,
   jobTimeLimitMs,
   STORYBOARD_THUMB_PATTERN,
   TranscodePlanSchema,
@@ -119,7 +118,8 @@ export function createPartProcessor(deps: PartProcessorDeps, reasons: PartAbortR
             names: plan.renditions.map((r) => r.name),
             outputDir,
             keyPrefix,
-            fractionAt: (t) => (t - CHUNK_TIMELINE_OFFSET_S - range.startS) / range.durationS,
+            // ffmpeg's out_time stays 0 with -copyts and a trim; its frame count of the top rung does not.
+            fractionAt: (p) => (p.frame ?? 0) / Math.max(1, range.durationS * plan.renditions[0]!.fps),
             signal: abort,
             onRecorded,
           }),
@@ -136,7 +136,8 @@ export function createPartProcessor(deps: PartProcessorDeps, reasons: PartAbortR
             names: [plan.audio.name],
             outputDir,
             keyPrefix,
-            fractionAt: (t) => (t - CHUNK_TIMELINE_OFFSET_S) / plan.durationS,
+            // Audio parts take seconds and count for nothing in the job's progress (video parts do).
+            fractionAt: () => 0,
             signal: abort,
             onRecorded,
           }),
