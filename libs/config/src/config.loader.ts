@@ -123,6 +123,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, { cwd = proc
             accessKeyId: e.SPACES_ACCESS_KEY!,
             secretAccessKey: e.SPACES_SECRET_KEY!,
             endpoint: e.SPACES_ENDPOINT,
+            publicEndpoint: e.SPACES_PUBLIC_ENDPOINT,
             cdnUrl: e.SPACES_CDN_URL,
             forcePathStyle: e.SPACES_FORCE_PATH_STYLE,
             acl: e.SPACES_ACL,

@@ -31,7 +31,7 @@ const INVALID_PARTS = new Set(['InvalidPart', 'InvalidPartOrder', 'EntityTooSmal
  * Multipart uploads that a client sends straight to the bucket: the server starts one, hands out a
  * presigned URL per part, and completes or aborts it; the bytes never pass through the server.
  *
- * URLs are signed for `publicEndpoint` (what a browser reaches, e.g. `http://localhost:9000` while the
+ * URLs are signed for `publicEndpoint` when set (what a browser reaches, e.g. `http://localhost:9000` while the
  * services talk to `http://s3:9000` inside Compose); every other call goes to the configured endpoint.
  * Signing is local (no request), so the two endpoints must be the same bucket behind different names.
  */
@@ -40,12 +40,9 @@ export class S3DirectUploads {
   private readonly signer: S3Client;
   private readonly secrets: readonly string[];
 
-  constructor(
-    private readonly options: Omit<S3StorageConfig, 'driver'>,
-    publicEndpoint: string | undefined,
-  ) {
+  constructor(private readonly options: Omit<S3StorageConfig, 'driver'>) {
     this.client = createS3Client(options);
-    this.signer = createS3Client({ ...options, endpoint: publicEndpoint ?? options.endpoint });
+    this.signer = createS3Client({ ...options, endpoint: options.publicEndpoint ?? options.endpoint });
     this.secrets = [options.accessKeyId, options.secretAccessKey];
   }
 

@@ -26,7 +26,7 @@ describe('S3DirectUploads on s3rver (with the multipart calls test support adds)
     s3 = await startS3rver();
     const { driver: _driver, ...options } = s3.storageConfig;
     // Signed for another name of the same server, as Compose does (the app reaches `s3`, a browser `localhost`).
-    uploads = new S3DirectUploads(options, s3.endpoint.replace('127.0.0.1', 'localhost'));
+    uploads = new S3DirectUploads({ ...options, publicEndpoint: s3.endpoint.replace('127.0.0.1', 'localhost') });
     storage = createStorageDriver(s3.storageConfig);
     raw = createS3Client(options);
   }, 45_000);
