@@ -10,6 +10,8 @@ export type StorageConfig =
       bucket: string;
       region: string;
       endpoint: string | undefined;
+      /** SPACES_PUBLIC_ENDPOINT: the endpoint presigned direct-upload URLs name (default `endpoint`). */
+      publicEndpoint: string | undefined;
       accessKeyId: string;
       secretAccessKey: string;
       cdnUrl: string | undefined;
