@@ -32,17 +32,21 @@ const START_TIMEOUT_MS = 15_000;
  * Runs in the child. s3rver 3.7 encrypts ListObjectsV2 continuation tokens with DES, which
  * OpenSSL 3 only offers through its legacy provider, hence a separate Node process started with
  * `--openssl-legacy-provider`. It prints its port, and exits when stdin closes (parent gone).
- * `s3rver.multipart.cjs` adds the multipart calls s3rver lacks (ListParts, AbortMultipartUpload,
+ * `s3rver.multipart.mjs` adds the multipart calls s3rver lacks (ListParts, AbortMultipartUpload,
  * ListMultipartUploads) and makes CompleteMultipartUpload check parts and ETags as S3 does.
  */
 const CHILD_SOURCE = `
 const S3rver = require(process.argv[1]);
 const server = new S3rver(JSON.parse(process.argv[2]));
-require(process.argv[3])(server, process.argv[1]);
-server.run().then(
-  ({ port }) => process.stdout.write(JSON.stringify({ port }) + '\\n'),
-  (err) => { console.error(err); process.exit(1); },
-);
+import(require('node:url').pathToFileURL(process.argv[3]).href)
+  .then(({ addMultipartCalls }) => {
+    addMultipartCalls(server, process.argv[1]);
+    return server.run();
+  })
+  .then(
+    ({ port }) => process.stdout.write(JSON.stringify({ port }) + '\\n'),
+    (err) => { console.error(err); process.exit(1); },
+  );
 process.stdin.on('end', () => process.exit(0)).resume();
 process.on('SIGTERM', () => process.exit(0));
 `;
@@ -64,7 +68,7 @@ export async function startS3rver(): Promise<S3rverHandle> {
       CHILD_SOURCE,
       createRequire(import.meta.url).resolve('s3rver'),
       JSON.stringify(options),
-      fileURLToPath(new URL('./s3rver.multipart.cjs', import.meta.url)),
+      fileURLToPath(new URL('./s3rver.multipart.mjs', import.meta.url)),
     ],
     { env, stdio: ['pipe', 'pipe', 'pipe'] },
   );

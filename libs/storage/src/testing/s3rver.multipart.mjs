@@ -1,4 +1,3 @@
-'use strict';
 /**
  * The multipart calls s3rver 3.7 lacks or takes too loosely, added in front of its router so tests
  * meet what AWS S3, Spaces and MinIO do:
@@ -9,20 +8,24 @@
  *   aborted) upload, InvalidPart for a part never uploaded or an ETag that does not match,
  *   InvalidPartOrder unless part numbers ascend. s3rver concatenates whatever is on disk.
  *
- * Requests pass through s3rver's own signature check first. Runs in the s3rver child process
- * (CommonJS, like s3rver), resolving s3rver's dependencies from s3rver's own location.
+ * Requests pass through s3rver's own signature check first. Runs in the s3rver child process,
+ * loading s3rver's modules and dependencies (CommonJS) from s3rver's own location.
  */
-const path = require('node:path');
-const fs = require('node:fs/promises');
+import fs from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 
-/** @param {import('koa')} server an S3rver instance, before `run()` */
-module.exports = function addMultipartCalls(server, s3rverMain) {
-  const fromS3rver = (id) => require(require.resolve(id, { paths: [path.dirname(s3rverMain)] }));
-  const Router = fromS3rver('@koa/router');
-  const xmlParser = fromS3rver('fast-xml-parser');
-  const he = fromS3rver('he');
-  const S3Error = require(path.join(path.dirname(s3rverMain), 'models', 'error.js'));
-  const authentication = require(path.join(path.dirname(s3rverMain), 'middleware', 'authentication.js'));
+/**
+ * @param {{ middleware: Function[] }} server an S3rver (a Koa application), before `run()`
+ * @param {string} s3rverMain the path `require.resolve('s3rver')` gave
+ */
+export function addMultipartCalls(server, s3rverMain) {
+  const require = createRequire(s3rverMain);
+  const Router = require('@koa/router');
+  const xmlParser = require('fast-xml-parser');
+  const he = require('he');
+  const S3Error = require('./models/error.js');
+  const authentication = require('./middleware/authentication.js');
 
   const uploadsDir = (ctx) => ctx.store.getResourcePath(ctx.params.bucket, undefined, 'uploads');
 
@@ -123,4 +126,4 @@ module.exports = function addMultipartCalls(server, s3rverMain) {
   };
   // s3rver's router is its last middleware: these go just before it.
   server.middleware.splice(server.middleware.length - 1, 0, extension);
-};
+}
