@@ -419,9 +419,9 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     operationId: 'getFile',
     summary: "A file's facts and state",
     description: [
-      'Answers for any file, with or without a transcode job. `state` is `ready` for every file today; `importing`,',
-      '`uploading` and `failed` (with `error.code`) are planned for resumable uploads and URL imports, so clients',
-      "should expect them already. An API key sees only its owner's files (404 otherwise, as for an unknown id).",
+      'Answers for any file, with or without a transcode job. `state`: `ready` once stored and sniffed; `importing` while a URL',
+      'import or the sniff of a completed direct upload runs; `uploading` until a direct upload is completed; `failed` (with',
+      "`error.code`) when it never became usable. An API key sees only its owner's files (404 otherwise, as for an unknown id).",
     ].join(' '),
     tag: 'media',
     security: 'bearer',
