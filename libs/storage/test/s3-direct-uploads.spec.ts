@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { ListMultipartUploadsCommand, ListPartsCommand, type S3Client } from '@aws-sdk/client-s3';
+import { ListMultipartUploadsCommand, ListPartsCommand, type S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createStorageDriver, DirectUploadRejectedError, S3DirectUploads, type StorageDriver, type UploadedPart } from '../src/index.js';
 import { createS3Client } from '../src/s3-client.factory.js';
@@ -109,5 +110,46 @@ describe('S3DirectUploads on s3rver (with the multipart calls test support adds)
     await expect(uploads.complete(key, uploadId, [{ partNumber: 1, etag }])).rejects.toMatchObject({ reason: 'no_such_upload' });
     await expect(uploads.abort(key, uploadId)).resolves.toBeUndefined();
     expect(await storage.stat(key)).toBeNull();
+  });
+
+  describe('presigned URLs (the test server checks their signature and expiry as S3 does)', () => {
+    it('when a URL is used on another host name than it was signed for, then the bucket refuses it: why SPACES_PUBLIC_ENDPOINT exists', async () => {
+      const key = newKey();
+      const uploadId = await uploads.start(key);
+      const [part] = await uploads.presignParts(key, uploadId, 1, 600);
+      const signedFor = new URL(part!.url);
+      expect(signedFor.hostname).toBe('localhost');
+      const elsewhere = new URL(part!.url);
+      elsewhere.hostname = '127.0.0.1';
+      const refused = await fetch(elsewhere, { method: 'PUT', body: 'x' });
+      expect(refused.status).toBe(403);
+      expect(await refused.text()).toContain('SignatureDoesNotMatch');
+      expect((await fetch(signedFor, { method: 'PUT', body: 'x' })).status).toBe(200);
+      await uploads.abort(key, uploadId);
+    });
+
+    it('when a URL is changed (another part number), then the bucket refuses it', async () => {
+      const key = newKey();
+      const uploadId = await uploads.start(key);
+      const [part] = await uploads.presignParts(key, uploadId, 1, 600);
+      const url = new URL(part!.url);
+      url.searchParams.set('partNumber', '2');
+      expect((await fetch(url, { method: 'PUT', body: 'x' })).status).toBe(403);
+      await uploads.abort(key, uploadId);
+    });
+
+    it('when a URL has expired, then the bucket refuses it', async () => {
+      const key = newKey();
+      const uploadId = await uploads.start(key);
+      // Signed two hours ago for one hour: the same signer, with the clock it read moved back.
+      const url = await getSignedUrl(raw, new UploadPartCommand({ Bucket: s3.bucket, Key: key, UploadId: uploadId, PartNumber: 1 }), {
+        expiresIn: 3600,
+        signingDate: new Date(Date.now() - 2 * 3600_000),
+      });
+      const refused = await fetch(url, { method: 'PUT', body: 'x' });
+      expect(refused.status).toBe(403);
+      expect(await refused.text()).toContain('Request has expired');
+      await uploads.abort(key, uploadId);
+    });
   });
 });

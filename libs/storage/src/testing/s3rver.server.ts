@@ -32,15 +32,16 @@ const START_TIMEOUT_MS = 15_000;
  * Runs in the child. s3rver 3.7 encrypts ListObjectsV2 continuation tokens with DES, which
  * OpenSSL 3 only offers through its legacy provider, hence a separate Node process started with
  * `--openssl-legacy-provider`. It prints its port, and exits when stdin closes (parent gone).
- * `s3rver.multipart.mjs` adds the multipart calls s3rver lacks (ListParts, AbortMultipartUpload,
- * ListMultipartUploads) and makes CompleteMultipartUpload check parts and ETags as S3 does.
+ * `s3rver.extensions.mjs` adds the multipart calls s3rver lacks (ListParts, AbortMultipartUpload,
+ * ListMultipartUploads), makes CompleteMultipartUpload check parts and ETags, and checks presigned
+ * URLs' signatures and expiry, as S3 does.
  */
 const CHILD_SOURCE = `
 const S3rver = require(process.argv[1]);
 const server = new S3rver(JSON.parse(process.argv[2]));
 import(require('node:url').pathToFileURL(process.argv[3]).href)
-  .then(({ addMultipartCalls }) => {
-    addMultipartCalls(server, process.argv[1]);
+  .then(({ extendS3rver }) => {
+    extendS3rver(server, process.argv[1]);
     return server.run();
   })
   .then(
@@ -68,7 +69,7 @@ export async function startS3rver(): Promise<S3rverHandle> {
       CHILD_SOURCE,
       createRequire(import.meta.url).resolve('s3rver'),
       JSON.stringify(options),
-      fileURLToPath(new URL('./s3rver.multipart.mjs', import.meta.url)),
+      fileURLToPath(new URL('./s3rver.extensions.mjs', import.meta.url)),
     ],
     { env, stdio: ['pipe', 'pipe', 'pipe'] },
   );
