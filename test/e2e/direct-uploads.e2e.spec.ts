@@ -59,7 +59,8 @@ describe('direct-to-bucket uploads (S3 storage on s3rver, real API, worker, Post
 
   beforeAll(async () => {
     clip = await makeFixture('tiny-240p', { durationS: 2 });
-    stack = await startTestStack({ storage: 's3', env: { MAX_UPLOAD_BYTES: String(MAX_BYTES) } });
+    // One queued job per owner for API keys (administrators are not limited): the quota test below.
+    stack = await startTestStack({ storage: 's3', env: { MAX_UPLOAD_BYTES: String(MAX_BYTES), OWNER_MAX_QUEUED_JOBS: '1' } });
   }, 60_000);
   afterAll(async () => {
     await stack?.stop();
@@ -169,6 +170,22 @@ describe('direct-to-bucket uploads (S3 storage on s3rver, real API, worker, Post
     });
   });
 
+  it("when transcode: true would pass the owner's queued-jobs limit, then 429 and neither a file nor a bucket upload is left", async () => {
+    const carol = bearer((await new ApiKeysRepository(stack.db.pool).create({ owner: 'carol' })).token);
+    const first = await post(stack, '/api/uploads/direct', { filename: 'a.mp4', size: 1000, transcode: true }, carol);
+    expect(first.status).toBe(201);
+    const { fileId } = DirectUploadCreatedSchema.parse(await first.json());
+    const filesBefore = await stack.db.pool.query('SELECT id FROM files');
+    const uploadsBefore = await openUploads(stack, '');
+
+    const refused = await post(stack, '/api/uploads/direct', { filename: 'b.mp4', size: 1000, transcode: true }, carol);
+    expect(refused.status).toBe(429);
+    expect(ProblemSchema.parse(await refused.json()).code).toBe('owner_quota_exceeded');
+    expect((await stack.db.pool.query('SELECT id FROM files')).rowCount).toBe(filesBefore.rowCount);
+    expect(await openUploads(stack, '')).toEqual(uploadsBefore);
+    expect((await fetch(`${stack.baseUrl}/api/uploads/direct/${fileId}`, { method: 'DELETE', headers: carol })).status).toBe(204);
+  });
+
   it("when another owner's key completes or aborts an upload, then it is a 404 and the upload stays open", async () => {
     const keys = new ApiKeysRepository(stack.db.pool);
     const bob = bearer((await keys.create({ owner: 'bob' })).token);
@@ -205,7 +222,7 @@ describe('direct uploads with local storage', () => {
   });
 });
 
-/** The bucket's open multipart uploads for the file's original (ListMultipartUploads). */
+/** The bucket's open multipart uploads for the file's original, or for every original with `''` (ListMultipartUploads). */
 async function openUploads(stack: TestStack, fileId: string): Promise<string[]> {
   const storage = stack.config.storage;
   if (storage.driver !== 's3') throw new Error('an S3 stack');
@@ -216,7 +233,7 @@ async function openUploads(stack: TestStack, fileId: string): Promise<string[]> 
     credentials: { accessKeyId: storage.accessKeyId, secretAccessKey: storage.secretAccessKey },
   });
   try {
-    const answer = await client.send(new ListMultipartUploadsCommand({ Bucket: storage.bucket, Prefix: `uploads/${fileId}/` }));
+    const answer = await client.send(new ListMultipartUploadsCommand({ Bucket: storage.bucket, Prefix: fileId === '' ? 'uploads/' : `uploads/${fileId}/` }));
     return (answer.Uploads ?? []).map((u) => u.UploadId!);
   } finally {
     client.destroy();

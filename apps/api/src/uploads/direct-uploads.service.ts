@@ -18,7 +18,7 @@ const SWEEP_BATCH = 100;
 
 export interface DirectUploadsDeps {
   uploads: DirectUploadsRepository;
-  files: Pick<FilesRepository, 'findById'>;
+  files: Pick<FilesRepository, 'findById' | 'delete'>;
   jobs: Pick<JobsRepository, 'findActiveByFileId' | 'markImportFailed'>;
   /** The bucket's multipart calls; null with local storage, where direct uploads do not exist. */
   bucket: Pick<S3DirectUploads, 'start' | 'presignParts' | 'complete' | 'abort'> | null;
@@ -98,12 +98,11 @@ export class DirectUploadsService {
       await this.abortQuietly(storageKey, uploadId);
       throw err;
     }
-    // Nothing was uploaded yet: a refused job takes the file and the bucket's upload with it.
+    // Nothing was uploaded yet: a refused job takes the bucket's upload and the rows with it (the upload's by cascade).
     const job = request.transcode
       ? await media.admitWaitingJob(id, request, caller, async () => {
           await this.abortQuietly(storageKey, uploadId);
-          await this.deps.uploads.remove(id);
-          await this.deps.deletion.delete(id, caller);
+          await this.deps.files.delete(id);
         })
       : null;
     const parts = await bucket.presignParts(storageKey, uploadId, partCount, presignS);
