@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { openAsBlob } from 'node:fs';
-import { ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3';
+import { CompleteMultipartUploadCommand, ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ApiKeysRepository } from '@reelforge/db';
 import { cleanupFixtures, makeFixture } from '@reelforge/ffmpeg/testing';
@@ -170,6 +170,23 @@ describe('direct-to-bucket uploads (S3 storage on s3rver, real API, worker, Post
     });
   });
 
+  it('when the bucket completed an upload but the API never recorded it (it died in between), then completing again carries on, and the sweep removes what was never completed', async () => {
+    const body = await openAsBlob(clip);
+    const recovered = await create(stack, { size: body.size });
+    const etag = await putPart(recovered.parts[0]!.url, body);
+    await completeInBucket(stack, recovered, [{ PartNumber: 1, ETag: etag }]);
+    expect((await post(stack, `/api/uploads/direct/${recovered.fileId}/complete`, { parts: [{ partNumber: 1, etag }] })).status).toBe(202);
+    expect((await sniffed(stack, recovered.fileId)).state).toBe('ready');
+
+    const abandoned = await create(stack, { size: 1000 });
+    const abandonedEtag = await putPart(abandoned.parts[0]!.url, randomBytes(1000));
+    await completeInBucket(stack, abandoned, [{ PartNumber: 1, ETag: abandonedEtag }]);
+    await stack.db.pool.query(`UPDATE direct_uploads SET expires_at = now() - interval '1 second' WHERE file_id = $1`, [abandoned.fileId]);
+    expect(await stack.api.directUploads.sweepExpired()).toBeGreaterThanOrEqual(1);
+    expect(await fileStatus(stack, abandoned.fileId)).toMatchObject({ state: 'failed', error: { code: 'upload_expired' } });
+    expect(await stack.storage.stat(`uploads/${abandoned.fileId}/source`)).toBeNull();
+  });
+
   it("when transcode: true would pass the owner's queued-jobs limit, then 429 and neither a file nor a bucket upload is left", async () => {
     const carol = bearer((await new ApiKeysRepository(stack.db.pool).create({ owner: 'carol' })).token);
     const first = await post(stack, '/api/uploads/direct', { filename: 'a.mp4', size: 1000, transcode: true }, carol);
@@ -222,8 +239,7 @@ describe('direct uploads with local storage', () => {
   });
 });
 
-/** The bucket's open multipart uploads for the file's original, or for every original with `''` (ListMultipartUploads). */
-async function openUploads(stack: TestStack, fileId: string): Promise<string[]> {
+function bucketClient(stack: TestStack): { client: S3Client; bucket: string } {
   const storage = stack.config.storage;
   if (storage.driver !== 's3') throw new Error('an S3 stack');
   const client = new S3Client({
@@ -232,8 +248,26 @@ async function openUploads(stack: TestStack, fileId: string): Promise<string[]> 
     forcePathStyle: true,
     credentials: { accessKeyId: storage.accessKeyId, secretAccessKey: storage.secretAccessKey },
   });
+  return { client, bucket: storage.bucket };
+}
+
+/** Completes the multipart upload in the bucket behind the API's back, as a request that died right after would have. */
+async function completeInBucket(stack: TestStack, created: Created, parts: { PartNumber: number; ETag: string }[]): Promise<void> {
+  const { client, bucket } = bucketClient(stack);
   try {
-    const answer = await client.send(new ListMultipartUploadsCommand({ Bucket: storage.bucket, Prefix: fileId === '' ? 'uploads/' : `uploads/${fileId}/` }));
+    await client.send(
+      new CompleteMultipartUploadCommand({ Bucket: bucket, Key: `uploads/${created.fileId}/source`, UploadId: created.uploadId, MultipartUpload: { Parts: parts } }),
+    );
+  } finally {
+    client.destroy();
+  }
+}
+
+/** The bucket's open multipart uploads for the file's original, or for every original with `''` (ListMultipartUploads). */
+async function openUploads(stack: TestStack, fileId: string): Promise<string[]> {
+  const { client, bucket } = bucketClient(stack);
+  try {
+    const answer = await client.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: fileId === '' ? 'uploads/' : `uploads/${fileId}/` }));
     return (answer.Uploads ?? []).map((u) => u.UploadId!);
   } finally {
     client.destroy();

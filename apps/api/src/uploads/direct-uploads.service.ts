@@ -1,7 +1,7 @@
 import { createId } from '@paralleldrive/cuid2';
 import type { DirectUpload, DirectUploadsRepository, FileRecord, FilesRepository, Job, JobsRepository } from '@reelforge/db';
 import type { JobQueue } from '@reelforge/queue';
-import { originalKey, planUploadParts, type PresignedPart, type S3DirectUploads, type StorageDriver } from '@reelforge/storage';
+import { DirectUploadRejectedError, originalKey, planUploadParts, type PresignedPart, type S3DirectUploads, type StorageDriver } from '@reelforge/storage';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { AppError, PayloadTooLargeError, ServiceUnavailableError } from '../http/app.errors.js';
@@ -122,8 +122,12 @@ export class DirectUploadsService {
     try {
       await bucket.complete(file.storageKey, upload.uploadId, request.parts);
     } catch (err) {
-      await this.deps.uploads.release(fileId);
-      throw err;
+      // The bucket completed it before, for a request that died before recording it: carry on from there.
+      const completedBefore = err instanceof DirectUploadRejectedError && err.reason === 'no_such_upload' && (await this.deps.storage.stat(file.storageKey)) !== null;
+      if (!completedBefore) {
+        await this.deps.uploads.release(fileId);
+        throw err;
+      }
     }
     const bytes = (await this.deps.storage.stat(file.storageKey))?.bytes ?? 0;
     const waiting = await this.waitingJob(fileId);
@@ -179,6 +183,8 @@ export class DirectUploadsService {
       const key = originalKey(upload.fileId);
       try {
         await this.deps.bucket.abort(key, upload.uploadId);
+        // Completed in the bucket by a request that died before recording it: that object is nobody's either.
+        await this.deps.storage.delete(key);
       } catch (err) {
         await this.deps.uploads.release(upload.fileId);
         this.deps.logger.warn({ err, fileId: upload.fileId }, 'could not abort an expired direct upload; will try again');
