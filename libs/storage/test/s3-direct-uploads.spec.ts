@@ -98,6 +98,18 @@ describe('S3DirectUploads on s3rver (with the multipart calls test support adds)
     expect(await storage.stat(key)).toMatchObject({ bytes: 5 * MiB + 10 });
   });
 
+  it('when a part but the last is under 5 MiB, then the part list is refused as S3 does', async () => {
+    const key = newKey();
+    const uploadId = await uploads.start(key);
+    const [url1, url2] = await uploads.presignParts(key, uploadId, 2, 600);
+    const parts = [
+      { partNumber: 1, etag: await putPart(url1!.url, randomBytes(10)) },
+      { partNumber: 2, etag: await putPart(url2!.url, randomBytes(10)) },
+    ];
+    await expect(uploads.complete(key, uploadId, parts)).rejects.toMatchObject({ reason: 'invalid_parts' });
+    await uploads.abort(key, uploadId);
+  });
+
   it('when an upload is aborted, then its parts are gone, completing it is refused, and aborting again succeeds', async () => {
     const key = newKey();
     const uploadId = await uploads.start(key);

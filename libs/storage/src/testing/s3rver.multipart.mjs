@@ -6,7 +6,8 @@
  *   (GET bucket ?uploads): s3rver answers these with MethodNotAllowed or NotImplemented.
  * - CompleteMultipartUpload checks the parts as S3 does: NoSuchUpload for an unknown (finished or
  *   aborted) upload, InvalidPart for a part never uploaded or an ETag that does not match,
- *   InvalidPartOrder unless part numbers ascend. s3rver concatenates whatever is on disk.
+ *   InvalidPartOrder unless part numbers ascend, EntityTooSmall for a part under 5 MiB but the last.
+ *   s3rver concatenates whatever is on disk.
  *
  * Requests pass through s3rver's own signature check first. Runs in the s3rver child process,
  * loading s3rver's modules and dependencies (CommonJS) from s3rver's own location.
@@ -14,6 +15,9 @@
 import fs from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+
+/** S3's smallest part, the last one excepted. */
+const MIN_PART_SIZE_BYTES = 5 * 1024 * 1024;
 
 /**
  * @param {{ middleware: Function[] }} server an S3rver (a Koa application), before `run()`
@@ -92,11 +96,15 @@ export function addMultipartCalls(server, s3rverMain) {
     const listed = body.CompleteMultipartUpload && body.CompleteMultipartUpload.Part;
     if (!listed) throw new S3Error('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema.');
     const requested = [].concat(listed).map((part) => ({ number: Number(part.PartNumber), etag: String(part.ETag).replace(/"/g, '') }));
-    const stored = new Map((await storedParts(dir)).map((part) => [part.PartNumber, JSON.parse(part.ETag)]));
+    const stored = new Map((await storedParts(dir)).map((part) => [part.PartNumber, part]));
     requested.forEach((part, index) => {
       if (index > 0 && part.number <= requested[index - 1].number) throw new S3Error('InvalidPartOrder', 'The list of parts was not in ascending order.');
-      if (stored.get(part.number) !== part.etag) {
+      const found = stored.get(part.number);
+      if (!found || JSON.parse(found.ETag) !== part.etag) {
         throw new S3Error('InvalidPart', "One or more of the specified parts could not be found or the specified entity tag might not have matched the part's entity tag.");
+      }
+      if (index < requested.length - 1 && found.Size < MIN_PART_SIZE_BYTES) {
+        throw new S3Error('EntityTooSmall', 'Your proposed upload is smaller than the minimum allowed object size.');
       }
     });
     const { md5 } = await ctx.store.putObjectMultipart(ctx.params.bucket, String(ctx.query.uploadId), requested);
