@@ -10,6 +10,8 @@ export type StorageConfig =
       bucket: string;
       region: string;
       endpoint: string | undefined;
+      /** SPACES_PUBLIC_ENDPOINT: the endpoint presigned direct-upload URLs name (default `endpoint`). */
+      publicEndpoint: string | undefined;
       accessKeyId: string;
       secretAccessKey: string;
       cdnUrl: string | undefined;
@@ -129,6 +131,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, { cwd = proc
             accessKeyId: e.SPACES_ACCESS_KEY!,
             secretAccessKey: e.SPACES_SECRET_KEY!,
             endpoint: e.SPACES_ENDPOINT,
+            publicEndpoint: e.SPACES_PUBLIC_ENDPOINT,
             cdnUrl: e.SPACES_CDN_URL,
             forcePathStyle: e.SPACES_FORCE_PATH_STYLE,
             acl: e.SPACES_ACL,

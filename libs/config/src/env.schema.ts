@@ -66,6 +66,8 @@ export const EnvSchema = z
       .optional(),
     SPACES_REGION: z.string().optional(),
     SPACES_ENDPOINT: httpUrl.optional(),
+    /** The endpoint presigned direct-upload URLs name: what clients reach (default SPACES_ENDPOINT; Compose: the host's port). */
+    SPACES_PUBLIC_ENDPOINT: httpUrl.optional(),
     SPACES_CDN_URL: httpUrl.optional(),
     SPACES_FORCE_PATH_STYLE: z.stringbool().default(false),
     SPACES_ACL: z.enum(['public-read', 'private']).optional(),
@@ -81,7 +83,7 @@ export const EnvSchema = z
     UPLOAD_TMP_DIR: z.string().optional(),
     /** Resumable (tus) uploads in progress; every API replica must see the same directory (a shared volume). */
     TUS_UPLOAD_DIR: z.string().optional(),
-    /** An unfinished resumable upload is refused (410) and then removed this long after its creation. */
+    /** An unfinished resumable or direct upload is refused (410) and then removed this long after its creation. */
     UPLOAD_EXPIRY_S: positiveInt.max(30 * 24 * 3600).default(24 * 3600),
     /** How often each API process removes expired unfinished uploads. */
     UPLOAD_SWEEP_INTERVAL_S: positiveInt.max(24 * 3600).default(300),

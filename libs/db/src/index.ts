@@ -16,6 +16,7 @@ export { parseTranscodeBullJobId, transcodeBullJobId } from './bullmq-job-id.js'
 export { FileRecordSchema, type FileRecord } from './file.record.js';
 export { JobEventSchema, type JobEvent } from './job-event.record.js';
 export { FilesRepository, type NewFile } from './files.repository.js';
+export { DirectUploadsRepository, type DirectUpload, type NewDirectUpload } from './direct-uploads.repository.js';
 export { JobsRepository, type CreateJobResult, type JobPage, type ListJobsOptions, type NewJob } from './jobs.repository.js';
 export { JobEventsRepository } from './job-events.repository.js';
 export { ChunkSchema, StoredSegmentSchema, type Chunk, type ChunkKind, type StoredSegment } from './chunk.record.js';
