@@ -7,7 +7,7 @@ import { cleanupFixtures, makeFixture } from '@reelforge/ffmpeg/testing';
 import { fileOutputFolder, jobOutputPrefix, originalKey } from '@reelforge/storage';
 import HLS from 'hls-parser';
 import { checkHlsConformance } from '../support/hls-conformance.js';
-import { onlyOutputPrefix } from '../support/hls-output.js';
+import { assertWholeHlsOutput, onlyOutputPrefix } from '../support/hls-output.js';
 import { auth, submitTranscode, uploadFile, waitForSettled } from '../support/http.js';
 import { startTestStack, type TestStack } from '../support/test-stack.js';
 import { waitFor } from '../support/wait.js';
@@ -220,5 +220,38 @@ describe('chunked encoding across workers', () => {
       expect(priorities.map((p) => p! - priorities[0]!)).toEqual([0, 1024, 2048, 3072]);
     },
     2 * LIMIT_MS,
+  );
+});
+
+describe('chunked encoding on S3 storage', () => {
+  let stack: TestStack;
+
+  beforeAll(async () => {
+    stack = await startTestStack({ storage: 's3', env: { ...CHUNKED, WORKER_CONCURRENCY: '2' } });
+  }, 60_000);
+  afterAll(async () => {
+    await stack?.stop();
+    await cleanupFixtures();
+  }, 120_000);
+
+  it(
+    'when the original is in a bucket, then each part fetches it, publishes to the bucket, and the finished ladder names only stored segments',
+    async () => {
+      const upload = await uploadFile(stack.baseUrl, await makeFixture('landscape-720p', { durationS: SOURCE_S }));
+      const { fileId } = (await upload.json()) as { fileId: string };
+      const res = await submitTranscode(stack.baseUrl, { fileId });
+      const { jobId } = (await res.json()) as { jobId: string };
+      expect(await waitForSettled(stack.baseUrl, fileId, { timeoutMs: LIMIT_MS })).toMatchObject({ status: 'completed' });
+      expect((await new ChunksRepository(stack.db.pool).list(jobId)).filter((p) => p.kind === 'video')).toHaveLength(4);
+      const output = await assertWholeHlsOutput(stack.storage, fileId);
+      // 1 s segments: 12 per video rung, and the audio's (whose AAC priming may add a short last one).
+      expect(output.segments).toBeGreaterThanOrEqual(3 * SOURCE_S);
+      const prefix = await onlyOutputPrefix(stack.storage, fileId);
+      for (const name of ['poster.jpg', 'storyboard.jpg', 'storyboard.vtt']) expect(await stack.storage.stat(`${prefix}/${name}`)).not.toBeNull();
+      const leftovers: string[] = [];
+      for await (const { key } of stack.storage.list(`${prefix}/storyboard-thumbs`)) leftovers.push(key);
+      expect(leftovers).toEqual([]);
+    },
+    LIMIT_MS + 30_000,
   );
 });
