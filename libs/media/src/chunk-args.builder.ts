@@ -40,6 +40,17 @@ const OUTPUT_OFFSET_ARGS: readonly string[] = ['-output_ts_offset', String(CHUNK
  */
 export const CHUNK_SEEK_LEAD_S = 1;
 
+/**
+ * Reads one packet of another stream the single pass also uses, into nothing. For MPEG-TS and other
+ * inputs whose timestamps may jump, ffmpeg moves the zero of the timeline to the earliest start of
+ * the streams a process uses: a process that read only the video would put the video's first frame
+ * at 0 and one that read only the audio its first sample, losing the gap between them (A/V sync).
+ * Using the same streams as the single pass gives every process the single pass's zero.
+ */
+function sameStreamsAsSinglePass(streamIndex: number): string[] {
+  return ['-map', `0:${streamIndex}`, '-c', 'copy', '-frames', '1', '-f', 'null', '-'];
+}
+
 function chunkWindow(chunk: ChunkRange): TimeWindow {
   return { startS: chunk.startS, endS: chunk.last ? null : chunk.startS + chunk.durationS };
 }
@@ -83,6 +94,7 @@ export function buildChunkVideoArgs(plan: VideoTranscodePlan, chunk: ChunkRange,
     }),
     // image2 numbers from 1: thumbnail i is file i + 1.
     ...(thumbnails === undefined ? [] : ['-map', STORYBOARD_LABEL, '-f', 'image2', '-start_number', String(thumbs.first + 1), thumbnails]),
+    ...(plan.audio ? sameStreamsAsSinglePass(plan.audio.streamIndex) : []),
   ];
 }
 
@@ -106,5 +118,6 @@ export function buildChunkedAudioArgs(plan: TranscodePlan, io: ChunkIo): string[
       outputDir: io.outputDir,
       attempt: io.attempt,
     }),
+    ...(plan.hasVideo ? sameStreamsAsSinglePass(plan.video.streamIndex) : []),
   ];
 }
