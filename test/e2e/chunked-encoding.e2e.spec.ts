@@ -13,6 +13,7 @@ import {
   parseProbe,
   planChunks,
   planLadder,
+  plannedChunkFrames,
   STORYBOARD_THUMB_PATTERN,
   type VideoTranscodePlan,
 } from '@reelforge/media';
@@ -118,6 +119,8 @@ interface Encoded {
   chunks: ChunkRange[];
   single: Output;
   chunked: Output;
+  /** Frames of the top rendition each chunk wrote. */
+  chunkFrames: number[];
   thumbnails: { single: string; chunked: string };
 }
 
@@ -227,7 +230,9 @@ async function encodeBothWays(root: string, source: SourceCase): Promise<Encoded
   ]);
   await joinChunks(chunks.map(chunkDir), joined, plan.renditions.map((r) => r.name));
   const [singleOutput, chunkedOutput] = await Promise.all([readOutput(single, plan), readOutput(joined, plan)]);
-  return { plan, chunks, single: singleOutput, chunked: chunkedOutput, thumbnails };
+  const top = plan.renditions[0]!.name;
+  const chunkFrames = await Promise.all(chunks.map(async (chunk) => (await readRendition(path.join(chunkDir(chunk), top), 'v:0')).packets.length));
+  return { plan, chunks, single: singleOutput, chunked: chunkedOutput, chunkFrames, thumbnails };
 }
 
 function frameTicks(plan: VideoTranscodePlan, name: string): number {
@@ -275,6 +280,11 @@ describe('chunked encoding matches the single pass on the real output (ffmpeg)',
         expect(misplacedFrames(many.packets, frameTicks(plan, rendition.name))).toEqual([]);
         expect(misplacedFrames(one.packets, frameTicks(plan, rendition.name))).toEqual([]);
       }
+    });
+
+    it('writes in each chunk the frames planned for it (what its progress counts against)', () => {
+      const { plan, chunks, chunkFrames } = get();
+      expect(chunkFrames).toEqual(chunks.map((chunk) => plannedChunkFrames(plan, chunk)));
     });
 
     it('cuts the same segments, each starting on a keyframe', () => {

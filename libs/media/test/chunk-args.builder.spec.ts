@@ -8,6 +8,7 @@ import {
   type LadderOptionsInput,
   parseProbe,
   planLadder,
+  plannedChunkFrames,
   planStoryboard,
   storyboardThumbnailRange,
   type TranscodePlan,
@@ -57,8 +58,8 @@ function hlsTail(segmentSeconds: number, startNumber: number | null, varStreamMa
   ];
 }
 
-/** Reads the other stream the single pass uses (one packet, into nothing), so ffmpeg puts the timeline's zero where the single pass does. */
-const sameStreams = (index: number): string[] => ['-map', `0:${index}`, '-c', 'copy', '-frames', '1', '-f', 'null', '-'];
+/** Opens the other stream the single pass uses (writing none of it), so ffmpeg puts the timeline's zero where the single pass does. */
+const sameStreams = (index: number): string[] => ['-map', `0:${index}`, '-c', 'copy', '-frames', '0', '-f', 'null', '-'];
 
 const TWO_RUNGS = { rungs: [{ height: 720 }, { height: 360 }], segmentSeconds: 2 };
 
@@ -180,6 +181,18 @@ describe('buildChunkedAudioArgs', () => {
 
   it('refuses a plan without audio', () => {
     expect(() => buildChunkedAudioArgs(plan(noAudio), IO)).toThrow(RangeError);
+  });
+});
+
+describe('plannedChunkFrames', () => {
+  it('counts the top rendition frames of a chunk, on the whole input frame grid', () => {
+    const ntsc = videoPlan(ntsc720p5994, { rungs: [{ height: 720 }, { height: 360 }], segmentSeconds: 2 }, 12.0333);
+    expect(plannedChunkFrames(ntsc, chunk(0, 0, 4, 0, 2))).toBe(240);
+    expect(plannedChunkFrames(ntsc, chunk(1, 4, 4, 2, 2))).toBe(240);
+    // 12.0333 s × 59.94 = 721.3: frames 480 to 721.
+    expect(plannedChunkFrames(ntsc, chunk(2, 8, 4.0333, 4, 3, true))).toBe(242);
+    const thirty = videoPlan(landscape1080p30, { rungs: [{ height: 360 }], segmentSeconds: 2 }, 13);
+    expect(plannedChunkFrames(thirty, chunk(2, 8, 5, 4, 3, true))).toBe(150);
   });
 });
 
