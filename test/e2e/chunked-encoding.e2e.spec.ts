@@ -1,257 +1,356 @@
 import { execFile } from 'node:child_process';
+import { link, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ChunksRepository, type Chunk } from '@reelforge/db';
-import { cleanupFixtures, makeFixture } from '@reelforge/ffmpeg/testing';
-import { fileOutputFolder, jobOutputPrefix, originalKey } from '@reelforge/storage';
-import HLS from 'hls-parser';
-import { checkHlsConformance } from '../support/hls-conformance.js';
-import { assertWholeHlsOutput, onlyOutputPrefix } from '../support/hls-output.js';
-import { auth, submitTranscode, uploadFile, waitForSettled } from '../support/http.js';
-import { startTestStack, type TestStack } from '../support/test-stack.js';
-import { waitFor } from '../support/wait.js';
+import {
+  buildChunkedAudioArgs,
+  buildChunkVideoArgs,
+  buildHlsArgs,
+  type ChunkRange,
+  LadderOptionsSchema,
+  parseProbe,
+  planChunks,
+  planLadder,
+  plannedChunkFrames,
+  STORYBOARD_THUMB_PATTERN,
+  type VideoTranscodePlan,
+} from '@reelforge/media';
+
+// Issue 13.2: the same source encoded in one pass (buildHlsArgs) and in chunks (buildChunkVideoArgs
+// per chunk, run last chunk first, + buildChunkedAudioArgs), the chunk playlists concatenated per
+// rendition; ffprobe on both must find the same frames, on one grid, in the same segments.
 
 const run = promisify(execFile);
-const SOURCE_S = 12;
-const FPS = 30;
-/** 3 s parts of 1 s segments: four parts, the last one a full one. */
-const CHUNKED = { CHUNK_MIN_DURATION_S: '6', CHUNK_SECONDS: '3' };
-const LIMIT_MS = 180_000;
-/** Slow enough on two cores that a job is still encoding parts when the test acts on it. */
-const SLOW_LADDER = { preset: 'slow', rungs: [{ height: 720 }, { height: 360 }] };
+const MAX_BUFFER = 64 * 1024 * 1024;
+/** MPEG-TS timestamps tick at 90 kHz. */
+const TS_HZ = 90_000;
+const AUDIO_FRAME_S = 1024 / 48_000;
+const SEGMENT_S = 2;
+const LADDER = LadderOptionsSchema.parse({ rungs: [{ height: 180 }, { height: 144 }], segmentSeconds: SEGMENT_S, preset: 'veryfast' });
 
-async function videoFrames(playlist: string): Promise<number[]> {
-  const { stdout } = await run('ffprobe', [
-    '-v', 'error', '-protocol_whitelist', 'file,crypto,data',
-    '-select_streams', 'v:0', '-show_entries', 'packet=pts_time', '-of', 'json', `file:${playlist}`,
-  ]);
-  const { packets } = JSON.parse(stdout) as { packets: { pts_time: string }[] };
-  return packets.map((p) => Number(p.pts_time)).sort((a, b) => a - b);
+/**
+ * Where the picture flashes white and the audio clicks, [from, to) in seconds: across each chunk
+ * boundary (4 s and 8 s with 4 s chunks) and one segment boundary, so a frame or a click that moved
+ * shows up whatever the frame rate.
+ */
+const FLASHES: [number, number][] = [
+  [59 / 30, 61 / 30],
+  [119 / 30, 122 / 30],
+  [239 / 30, 241 / 30],
+];
+// Bounds a hair early so a frame exactly at `from` is in and one at `to` is out, whatever the rounding.
+const during = (): string => FLASHES.map(([from, to]) => `between(t,${(from - 1e-4).toFixed(4)},${(to - 1e-4).toFixed(4)})`).join('+');
+
+interface SourceCase {
+  name: string;
+  /** ffmpeg arguments that write the source (output path appended). */
+  make: string[];
+  ext: 'mp4' | 'ts';
+  chunkSeconds: number;
 }
 
-async function audioSpan(playlist: string): Promise<{ startS: number; endS: number }> {
-  const { stdout } = await run('ffprobe', [
-    '-v', 'error', '-protocol_whitelist', 'file,crypto,data', '-select_streams', 'a:0',
-    '-show_entries', 'packet=pts_time,duration_time', '-of', 'json', `file:${playlist}`,
-  ]);
-  const packets = (JSON.parse(stdout) as { packets: { pts_time: string; duration_time: string }[] }).packets.map((p) => [Number(p.pts_time), Number(p.duration_time)] as const);
-  return { startS: packets[0]![0], endS: packets.at(-1)![0] + packets.at(-1)![1] };
+/** Moving test picture with temporal noise (so x264 spends real bits), flashing; `then` filters after. */
+const testsrc = (rate: string, durationS: number, then: string[] = []): string[] => {
+  const graph = [`testsrc2=size=320x180:rate=${rate}:duration=${durationS}`, `drawbox=c=white:t=fill:enable='${during()}'`, 'noise=alls=24:allf=t', ...then];
+  return ['-f', 'lavfi', '-i', graph.join(',')];
+};
+/** Silence with a 1 kHz click during each flash. */
+const clicks = (durationS: number): string[] => ['-f', 'lavfi', '-i', `aevalsrc='0.8*sin(2*PI*1000*t)*gt(${during()},0)':sample_rate=48000:duration=${durationS}`];
+const aac = ['-c:a', 'aac', '-b:a', '128k'];
+
+const CASES: SourceCase[] = [
+  // x264's defaults (B-frames, 250-frame GOP) without scene cuts: one keyframe, at 0, so every chunk seeks back to 0.
+  {
+    name: 'b-frames',
+    make: [...testsrc('30', 13), ...clicks(13), '-c:v', 'libx264', '-preset', 'medium', '-crf', '20', '-sc_threshold', '0', ...aac],
+    ext: 'mp4',
+    chunkSeconds: 4,
+  },
+  // 30 fps for 3 s, then every third frame dropped (22.5 fps on average, resampled to 24 fps). The
+  // frames at 4 s and 8 s are among the dropped ones: the 24 fps frame at each chunk's start has to
+  // repeat a source frame from before it, which only a chunk that decodes from before its start has.
+  {
+    name: 'variable frame rate',
+    make: [...testsrc('30', 12, ["select='lt(n,90)+mod(n,3)'"]), ...clicks(12), '-fps_mode', 'vfr', '-c:v', 'libx264', '-preset', 'ultrafast', ...aac],
+    ext: 'mp4',
+    chunkSeconds: 4,
+  },
+  // 29.97 fps with a keyframe every 7 frames, in MPEG-TS (start time 1.4 s, seeking by bytes).
+  {
+    name: '29.97 fps, keyframes off the boundaries, MPEG-TS',
+    make: [...testsrc('30000/1001', 12), ...clicks(12), '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '7', '-bf', '2', ...aac],
+    ext: 'ts',
+    chunkSeconds: 4,
+  },
+  // No audio, 11.5 s: the last segment is half a segment.
+  {
+    name: 'no audio, duration not a multiple of the segment',
+    make: [...testsrc('25', 11.5), '-c:v', 'libx264', '-preset', 'ultrafast'],
+    ext: 'mp4',
+    chunkSeconds: 6,
+  },
+];
+
+interface Packet {
+  pts: number;
+  key: boolean;
 }
 
-describe('chunked encoding across workers', () => {
-  let stack: TestStack;
-  let source: string;
-  let parts: ChunksRepository;
+interface RenditionOutput {
+  packets: Packet[];
+  /** EXTINF values as written. */
+  durations: string[];
+  bytes: number;
+}
 
-  const upload = async () => {
-    const res = await uploadFile(stack.baseUrl, source);
-    expect(res.status).toBe(201);
-    return ((await res.json()) as { fileId: string }).fileId;
+interface Output {
+  video: Map<string, RenditionOutput>;
+  audio: RenditionOutput | null;
+  /** pts (90 kHz) of the frames that flash white, in the top rendition. */
+  flashes: number[];
+  /** Onsets (s, on the stream's own timeline) of the audio clicks. */
+  clicks: number[];
+}
+
+interface Encoded {
+  plan: VideoTranscodePlan;
+  chunks: ChunkRange[];
+  single: Output;
+  chunked: Output;
+  /** Frames of the top rendition each chunk wrote. */
+  chunkFrames: number[];
+  thumbnails: { single: string; chunked: string };
+}
+
+async function ffmpeg(args: string[]): Promise<string> {
+  const { stderr } = await run('ffmpeg', args, { maxBuffer: MAX_BUFFER });
+  return stderr;
+}
+
+async function probeJson(args: string[]): Promise<Record<string, unknown>> {
+  const { stdout } = await run('ffprobe', ['-v', 'error', '-print_format', 'json', ...args], { maxBuffer: MAX_BUFFER });
+  return JSON.parse(stdout) as Record<string, unknown>;
+}
+
+async function planFor(input: string): Promise<VideoTranscodePlan> {
+  const plan = planLadder(parseProbe(await probeJson(['-show_format', '-show_streams', `file:${input}`])), LADDER, { zscale: true });
+  if (!plan.hasVideo) throw new Error(`${input} has no video`);
+  return plan;
+}
+
+function playlistSegments(text: string): { durations: string[]; uris: string[] } {
+  const lines = text.split('\n');
+  const durations: string[] = [];
+  const uris: string[] = [];
+  lines.forEach((line, i) => {
+    if (!line.startsWith('#EXTINF:')) return;
+    durations.push(line.slice('#EXTINF:'.length).replace(/,$/, ''));
+    uris.push(lines[i + 1] ?? '');
+  });
+  return { durations, uris };
+}
+
+async function readRendition(dir: string, stream: 'v:0' | 'a:0'): Promise<RenditionOutput> {
+  const playlist = path.join(dir, 'index.m3u8');
+  const { durations, uris } = playlistSegments(await readFile(playlist, 'utf8'));
+  const sizes = await Promise.all(uris.map(async (uri) => (await stat(path.join(dir, uri))).size));
+  const probed = await probeJson(['-select_streams', stream, '-show_entries', 'packet=pts,flags', `file:${playlist}`]);
+  const packets = (probed.packets as { pts: number; flags: string }[]).map((p) => ({ pts: p.pts, key: p.flags.startsWith('K') }));
+  return { packets: packets.sort((a, b) => a.pts - b.pts), durations, bytes: sizes.reduce((a, b) => a + b, 0) };
+}
+
+/** pts of the frames brighter than the noisy test picture can be: the white flashes. */
+async function flashFrames(playlist: string): Promise<number[]> {
+  const log = await ffmpeg(['-hide_banner', '-nostdin', '-copyts', '-i', `file:${playlist}`, '-vf', 'signalstats,metadata=print:key=lavfi.signalstats.YAVG', '-f', 'null', '-']);
+  const flashes: number[] = [];
+  for (const match of log.matchAll(/pts:(\d+)\s+pts_time:[\d.]+\s*\n[^\n]*YAVG=([\d.]+)/g)) if (Number(match[2]) > 200) flashes.push(Number(match[1]));
+  return flashes;
+}
+
+/** Where the audio stops being silent and starts again later, in seconds on the stream's own timeline (-copyts). */
+async function clickOnsets(playlist: string): Promise<number[]> {
+  const log = await ffmpeg(['-hide_banner', '-nostdin', '-copyts', '-i', `file:${playlist}`, '-af', 'silencedetect=n=-30dB:d=0.005', '-f', 'null', '-']);
+  const events = [...log.matchAll(/silence_(start|end): ([\d.]+)/g)].map((match) => ({ kind: match[1], at: Number(match[2]) }));
+  // The stream's end also ends a silence: only a sound that stops again is a click.
+  return events.filter((event, i) => event.kind === 'end' && events.slice(i + 1).some((later) => later.kind === 'start')).map((event) => event.at);
+}
+
+async function readOutput(dir: string, plan: VideoTranscodePlan): Promise<Output> {
+  const video = new Map<string, RenditionOutput>();
+  for (const rendition of plan.renditions) video.set(rendition.name, await readRendition(path.join(dir, rendition.name), 'v:0'));
+  const audio = plan.audio ? await readRendition(path.join(dir, 'audio'), 'a:0') : null;
+  const top = path.join(dir, plan.renditions[0]!.name, 'index.m3u8');
+  return {
+    video,
+    audio,
+    flashes: await flashFrames(top),
+    clicks: plan.audio ? await clickOnsets(path.join(dir, 'audio', 'index.m3u8')) : [],
   };
-  const submit = async (fileId: string, ladder?: object) => {
-    const res = await submitTranscode(stack.baseUrl, { fileId, ...(ladder ? { ladder } : {}) });
-    expect(res.status).toBe(202);
-    return ((await res.json()) as { jobId: string }).jobId;
-  };
-  const localDir = async (fileId: string) => stack.storage.localPath(await onlyOutputPrefix(stack.storage, fileId))!;
+}
+
+/** One playlist per rendition naming every chunk's segments in order, with the segments linked beside it. */
+async function joinChunks(chunkDirs: string[], joined: string, names: string[]): Promise<void> {
+  for (const name of names) {
+    const out = path.join(joined, name);
+    await mkdir(out, { recursive: true });
+    const lines = ['#EXTM3U', '#EXT-X-VERSION:6', `#EXT-X-TARGETDURATION:${SEGMENT_S}`, '#EXT-X-MEDIA-SEQUENCE:0', '#EXT-X-PLAYLIST-TYPE:VOD'];
+    for (const dir of chunkDirs) {
+      const { durations, uris } = playlistSegments(await readFile(path.join(dir, name, 'index.m3u8'), 'utf8'));
+      for (const [i, uri] of uris.entries()) {
+        await link(path.join(dir, name, uri), path.join(out, uri));
+        lines.push(`#EXTINF:${durations[i]},`, uri);
+      }
+    }
+    await writeFile(path.join(out, 'index.m3u8'), [...lines, '#EXT-X-ENDLIST', ''].join('\n'));
+  }
+}
+
+async function encodeBothWays(root: string, source: SourceCase): Promise<Encoded> {
+  const dir = path.join(root, source.name.replace(/\W+/g, '-'));
+  const input = path.join(dir, `source.${source.ext}`);
+  await mkdir(path.join(dir, 'thumbs-single'), { recursive: true });
+  await mkdir(path.join(dir, 'thumbs-chunked'), { recursive: true });
+  await ffmpeg(['-hide_banner', '-nostdin', '-v', 'error', '-y', ...source.make, input]);
+  const plan = await planFor(input);
+  const single = path.join(dir, 'single');
+  const chunks = planChunks(plan.durationS, plan.segmentSeconds, { chunkSeconds: source.chunkSeconds, minDurationS: 0 });
+  if (!chunks) throw new Error(`${source.name}: no chunks planned`);
+  const chunkDir = (chunk: ChunkRange): string => path.join(dir, `chunk-${chunk.index}`);
+  const joined = path.join(dir, 'chunked');
+  const thumbnails = { single: path.join(dir, 'thumbs-single'), chunked: path.join(dir, 'thumbs-chunked') };
+  // All at once, last chunk first: no chunk may depend on another having run.
+  await Promise.all([
+    ffmpeg(buildHlsArgs(plan, { input, outputDir: single, storyboardThumbnails: path.join(thumbnails.single, STORYBOARD_THUMB_PATTERN) })),
+    ...[...chunks]
+      .reverse()
+      .map((chunk) => ffmpeg(buildChunkVideoArgs(plan, chunk, { input, outputDir: chunkDir(chunk), storyboardThumbnails: path.join(thumbnails.chunked, STORYBOARD_THUMB_PATTERN) }))),
+    plan.audio ? ffmpeg(buildChunkedAudioArgs(plan, { input, outputDir: joined })) : null,
+  ]);
+  await joinChunks(chunks.map(chunkDir), joined, plan.renditions.map((r) => r.name));
+  const [singleOutput, chunkedOutput] = await Promise.all([readOutput(single, plan), readOutput(joined, plan)]);
+  const top = plan.renditions[0]!.name;
+  const chunkFrames = await Promise.all(chunks.map(async (chunk) => (await readRendition(path.join(chunkDir(chunk), top), 'v:0')).packets.length));
+  return { plan, chunks, single: singleOutput, chunked: chunkedOutput, chunkFrames, thumbnails };
+}
+
+function frameTicks(plan: VideoTranscodePlan, name: string): number {
+  const rendition = plan.renditions.find((r) => r.name === name)!;
+  return (TS_HZ * rendition.frameRate.den) / rendition.frameRate.num;
+}
+
+/** Where consecutive frames are not one frame duration apart (±1 tick of rounding): gaps and overlaps. */
+function misplacedFrames(packets: Packet[], ticks: number): string[] {
+  const wrong: string[] = [];
+  for (let i = 1; i < packets.length; i += 1) {
+    const step = packets[i]!.pts - packets[i - 1]!.pts;
+    if (Math.abs(step - ticks) > 1) wrong.push(`frame ${i}: ${(packets[i]!.pts / TS_HZ).toFixed(4)} s is ${step} ticks after the previous one`);
+  }
+  return wrong;
+}
+
+const totalSeconds = (durations: string[]): number => durations.reduce((sum, d) => sum + Number(d), 0);
+
+describe('chunked encoding matches the single pass on the real output (ffmpeg)', () => {
+  let root: string;
+  const encoded = new Map<string, Encoded>();
 
   beforeAll(async () => {
-    // Two slots: two parts encode at once, as on two workers.
-    stack = await startTestStack({ env: { ...CHUNKED, WORKER_CONCURRENCY: '2', X264_SLOWEST_PRESET: 'slow' } });
-    parts = new ChunksRepository(stack.db.pool);
-    source = await makeFixture('landscape-720p', { durationS: SOURCE_S });
-  }, 60_000);
+    root = await mkdtemp(path.join(os.tmpdir(), 'reelforge-chunks-'));
+    for (const source of CASES) encoded.set(source.name, await encodeBothWays(root, source));
+  }, 180_000);
   afterAll(async () => {
-    await stack?.stop();
-    await cleanupFixtures();
-  }, 120_000);
+    if (root) await rm(root, { recursive: true, force: true });
+  });
 
-  it(
-    'when a long input is encoded in parts, then the ladder has every source frame once, contiguous across part boundaries, with audio in sync',
-    async () => {
-      const fileId = await upload();
-      const jobId = await submit(fileId);
-      const final = await waitForSettled(stack.baseUrl, fileId, { timeoutMs: LIMIT_MS });
-      expect(final.status).toBe('completed');
+  describe.each(CASES.map((c) => [c.name]))('%s', (name) => {
+    const get = (): Encoded => encoded.get(name)!;
 
-      const rows: Chunk[] = await parts.list(jobId);
-      expect(rows.map((p) => `${p.kind}${p.index}:${p.state}`)).toEqual(['video0:completed', 'video1:completed', 'video2:completed', 'video3:completed', 'audio0:completed']);
-      expect(rows.filter((p) => p.kind === 'video').map((p) => p.startS)).toEqual([0, 3, 6, 9]);
+    it('plans more than one chunk', () => {
+      expect(get().chunks.length).toBeGreaterThan(1);
+    });
 
-      const dir = await localDir(fileId);
-      const report = await checkHlsConformance(dir, { sourceDurationS: SOURCE_S });
-      expect(report.problems).toEqual([]);
-      const master = HLS.parse(await (await import('node:fs/promises')).readFile(path.join(dir, 'master.m3u8'), 'utf8'));
-      if (!master.isMasterPlaylist) throw new Error('not a master playlist');
-      for (const variant of master.variants) {
-        const frames = await videoFrames(path.join(dir, variant.uri));
-        // Every frame of the 30 fps source, each exactly one frame after the one before.
-        expect(frames).toHaveLength(SOURCE_S * FPS);
-        const gaps = frames.slice(1).map((t, i) => Math.round((t - frames[i]!) * FPS * 1000) / 1000);
-        expect(new Set(gaps)).toEqual(new Set([1]));
-        const audio = await audioSpan(path.join(dir, variant.audio[0]!.uri!));
-        // Audio starts with the first frame (within one AAC frame) and lasts as long as the video.
-        expect(Math.abs(audio.startS - frames[0]!)).toBeLessThan(0.03);
-        expect(Math.abs(audio.endS - (frames.at(-1)! + 1 / FPS))).toBeLessThan(0.05);
+    it('has as many frames in every rendition as the single pass, one frame duration apart everywhere (no gap or overlap at a boundary)', () => {
+      const { plan, single, chunked } = get();
+      for (const rendition of plan.renditions) {
+        const one = single.video.get(rendition.name)!;
+        const many = chunked.video.get(rendition.name)!;
+        expect({ rendition: rendition.name, frames: many.packets.length }).toEqual({ rendition: rendition.name, frames: one.packets.length });
+        expect(misplacedFrames(many.packets, frameTicks(plan, rendition.name))).toEqual([]);
+        expect(misplacedFrames(one.packets, frameTicks(plan, rendition.name))).toEqual([]);
       }
-    },
-    LIMIT_MS + 30_000,
-  );
+    });
 
-  it(
-    'when parts finish while others run, then every look at storage finds playlists naming only stored segments, contiguous from the first',
-    async () => {
-      const fileId = await upload();
-      await submit(fileId);
-      const folder = fileOutputFolder(fileId);
-      let looks = 0;
-      let growing = 0;
-      await waitFor(
-        'the chunked job to finish while storage is observed',
-        async () => {
-          const keys: string[] = [];
-          for await (const { key } of stack.storage.list(folder)) keys.push(key);
-          for (const key of keys.filter((k) => k.endsWith('.m3u8') && !k.endsWith('master.m3u8'))) {
-            const text = await stack.storage.getStream(key).then(async (s) => {
-              const chunks: Buffer[] = [];
-              for await (const c of s) chunks.push(c as Buffer);
-              return Buffer.concat(chunks).toString('utf8');
-            });
-            const playlist = HLS.parse(text);
-            if (playlist.isMasterPlaylist) continue;
-            expect(playlist.playlistType).toBe('EVENT');
-            const numbers = playlist.segments.map((s) => Number(/_(\d{5})\.ts$/.exec(s.uri)?.[1]));
-            expect(numbers).toEqual(numbers.map((_, i) => i));
-            if (!playlist.endlist) growing += 1;
-            const dir = key.slice(0, key.lastIndexOf('/'));
-            for (const segment of playlist.segments) expect({ uri: segment.uri, stored: (await stack.storage.stat(`${dir}/${segment.uri}`)) !== null }).toEqual({ uri: segment.uri, stored: true });
-          }
-          looks += 1;
-          const status = (await (await fetch(`${stack.baseUrl}/api/media/transcode/${fileId}`, { headers: auth })).json()) as { status: string };
-          return ['completed', 'failed', 'cancelled'].includes(status.status) ? status.status : undefined;
-        },
-        { timeoutMs: LIMIT_MS, intervalMs: 100 },
-      ).then((status) => expect(status).toBe('completed'));
-      expect(looks).toBeGreaterThan(1);
-      expect(growing).toBeGreaterThan(0);
-    },
-    LIMIT_MS + 30_000,
-  );
+    it('writes in each chunk the frames planned for it (what its progress counts against)', () => {
+      const { plan, chunks, chunkFrames } = get();
+      expect(chunkFrames).toEqual(chunks.map((chunk) => plannedChunkFrames(plan, chunk)));
+    });
 
-  it(
-    'when a part fails for good, then the job fails, its finished parts stay, and a retry encodes only the rest',
-    async () => {
-      const fileId = await upload();
-      const jobId = await submit(fileId);
-      // The source disappears once part 0 is done: the parts still to start cannot read it.
-      await waitFor('part 0 to finish', async () => ((await parts.list(jobId)).find((p) => p.kind === 'video' && p.index === 0)?.state === 'completed' ? true : undefined), {
-        timeoutMs: LIMIT_MS,
-      });
-      await stack.storage.delete(originalKey(fileId));
-      const failed = await waitForSettled(stack.baseUrl, fileId, { timeoutMs: LIMIT_MS });
-      expect(failed.status).toBe('failed');
-      const kept = (await parts.list(jobId)).filter((p) => p.state === 'completed');
-      expect(kept.map((p) => `${p.kind}${p.index}`)).toEqual(expect.arrayContaining(['video0']));
-
-      await stack.storage.putFile(originalKey(fileId), source);
-      const retry = await fetch(`${stack.baseUrl}/api/media/transcode/${fileId}/retry`, { method: 'POST', headers: auth });
-      expect(retry.status).toBe(202);
-      const done = await waitForSettled(stack.baseUrl, fileId, { timeoutMs: LIMIT_MS });
-      expect(done.status).toBe('completed');
-
-      const rows = await parts.list(jobId);
-      for (const part of kept) {
-        // Not run again: still the first attempt's, still one run.
-        expect(rows.find((p) => p.kind === part.kind && p.index === part.index)).toMatchObject({ attempt: 1, runs: 1, state: 'completed' });
+    it('cuts the same segments, each starting on a keyframe', () => {
+      const { plan, single, chunked } = get();
+      for (const rendition of plan.renditions) {
+        expect({ rendition: rendition.name, segments: chunked.video.get(rendition.name)!.durations }).toEqual({
+          rendition: rendition.name,
+          segments: single.video.get(rendition.name)!.durations,
+        });
       }
-      expect(rows.filter((p) => !kept.some((k) => k.kind === p.kind && k.index === p.index)).every((p) => p.attempt === 2)).toBe(true);
-      const masters: string[] = [];
-      for await (const { key } of stack.storage.list(fileOutputFolder(fileId))) if (key.endsWith('/master.m3u8')) masters.push(key);
-      expect(masters).toHaveLength(1);
-      const dir = path.dirname(stack.storage.localPath(masters[0]!)!);
-      expect((await checkHlsConformance(dir, { sourceDurationS: SOURCE_S })).problems).toEqual([]);
-      const top = (HLS.parse(await (await import('node:fs/promises')).readFile(path.join(dir, 'master.m3u8'), 'utf8')) as HLS.types.MasterPlaylist).variants[0]!;
-      expect(await videoFrames(path.join(dir, top.uri))).toHaveLength(SOURCE_S * FPS);
-    },
-    3 * LIMIT_MS,
-  );
+      const top = chunked.video.get(plan.renditions[0]!.name)!;
+      const first = top.packets[0]!.pts;
+      const keyTimes = top.packets.filter((p) => p.key).map((p) => (p.pts - first) / TS_HZ);
+      const segmentStarts = top.durations.map((_, i) => totalSeconds(top.durations.slice(0, i)));
+      expect(keyTimes.map((t) => t.toFixed(2))).toEqual(segmentStarts.map((t) => t.toFixed(2)));
+    });
 
-  it(
-    'when a chunked job is cancelled while parts encode, then every part stops and nothing of the job stays in storage',
-    async () => {
-      const fileId = await upload();
-      const jobId = await submit(fileId, SLOW_LADDER);
-      await waitFor('a part to be encoding', async () => ((await parts.list(jobId)).some((p) => p.state === 'processing' && p.progress > 0) ? true : undefined), {
-        timeoutMs: LIMIT_MS,
-      });
-      const res = await fetch(`${stack.baseUrl}/api/media/transcode/${fileId}/cancel`, { method: 'POST', headers: auth });
-      expect(res.status).toBeLessThan(300);
-      const storedKeys = async () => {
-        const keys: string[] = [];
-        for await (const { key } of stack.storage.list(jobOutputPrefix(fileId, jobId))) keys.push(key);
-        return keys;
+    it('keeps each rendition’s average bitrate within 5 % of the single pass', () => {
+      const { plan, single, chunked } = get();
+      for (const rendition of plan.renditions) {
+        const ratio = chunked.video.get(rendition.name)!.bytes / single.video.get(rendition.name)!.bytes;
+        expect({ rendition: rendition.name, within: Math.abs(ratio - 1) <= 0.05, ratio }).toMatchObject({ rendition: rendition.name, within: true });
+      }
+    });
+
+    it('starts the audio with the video and ends it with the single pass’s audio', () => {
+      const { plan, single, chunked } = get();
+      if (!plan.audio) {
+        expect(chunked.audio).toBeNull();
+        return;
+      }
+      const startGap = (output: Output): number => (output.audio!.packets[0]!.pts - output.video.get(plan.renditions[0]!.name)!.packets[0]!.pts) / TS_HZ;
+      expect(Math.abs(startGap(chunked))).toBeLessThanOrEqual(AUDIO_FRAME_S + 1e-6);
+      expect(startGap(chunked)).toBeCloseTo(startGap(single), 3);
+      expect(chunked.audio!.packets.length).toBe(single.audio!.packets.length);
+      expect(chunked.audio!.durations).toEqual(single.audio!.durations);
+    });
+
+    it('shows each flash on the same frame as the single pass, and hears its click within a frame of it (A/V sync across boundaries)', () => {
+      const { plan, single, chunked } = get();
+      const top = plan.renditions[0]!;
+      const ticks = frameTicks(plan, top.name);
+      const frameIndices = (output: Output): number[] => {
+        const first = output.video.get(top.name)!.packets[0]!.pts;
+        return output.flashes.map((pts) => Math.round((pts - first) / ticks));
       };
-      const partJobs = async (states: ('active' | 'waiting' | 'prioritized' | 'delayed')[]) =>
-        (await stack.queue.getJobs(states)).filter((job) => job.data.jobId === jobId && job.data.part);
-      await waitFor(
-        'every part job to be over and the output gone',
-        async () => ((await partJobs(['active', 'waiting', 'prioritized', 'delayed'])).length === 0 && (await storedKeys()).length === 0 ? true : undefined),
-        { timeoutMs: LIMIT_MS },
-      );
-      expect(await stack.jobs.findById(jobId)).toMatchObject({ status: 'cancelled' });
-    },
-    LIMIT_MS + 30_000,
-  );
+      expect(frameIndices(single).length).toBeGreaterThanOrEqual(FLASHES.length);
+      expect(frameIndices(chunked)).toEqual(frameIndices(single));
+      if (!plan.audio) return;
+      for (const output of [single, chunked]) {
+        // A run of flashing frames is one click: compare each click with the first frame of its run.
+        const runStarts = output.flashes.filter((pts, i) => i === 0 || pts - output.flashes[i - 1]! > ticks + 1).map((pts) => pts / TS_HZ);
+        expect(output.clicks).toHaveLength(runStarts.length);
+        output.clicks.forEach((click, i) => expect(Math.abs(click - runStarts[i]!)).toBeLessThan(ticks / TS_HZ));
+      }
+    });
 
-  it(
-    'when a chunked job is split, then a job submitted meanwhile starts before its later parts: parts queue like the owner\'s next jobs',
-    async () => {
-      const [longFile, shortFile] = [await upload(), ((await (await uploadFile(stack.baseUrl, await makeFixture('small-360p', { durationS: 2 }))).json()) as { fileId: string }).fileId];
-      const longJob = await submit(longFile, { preset: 'medium', rungs: [{ height: 720 }] });
-      await waitFor('the job to be split into parts', async () => ((await parts.list(longJob)).length > 0 ? true : undefined), { timeoutMs: LIMIT_MS });
-      const shortJob = await submit(shortFile);
-      expect(await waitForSettled(stack.baseUrl, shortFile, { timeoutMs: LIMIT_MS })).toMatchObject({ status: 'completed' });
-      expect(await waitForSettled(stack.baseUrl, longFile, { timeoutMs: LIMIT_MS })).toMatchObject({ status: 'completed' });
-      const short = (await stack.jobs.findById(shortJob))!;
-      const lastPart = (await parts.list(longJob)).find((p) => p.kind === 'video' && p.index === 3)!;
-      expect(short.startedAt!.getTime()).toBeLessThan(lastPart.startedAt!.getTime());
-      const priorities = await Promise.all([0, 1, 2, 3].map(async (i) => (await stack.queue.getJob(`${longJob}.1.video${i}`))?.opts.priority));
-      expect(priorities.map((p) => p! - priorities[0]!)).toEqual([0, 1024, 2048, 3072]);
-    },
-    2 * LIMIT_MS,
-  );
-});
+    it('writes the same storyboard thumbnails', async () => {
+      const { thumbnails } = get();
+      const names = await readdir(thumbnails.single);
+      expect(await readdir(thumbnails.chunked)).toEqual(names);
+      for (const file of names) {
+        const [a, b] = await Promise.all([readFile(path.join(thumbnails.single, file)), readFile(path.join(thumbnails.chunked, file))]);
+        expect({ file, same: a.equals(b) }).toEqual({ file, same: true });
+      }
+    });
+  });
 
-describe('chunked encoding on S3 storage', () => {
-  let stack: TestStack;
-
-  beforeAll(async () => {
-    stack = await startTestStack({ storage: 's3', env: { ...CHUNKED, WORKER_CONCURRENCY: '2' } });
-  }, 60_000);
-  afterAll(async () => {
-    await stack?.stop();
-    await cleanupFixtures();
-  }, 120_000);
-
-  it(
-    'when the original is in a bucket, then each part fetches it, publishes to the bucket, and the finished ladder names only stored segments',
-    async () => {
-      const upload = await uploadFile(stack.baseUrl, await makeFixture('landscape-720p', { durationS: SOURCE_S }));
-      const { fileId } = (await upload.json()) as { fileId: string };
-      const res = await submitTranscode(stack.baseUrl, { fileId });
-      const { jobId } = (await res.json()) as { jobId: string };
-      expect(await waitForSettled(stack.baseUrl, fileId, { timeoutMs: LIMIT_MS })).toMatchObject({ status: 'completed' });
-      expect((await new ChunksRepository(stack.db.pool).list(jobId)).filter((p) => p.kind === 'video')).toHaveLength(4);
-      const output = await assertWholeHlsOutput(stack.storage, fileId);
-      // 1 s segments: 12 per video rung, and the audio's (whose AAC priming may add a short last one).
-      expect(output.segments).toBeGreaterThanOrEqual(3 * SOURCE_S);
-      const prefix = await onlyOutputPrefix(stack.storage, fileId);
-      for (const name of ['poster.jpg', 'storyboard.jpg', 'storyboard.vtt']) expect(await stack.storage.stat(`${prefix}/${name}`)).not.toBeNull();
-      const leftovers: string[] = [];
-      for await (const { key } of stack.storage.list(`${prefix}/storyboard-thumbs`)) leftovers.push(key);
-      expect(leftovers).toEqual([]);
-    },
-    LIMIT_MS + 30_000,
-  );
 });

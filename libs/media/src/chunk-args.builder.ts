@@ -2,7 +2,7 @@ import type { ChunkRange } from './chunk.planner.js';
 import { COMMON_FFMPEG_ARGS } from './ffmpeg-common.args.js';
 import { audioArgs, DECODE_ERROR_ARGS, hlsMuxerArgs, PROGRESS_ARGS, varStreamMap, videoEncoderArgs } from './hls-args.builder.js';
 import { storyboardThumbnailRange } from './storyboard.builder.js';
-import type { TimeWindow } from './time-window.js';
+import { firstFrameAtOrAfter, type TimeWindow } from './time-window.js';
 import type { TranscodePlan, VideoTranscodePlan } from './transcode-plan.schema.js';
 import { untrustedInputArgs } from './untrusted-input.args.js';
 import { buildFilterComplex, STORYBOARD_LABEL } from './video-filter.builder.js';
@@ -40,12 +40,36 @@ const OUTPUT_OFFSET_ARGS: readonly string[] = ['-output_ts_offset', String(CHUNK
  */
 export const CHUNK_SEEK_LEAD_S = 1;
 
+/**
+ * Opens another stream the single pass also uses, and writes none of it (-frames 0). For MPEG-TS and
+ * other inputs whose timestamps may jump, ffmpeg moves the zero of the timeline to the earliest start
+ * of the streams a process uses: a process that read only the video would put the video's first frame
+ * at 0 and one that read only the audio its first sample, losing the gap between them (A/V sync).
+ * Using the same streams as the single pass gives every process the single pass's zero.
+ */
+function sameStreamsAsSinglePass(streamIndex: number): string[] {
+  return ['-map', `0:${streamIndex}`, '-c', 'copy', '-frames', '0', '-f', 'null', '-'];
+}
+
 function chunkWindow(chunk: ChunkRange): TimeWindow {
   return { startS: chunk.startS, endS: chunk.last ? null : chunk.startS + chunk.durationS };
 }
 
 function seekArgs(chunk: ChunkRange): string[] {
   return ['-noaccurate_seek', '-ss', String(Math.max(0, chunk.startS - CHUNK_SEEK_LEAD_S))];
+}
+
+/**
+ * How many frames of the top rendition a chunk writes (the last one: up to the planned duration),
+ * to turn the `frame=` of its progress reports into a share done. Its out_time_us means nothing:
+ * with -copyts and several output streams, ffmpeg 5.1 subtracts the first timestamp once per stream.
+ */
+export function plannedChunkFrames(plan: VideoTranscodePlan, chunk: ChunkRange): number {
+  const top = plan.renditions[0];
+  if (!top) throw new RangeError('a video plan has at least one rendition');
+  const { num, den } = top.frameRate;
+  const end = chunk.last ? Math.ceil(((chunk.startS + chunk.durationS) * num) / den - 1e-9) : firstFrameAtOrAfter(chunk.startS + chunk.durationS, top.frameRate);
+  return end - firstFrameAtOrAfter(chunk.startS, top.frameRate);
 }
 
 /**
@@ -83,6 +107,7 @@ export function buildChunkVideoArgs(plan: VideoTranscodePlan, chunk: ChunkRange,
     }),
     // image2 numbers from 1: thumbnail i is file i + 1.
     ...(thumbnails === undefined ? [] : ['-map', STORYBOARD_LABEL, '-f', 'image2', '-start_number', String(thumbs.first + 1), thumbnails]),
+    ...(plan.audio ? sameStreamsAsSinglePass(plan.audio.streamIndex) : []),
   ];
 }
 
@@ -106,5 +131,6 @@ export function buildChunkedAudioArgs(plan: TranscodePlan, io: ChunkIo): string[
       outputDir: io.outputDir,
       attempt: io.attempt,
     }),
+    ...(plan.hasVideo ? sameStreamsAsSinglePass(plan.video.streamIndex) : []),
   ];
 }

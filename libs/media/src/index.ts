@@ -70,7 +70,14 @@ export { AAC_LC_CODEC_STRING, avc1HighCodecString, type H264Level, type LevelInp
 export { baseFrameRate, frameRateCap, gopFrames, renditionFrameRate } from './frame-rate.policy.js';
 export { type RungFrame, type RungSelection, selectRungs } from './rung.selector.js';
 export { type ChunkRange, type ChunkSettings, planChunks } from './chunk.planner.js';
-export { buildChunkedAudioArgs, buildChunkVideoArgs, CHUNK_SEEK_LEAD_S, CHUNK_TIMELINE_OFFSET_S, type ChunkIo } from './chunk-args.builder.js';
+export {
+  buildChunkedAudioArgs,
+  buildChunkVideoArgs,
+  CHUNK_SEEK_LEAD_S,
+  CHUNK_TIMELINE_OFFSET_S,
+  type ChunkIo,
+  plannedChunkFrames,
+} from './chunk-args.builder.js';
 export { firstFrameAtOrAfter, type TimeWindow, trimToWindow } from './time-window.js';
 export { buildFilterComplex, renditionFilters, sourceColorFilters, STORYBOARD_LABEL } from './video-filter.builder.js';
 export {

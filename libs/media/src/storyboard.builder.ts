@@ -1,6 +1,6 @@
 import { COMMON_FFMPEG_ARGS } from './ffmpeg-common.args.js';
 import type { Rational } from './media-info.schema.js';
-import { type TimeWindow, firstFrameAtOrAfter, trimToWindow } from './time-window.js';
+import { firstFrameAtOrAfter, fpsInWindow, type TimeWindow } from './time-window.js';
 import type { StoryboardPlan, VideoTranscodePlan } from './transcode-plan.schema.js';
 
 export const STORYBOARD_THUMB_WIDTH = 160;
@@ -44,9 +44,9 @@ function thumbnailRate(storyboard: StoryboardPlan): Rational {
  * time i·N. A chunk keeps the thumbnails whose time falls in its window.
  */
 export function storyboardFilters(storyboard: StoryboardPlan, window?: TimeWindow): string[] {
+  const fps = `fps=1/${storyboard.intervalS}`;
   return [
-    `fps=1/${storyboard.intervalS}`,
-    ...(window ? [trimToWindow(window, thumbnailRate(storyboard))] : []),
+    ...(window ? fpsInWindow(fps, window, thumbnailRate(storyboard)) : [fps]),
     `scale=${storyboard.thumbWidth}:${storyboard.thumbHeight}:flags=bicubic`,
     'setsar=1',
   ];

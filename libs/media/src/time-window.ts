@@ -15,6 +15,15 @@ export function firstFrameAtOrAfter(seconds: number, rate: Rational): number {
 }
 
 /**
+ * `fps=<rate>` for a window: the filter, then the trim to the window's frames. A window from 0 (the
+ * first chunk) also fills the grid from 0 with the first frame (start_time=0) when the video starts a
+ * little after the audio, as the single pass's `-fps_mode cfr` does; a later chunk needs no filling.
+ */
+export function fpsInWindow(fps: string, window: TimeWindow, rate: Rational): string[] {
+  return [window.startS === 0 ? `${fps}:start_time=0` : fps, trimToWindow(window, rate)];
+}
+
+/**
  * Keeps the frames of a constant-rate stream (after `fps`, whose time base is 1/rate, so a frame's
  * pts is its index on the grid) that fall in the window. Comparing whole pts values rather than
  * seconds keeps a 29.97 fps frame at 4.004 s in the chunk from 4 s on and out of the one before.

@@ -1,7 +1,7 @@
 import type { HdrTransfer } from './media-info.schema.js';
 import { formatRational } from './rational.math.js';
 import { storyboardFilters } from './storyboard.builder.js';
-import { type TimeWindow, trimToWindow } from './time-window.js';
+import { fpsInWindow, type TimeWindow } from './time-window.js';
 import type { Rendition, StoryboardPlan, VideoTranscodePlan } from './transcode-plan.schema.js';
 
 /**
@@ -33,9 +33,9 @@ export function sourceColorFilters(toneMap: HdrTransfer | null): string[] {
  * A chunk keeps only its window's frames, picked on the constant-rate grid of the whole input.
  */
 export function renditionFilters(rendition: Rendition, window?: TimeWindow): string[] {
+  const fps = `fps=${formatRational(rendition.frameRate)}`;
   return [
-    `fps=${formatRational(rendition.frameRate)}`,
-    ...(window ? [trimToWindow(window, rendition.frameRate)] : []),
+    ...(window ? fpsInWindow(fps, window, rendition.frameRate) : [fps]),
     `scale=${rendition.width}:${rendition.height}:flags=bicubic`,
     'format=yuv420p',
     'setsar=1',

@@ -8,6 +8,7 @@ import {
   type LadderOptionsInput,
   parseProbe,
   planLadder,
+  plannedChunkFrames,
   planStoryboard,
   storyboardThumbnailRange,
   type TranscodePlan,
@@ -57,6 +58,9 @@ function hlsTail(segmentSeconds: number, startNumber: number | null, varStreamMa
   ];
 }
 
+/** Opens the other stream the single pass uses (writing none of it), so ffmpeg puts the timeline's zero where the single pass does. */
+const sameStreams = (index: number): string[] => ['-map', `0:${index}`, '-c', 'copy', '-frames', '0', '-f', 'null', '-'];
+
 const TWO_RUNGS = { rungs: [{ height: 720 }, { height: 360 }], segmentSeconds: 2 };
 
 describe('buildChunkVideoArgs', () => {
@@ -78,10 +82,11 @@ describe('buildChunkVideoArgs', () => {
       '-fps_mode:v', 'passthrough',
       ...hlsTail(2, 10, 'v:0,name:720p v:1,name:360p'),
       '-map', '[storyboard]', '-f', 'image2', '-start_number', '21', '/tmp/job/storyboard/thumb_%04d.png',
+      ...sameStreams(1),
     ]);
   });
 
-  it('starts the first chunk at 0 and lets the last one run to the end of the input', () => {
+  it('starts the first chunk at 0, filling the grid from 0 like the single pass, and lets the last one run to the end of the input', () => {
     const sixtySeconds = videoPlan(landscape1080p30, { rungs: [{ height: 360 }], segmentSeconds: 4 }, 60);
     const { storyboardThumbnails: _, ...withoutStoryboard } = IO;
     // prettier-ignore
@@ -89,11 +94,12 @@ describe('buildChunkVideoArgs', () => {
       ...HEAD,
       '-noaccurate_seek', '-ss', '0',
       ...INPUT,
-      '-filter_complex', '[0:0]fps=30,trim=start_pts=0:end_pts=720,scale=640:360:flags=bicubic,format=yuv420p,setsar=1[v0]',
+      '-filter_complex', '[0:0]fps=30:start_time=0,trim=start_pts=0:end_pts=720,scale=640:360:flags=bicubic,format=yuv420p,setsar=1[v0]',
       ...x264(0, '3.0', [690, 738, 1107], 120),
       '-force_key_frames:v', 'expr:gte(t,n_forced*4)',
       '-fps_mode:v', 'passthrough',
       ...hlsTail(4, 0, 'v:0,name:360p'),
+      ...sameStreams(1),
     ]);
     // prettier-ignore
     expect(buildChunkVideoArgs(sixtySeconds, chunk(2, 48, 12, 12, 3, true), { ...IO, attempt: undefined })).toEqual([
@@ -109,6 +115,7 @@ describe('buildChunkVideoArgs', () => {
       '-fps_mode:v', 'passthrough',
       ...hlsTail(4, 12, 'v:0,name:360p', 'seg_%05d.ts'),
       '-map', '[storyboard]', '-f', 'image2', '-start_number', '49', '/tmp/job/storyboard/thumb_%04d.png',
+      ...sameStreams(1),
     ]);
   });
 
@@ -140,9 +147,16 @@ describe('buildChunkVideoArgs', () => {
     expect(args).not.toContain('image2');
     expect(args).toContain('[0:0]fps=30,trim=start_pts=960:end_pts=1680,scale=640:360:flags=bicubic,format=yuv420p,setsar=1[v0]');
     // prettier-ignore
-    expect(buildChunkVideoArgs(long, chunk(2, 56, 24, 14, 6), IO).slice(-7)).toEqual([
+    expect(buildChunkVideoArgs(long, chunk(2, 56, 24, 14, 6), IO).slice(-16)).toEqual([
       '-map', '[storyboard]', '-f', 'image2', '-start_number', '3', '/tmp/job/storyboard/thumb_%04d.png',
+      ...sameStreams(1),
     ]);
+  });
+
+  it('reads the video alone when the plan has no audio (the single pass reads nothing else either)', () => {
+    const silent = videoPlan(noAudio, { rungs: [{ height: 360 }], segmentSeconds: 2 }, 30);
+    const { storyboardThumbnails: _, ...withoutStoryboard } = IO;
+    expect(buildChunkVideoArgs(silent, chunk(1, 10, 10, 5, 5), withoutStoryboard).slice(-3)).toEqual(['-var_stream_map', 'v:0,name:360p', '/tmp/job/chunk/%v/index.m3u8']);
   });
 });
 
@@ -154,6 +168,7 @@ describe('buildChunkedAudioArgs', () => {
       ...INPUT,
       '-map', '0:1', '-c:a', 'aac', '-b:a', '128k', '-ac', '2', '-ar', '48000',
       ...hlsTail(2, null, 'a:0,name:audio'),
+      ...sameStreams(0),
     ]);
     // prettier-ignore
     expect(buildChunkedAudioArgs(plan(m4aAudioOnly, { audioBitrateKbps: 96 }), { ...IO, attempt: undefined })).toEqual([
@@ -166,6 +181,18 @@ describe('buildChunkedAudioArgs', () => {
 
   it('refuses a plan without audio', () => {
     expect(() => buildChunkedAudioArgs(plan(noAudio), IO)).toThrow(RangeError);
+  });
+});
+
+describe('plannedChunkFrames', () => {
+  it('counts the top rendition frames of a chunk, on the whole input frame grid', () => {
+    const ntsc = videoPlan(ntsc720p5994, { rungs: [{ height: 720 }, { height: 360 }], segmentSeconds: 2 }, 12.0333);
+    expect(plannedChunkFrames(ntsc, chunk(0, 0, 4, 0, 2))).toBe(240);
+    expect(plannedChunkFrames(ntsc, chunk(1, 4, 4, 2, 2))).toBe(240);
+    // 12.0333 s × 59.94 = 721.3: frames 480 to 721.
+    expect(plannedChunkFrames(ntsc, chunk(2, 8, 4.0333, 4, 3, true))).toBe(242);
+    const thirty = videoPlan(landscape1080p30, { rungs: [{ height: 360 }], segmentSeconds: 2 }, 13);
+    expect(plannedChunkFrames(thirty, chunk(2, 8, 5, 4, 3, true))).toBe(150);
   });
 });
 
