@@ -7,6 +7,7 @@ import {
   buildChunkedAudioArgs,
   buildChunkVideoArgs,
   jobTimeLimitMs,
+  plannedChunkFrames,
   STORYBOARD_THUMB_PATTERN,
   TranscodePlanSchema,
   type ChunkRange,
@@ -118,8 +119,8 @@ export function createPartProcessor(deps: PartProcessorDeps, reasons: PartAbortR
             names: plan.renditions.map((r) => r.name),
             outputDir,
             keyPrefix,
-            // ffmpeg's out_time stays 0 with -copyts and a trim; its frame count of the top rung does not.
-            fractionAt: (p) => (p.frame ?? 0) / Math.max(1, range.durationS * plan.renditions[0]!.fps),
+            // ffmpeg's out_time means nothing with -copyts and several outputs; its frame count of the top rung does.
+            fractionAt: (p) => (p.frame ?? 0) / Math.max(1, plannedChunkFrames(plan, range)),
             signal: abort,
             onRecorded,
           }),
