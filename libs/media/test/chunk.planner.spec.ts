@@ -1,6 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { numRuns } from '../../../tools/testing/fast-check.setup.js';
 import { planChunks } from '../src/index.js';
 import { chunkRange } from './expected-args.js';
 
@@ -94,7 +93,6 @@ describe('planChunks', () => {
         expect(nextStart).toBeCloseTo(durationS, 5);
         expect(nextSegment).toBe(Math.ceil(durationS / segmentSeconds));
       }),
-      { numRuns: numRuns(200) },
     );
   });
 });

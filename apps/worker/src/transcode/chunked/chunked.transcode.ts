@@ -53,7 +53,7 @@ export class ChunkedTranscode {
 
   /** Returns how many part jobs were queued (0: every part is already encoded, assemble now). */
   async split(parent: BullJob<TranscodeJobPayload>, source: TranscodeSource, split: { plan: TranscodePlan; chunks: ChunkRange[]; attempt: number }): Promise<number> {
-    const { chunks, storage, queue } = this.deps;
+    const { chunks, queue } = this.deps;
     const { plan, attempt } = split;
     const parts = await chunks.planAttempt(source.jobId, attempt, plannedParts(plan, split.chunks));
     if (!(await chunks.recordPlan(source.jobId, attempt, plan))) throw new Error('the attempt is no longer the running one');
