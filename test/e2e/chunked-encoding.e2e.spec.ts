@@ -115,6 +115,7 @@ interface Output {
 }
 
 interface Encoded {
+  input: string;
   plan: VideoTranscodePlan;
   chunks: ChunkRange[];
   single: Output;
@@ -232,7 +233,7 @@ async function encodeBothWays(root: string, source: SourceCase): Promise<Encoded
   const [singleOutput, chunkedOutput] = await Promise.all([readOutput(single, plan), readOutput(joined, plan)]);
   const top = plan.renditions[0]!.name;
   const chunkFrames = await Promise.all(chunks.map(async (chunk) => (await readRendition(path.join(chunkDir(chunk), top), 'v:0')).packets.length));
-  return { plan, chunks, single: singleOutput, chunked: chunkedOutput, chunkFrames, thumbnails };
+  return { input, plan, chunks, single: singleOutput, chunked: chunkedOutput, chunkFrames, thumbnails };
 }
 
 function frameTicks(plan: VideoTranscodePlan, name: string): number {
@@ -353,4 +354,14 @@ describe('chunked encoding matches the single pass on the real output (ffmpeg)',
     });
   });
 
+  it('stops reading the input soon after a chunk’s end (the first chunk of a long input does not decode the rest)', async () => {
+    const { input, plan, chunks } = encoded.get('b-frames')!;
+    const first = chunks[0]!;
+    const args = buildChunkVideoArgs(plan, first, { input, outputDir: path.join(root, 'first-chunk-again'), storyboardThumbnails: path.join(root, 'first-chunk-thumb-%04d.png') });
+    const log = await ffmpeg(args.map((arg) => (arg === 'error' ? 'verbose' : arg)));
+    const read = /Input stream #0:0 \(video\): (\d+) packets read/.exec(log);
+    // The chunk's frames, plus the second of seek lead, half a storyboard interval and decoder delay at most.
+    expect(Number(read?.[1])).toBeLessThanOrEqual(Math.ceil((first.durationS + 2) * 30));
+    expect(Number(read?.[1])).toBeGreaterThanOrEqual(first.durationS * 30);
+  });
 });
