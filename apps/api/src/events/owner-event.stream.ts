@@ -1,19 +1,10 @@
 import type { JobView } from '@reelforge/db';
 import type { Logger } from 'pino';
+import type { OwnerProgressEvent } from '../openapi/response.schemas.js';
 import type { SseSink } from './job-event.stream.js';
 import { formatSseComment, formatSseEvent } from './sse.format.js';
 import { STREAM_START } from './stream-id.js';
 import type { JobQueueEvent } from './transcode-events.hub.js';
-
-/** The `data` of a `progress` event on the owner-wide stream. */
-export interface OwnerProgressEvent {
-  jobId: string;
-  fileId: string;
-  stage: string;
-  percent: number;
-  etaSeconds: number | null;
-  speed: number | null;
-}
 
 export interface OwnerEventStreamDeps {
   sink: SseSink;
