@@ -85,13 +85,22 @@ async function control(action: 'cancel' | 'retry', job: JobItem): Promise<void> 
   }
 }
 
+async function play(job: JobItem): Promise<void> {
+  try {
+    await player.show(job);
+    ui.jobsError.textContent = '';
+  } catch (err) {
+    ui.jobsError.textContent = messageOf(err);
+  }
+}
+
 function renderJobs(): void {
   ui.empty.hidden = jobs.items.length > 0;
   ui.rows.replaceChildren(
     ...jobs.items.map((job) => {
       const { percent, stage, etaSeconds } = rowProgress(jobs, job);
       const actions = element('td', { className: 'actions' });
-      if (job.hlsUrl && (job.playable || job.status === 'completed')) actions.append(element('button', { className: 'play', onclick: () => player.show(job) }, 'Play'));
+      if (job.playable) actions.append(element('button', { className: 'play', onclick: () => void play(job) }, 'Play'));
       if (!isTerminal(job.status)) actions.append(element('button', { className: 'cancel', onclick: () => void control('cancel', job) }, 'Cancel'));
       if (job.status === 'failed' || job.status === 'cancelled') actions.append(element('button', { className: 'retry', onclick: () => void control('retry', job) }, 'Retry'));
       actions.append(element('a', { href: `/watch/${encodeURIComponent(job.fileId)}`, target: '_blank', rel: 'noopener' }, ' watch page'));
@@ -111,10 +120,12 @@ function renderJobs(): void {
   );
 }
 
+/** Offers the rungs the source can feed; a rung the user already ticked or unticked keeps that choice. */
 function renderRungs(sourceHeight: number | null): void {
+  const chosen = new Map([...ui.rungs.querySelectorAll<HTMLInputElement>('input[name=rung]')].map((input) => [Number(input.value), input.checked]));
   ui.rungs.replaceChildren(
     ...rungChoices(sourceHeight).map(({ height, checked }) =>
-      element('label', { className: 'rung' }, element('input', { type: 'checkbox', name: 'rung', value: String(height), checked }), ` ${height}p`),
+      element('label', { className: 'rung' }, element('input', { type: 'checkbox', name: 'rung', value: String(height), checked: chosen.get(height) ?? checked }), ` ${height}p`),
     ),
   );
 }
@@ -155,6 +166,9 @@ async function uploadFile(file: File): Promise<void> {
       ui.uploadText.textContent = `${mb(sent)} of ${mb(total)}${resumed}`;
     },
     onDone: (fileId) => void uploaded(fileId),
+    onRetry: (attempt) => {
+      ui.uploadText.textContent = `connection lost; retrying (attempt ${attempt})…`;
+    },
     onError: (problem) => {
       ui.uploadError.textContent = problem.message;
       ui.pause.hidden = true;
@@ -170,7 +184,7 @@ function showSignedIn(key: string): void {
   ui.signIn.hidden = true;
   ui.signedIn.hidden = false;
   ui.signOut.hidden = false;
-  ui.who.textContent = `Signed in with ${key.slice(0, 8)}…`;
+  ui.who.textContent = 'Signed in';
   renderRungs(null);
   feed = new LiveFeed({
     api,

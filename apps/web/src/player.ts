@@ -1,5 +1,6 @@
 import type HlsType from 'hls.js';
 import type { JobItem } from './job.item.js';
+import { problemFrom } from './problem.js';
 import { parseStoryboardCue, secondsAt } from './storyboard.js';
 
 declare global {
@@ -49,16 +50,23 @@ export class Player {
     });
   }
 
-  show(job: JobItem): void {
-    if (!job.hlsUrl) return;
+  /**
+   * Plays what the public player would: its status route names the output as this browser reaches it
+   * (root-relative for local storage, so it works on whatever host the page was opened on).
+   */
+  async show(job: JobItem): Promise<void> {
+    const res = await fetch(`/watch/${encodeURIComponent(job.fileId)}/status.json`, { cache: 'no-store', credentials: 'omit' });
+    if (!res.ok) throw problemFrom(res.status, await res.text());
+    const watch = (await res.json()) as { status: string; hlsUrl: string | null; posterUrl: string | null };
+    if (!watch.hlsUrl) throw new Error('This video has nothing to play yet.');
     this.stop();
     const { el } = this;
-    this.masterUrl = new URL(job.hlsUrl, location.href).href;
+    this.masterUrl = new URL(watch.hlsUrl, location.href).href;
     el.box.hidden = false;
     el.title.textContent = job.fileId;
     el.url.textContent = this.masterUrl;
     el.copy.textContent = 'Copy HLS URL';
-    if (job.posterUrl) el.video.poster = job.posterUrl;
+    if (watch.posterUrl) el.video.poster = watch.posterUrl;
     el.quality.replaceChildren(new Option('Auto', '-1'));
     const Hls = window.Hls;
     if (Hls && Hls.isSupported()) {
@@ -66,7 +74,11 @@ export class Player {
       this.hls = hls;
       window.hls = hls;
       hls.on(Hls.Events.MANIFEST_PARSED, (_event, data) => {
-        data.levels.forEach((level, index) => el.quality.add(new Option(`${level.height}p`, String(index))));
+        // Tallest first, as menus list qualities; the value is hls.js's level index.
+        data.levels
+          .map((level, index) => ({ height: level.height, index }))
+          .sort((a, b) => b.height - a.height)
+          .forEach(({ height, index }) => el.quality.add(new Option(`${height}p`, String(index))));
       });
       hls.loadSource(this.masterUrl);
       hls.attachMedia(el.video);
@@ -74,7 +86,7 @@ export class Player {
       el.video.src = this.masterUrl;
     }
     // storyboard.vtt is written last: it exists once the job is complete.
-    if (job.status === 'completed' && job.posterUrl) this.addStoryboard(new URL('storyboard.vtt', this.masterUrl).href);
+    if (watch.status === 'completed' && watch.posterUrl) this.addStoryboard(new URL('storyboard.vtt', this.masterUrl).href);
     el.box.scrollIntoView({ block: 'nearest' });
   }
 

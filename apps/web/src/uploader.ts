@@ -9,6 +9,9 @@ export interface UploadHandlers {
   onProgress(sent: number, total: number): void;
   /** The upload became a file (the server's Reelforge-File-Id). */
   onDone(fileId: string): void;
+  /** The connection failed; tus-js-client tries again after a pause (retryDelays). */
+  onRetry(attempt: number): void;
+  /** Given up (or refused by the server): the user may resume by hand. */
   onError(problem: ApiProblem): void;
 }
 
@@ -27,6 +30,7 @@ export class ResumableUpload {
   private readonly upload: Upload;
   /** The offset the server reported when an earlier upload of this file was found (null: a new upload). */
   resumedFrom: number | null = null;
+  private fromPrevious = false;
 
   constructor(file: File, key: string, handlers: UploadHandlers) {
     this.upload = new Upload(file, {
@@ -38,12 +42,19 @@ export class ResumableUpload {
       removeFingerprintOnSuccess: true,
       onProgress: (sent, total) => handlers.onProgress(sent, total),
       onAfterResponse: (req, res) => {
-        if (req.getMethod() === 'HEAD' && this.resumedFrom === null) this.resumedFrom = Number(res.getHeader('Upload-Offset') ?? 0);
+        if (req.getMethod() === 'HEAD' && this.fromPrevious && this.resumedFrom === null) this.resumedFrom = Number(res.getHeader('Upload-Offset') ?? 0);
       },
       onSuccess: ({ lastResponse }) => {
         const fileId = lastResponse.getHeader('Reelforge-File-Id');
         if (fileId) handlers.onDone(fileId);
         else handlers.onError(new ApiProblem(lastResponse.getStatus(), null, 'The upload finished but the server named no file.'));
+      },
+      onShouldRetry: (err, attempt) => {
+        // tus-js-client's own rule: a refusal (4xx) is final, except a conflict or a held lock.
+        const status = err.originalResponse?.getStatus() ?? 0;
+        const retry = !(status >= 400 && status < 500 && status !== 409 && status !== 423);
+        if (retry) handlers.onRetry(attempt + 1);
+        return retry;
       },
       onError: (err) => handlers.onError(problemOf(err)),
     });
@@ -53,7 +64,10 @@ export class ResumableUpload {
   async start(): Promise<void> {
     const previous = await this.upload.findPreviousUploads();
     const latest = previous.sort((a, b) => (a.creationTime < b.creationTime ? 1 : -1))[0];
-    if (latest) this.upload.resumeFromPreviousUpload(latest);
+    if (latest) {
+      this.fromPrevious = true;
+      this.upload.resumeFromPreviousUpload(latest);
+    }
     this.upload.start();
   }
 
