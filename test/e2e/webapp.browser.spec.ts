@@ -221,4 +221,59 @@ describe('web app /app in chromium', () => {
     },
     180_000,
   );
+  browserIt(
+    'when alice records her camera, then the recording is uploaded and its job can be cancelled and retried from the list; signing out forgets the key',
+    async () => {
+      // Chromium's fake camera and microphone, allowed without a prompt.
+      const browser = await launchChromium(CHROMIUM as string, {
+        viewport: { width: 1100, height: 900 },
+        extraArgs: ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'],
+      });
+      const { worker } = stack.worker!;
+      const shots: string[] = [];
+      try {
+        const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+        await browser.context.grantPermissions(['camera', 'microphone'], { origin: stack.baseUrl });
+        await signIn(page);
+        // Jobs stay queued while the worker is paused, so the list can cancel and retry one for certain.
+        await worker.pause(true);
+
+        await page.click('#record-camera');
+        await page.waitForFunction(() => (globalThis as unknown as PageGlobals).document.querySelector('#preview')!.currentTime > 2, undefined, { timeout: TIMEOUT });
+        shots.push(await shot(page, '8-recording'));
+        await page.click('#record-stop');
+        await page.waitForFunction(() => ((globalThis as unknown as PageGlobals).document.querySelector('#upload-text')?.textContent ?? '').includes('transcoding'), undefined, { timeout: TIMEOUT });
+        const name = await page.locator('#upload-name').textContent();
+        expect(name).toMatch(/^recording-.+\.webm$/);
+        const { rows } = await stack.db.pool.query<{ id: string; mime: string }>('SELECT id, mime FROM files WHERE original_name = $1', [name]);
+        const fileId = rows[0]!.id;
+        expect(rows[0]!.mime).toMatch(/webm/);
+
+        await waitForRow(page, fileId, 'queued');
+        await page.click(`tr[data-file-id="${fileId}"] button.cancel`);
+        await waitForRow(page, fileId, 'cancelled');
+        shots.push(await shot(page, '9-job-cancelled'));
+        await page.click(`tr[data-file-id="${fileId}"] button.retry`);
+        await waitForRow(page, fileId, 'queued');
+        worker.resume();
+        await waitForRow(page, fileId, 'completed');
+        shots.push(await shot(page, '10-recording-completed'));
+
+        await page.click('#sign-out');
+        await page.waitForSelector('#sign-in:not([hidden])');
+        expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).sessionStorage.length)).toBe(0);
+        expect(await page.locator('#job-rows tr').count()).toBe(0);
+        shots.push(await shot(page, '11-signed-out'));
+        // A reload stays signed out: nothing of the key is left in the tab.
+        await page.reload();
+        await page.waitForSelector('#sign-in:not([hidden])');
+        expect(await page.locator('#signed-in').isHidden()).toBe(true);
+        process.stdout.write(`[webapp.browser] screenshots:\n${shots.map((s) => `  ${s}`).join('\n')}\n`);
+      } finally {
+        if (worker.isPaused()) worker.resume();
+        await browser.close();
+      }
+    },
+    180_000,
+  );
 });

@@ -46,6 +46,7 @@ export function renderWebAppPage(assets: WebAppPageAssets): string {
   th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--line); vertical-align: middle; }
   td.progress { width: 28%; }
   td.actions { white-space: nowrap; }
+  td.actions > * { margin-right: 8px; }
   .status-completed { color: #6bd36b; } .status-failed { color: var(--bad); } .status-cancelled { color: var(--muted); }
   #player-box video { width: 100%; max-height: 60vh; background: #000; display: block; }
   #scrub { position: relative; height: 14px; margin-top: 8px; background: #333; border-radius: 7px; cursor: pointer; }
