@@ -104,7 +104,7 @@ function renderJobs(): void {
       if (!isTerminal(job.status)) actions.append(element('button', { className: 'cancel', onclick: () => void control('cancel', job) }, 'Cancel'));
       if (job.status === 'failed' || job.status === 'cancelled') actions.append(element('button', { className: 'retry', onclick: () => void control('retry', job) }, 'Retry'));
       actions.append(element('a', { href: `/watch/${encodeURIComponent(job.fileId)}`, target: '_blank', rel: 'noopener' }, 'Watch page'));
-      const detail = job.error ? job.error.message : [stage, etaSeconds !== null ? `${Math.ceil(etaSeconds)} s left` : ''].filter(Boolean).join(' · ');
+      const detail = job.error ? job.error.message : job.status === 'cancelled' ? '' : [stage, etaSeconds !== null ? `${Math.ceil(etaSeconds)} s left` : ''].filter(Boolean).join(' · ');
       const row = element(
         'tr',
         {},
