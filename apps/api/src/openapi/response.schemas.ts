@@ -79,6 +79,9 @@ export const ProgressEventSchema = TranscodeProgressSchema;
 export const OwnerProgressEventSchema = TranscodeProgressSchema.omit({ playable: true }).extend({ jobId: z.string(), fileId: z.string() });
 export type OwnerProgressEvent = z.infer<typeof OwnerProgressEventSchema>;
 
+/** `ready` and `resync` on the owner-wide stream: the event name is the message, the data is empty. */
+export const StreamNoticeSchema = z.object({});
+
 /** POST /api/events/stream-tokens. */
 export const StreamTokenSchema = z.object({
   token: z.string().describe('Pass as ?token= to GET /api/events; valid once'),
