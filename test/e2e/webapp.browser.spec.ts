@@ -9,6 +9,7 @@ import type { Page, Request, Route } from 'playwright-core';
 import { findChromium, itWithChromium, launchChromium } from '../support/browser.js';
 import { bearer } from '../support/http.js';
 import { startTestStack, type TestStack } from '../support/test-stack.js';
+import { waitFor } from '../support/wait.js';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '..', '..');
@@ -74,7 +75,7 @@ describe('web app /app in chromium', () => {
   const browserIt = itWithChromium(CHROMIUM);
 
   browserIt(
-    'when alice signs in, uploads, loses the connection, reloads and picks the file again, then the upload resumes, the list follows it live to completed and it plays and seeks',
+    'when alice signs in, uploads, loses the connection, reloads and picks the file again, then the upload resumes (paused and resumed once), the list follows it live to completed and it plays and seeks',
     async () => {
       const browser = await launchChromium(CHROMIUM as string, { viewport: { width: 1100, height: 900 } });
       const shots: string[] = [];
@@ -140,6 +141,18 @@ describe('web app /app in chromium', () => {
         cut = false;
         headOffsets.length = 0;
         await page.unroute('**/api/uploads/*');
+        // After the reload, PATCH requests wait here until the gate opens, so the page can be paused mid-request.
+        let openGate: () => void = () => undefined;
+        const gate = new Promise<void>((resolve) => (openGate = resolve));
+        let held = 0;
+        await page.route('**/api/uploads/*', async (route: Route, request: Request) => {
+          if (request.method() === 'PATCH') {
+            held += 1;
+            await gate;
+          }
+          // A request the page aborted meanwhile (pause) cannot be continued.
+          await route.continue().catch(() => undefined);
+        });
         await page.reload();
         // Still signed in: the key survived the reload in sessionStorage.
         await page.waitForSelector('#live:text("live")', { timeout: TIMEOUT });
@@ -152,9 +165,16 @@ describe('web app /app in chromium', () => {
         });
         await chooseOptions();
         await page.setInputFiles('#file', clip);
-        await page.waitForFunction(() => ((globalThis as unknown as PageGlobals).document.querySelector('#upload-text')?.textContent ?? '').includes('resumed at'), undefined, { timeout: TIMEOUT });
-        shots.push(await shot(page, '4-upload-resumed'));
+        await waitFor('the resumed upload to send its first PATCH', async () => (held >= 1 ? true : undefined), { timeoutMs: TIMEOUT });
+        await page.click('#pause');
+        await page.waitForSelector('#resume:not([hidden])');
+        expect(await page.locator('#upload-text').textContent()).toContain('paused');
+        shots.push(await shot(page, '4-upload-paused'));
+        openGate();
+        await page.click('#resume');
         await page.waitForFunction(() => ((globalThis as unknown as PageGlobals).document.querySelector('#upload-text')?.textContent ?? '').includes('transcoding'), undefined, { timeout: TIMEOUT });
+        expect(await page.locator('#upload-text').textContent()).toBe('uploaded (resumed at 1.0 MB); transcoding (see the list below)');
+        shots.push(await shot(page, '5-upload-resumed'));
         // One creation in all: the upload went on from the server's offset instead of starting over.
         expect(creations).toHaveLength(1);
         expect(headOffsets[0]).toBe(serverOffset);
@@ -167,14 +187,14 @@ describe('web app /app in chromium', () => {
 
         // The list follows the job over the owner-wide stream (the page never polls): queued, processing with progress, completed.
         await page.waitForSelector(`tr[data-file-id="${fileId}"]:is([data-status="processing"], [data-status="completed"])`, { timeout: TIMEOUT });
-        if ((await rowStatus(page, fileId)) === 'processing') shots.push(await shot(page, '5-job-processing'));
+        if ((await rowStatus(page, fileId)) === 'processing') shots.push(await shot(page, '6-job-processing'));
         await waitForRow(page, fileId, 'completed');
         const states = await page.evaluate(() => (globalThis as unknown as { rowStates: string[] }).rowStates);
         const percents = states.filter((s) => s.startsWith('processing ')).map((s) => Number(s.split(' ')[1]));
         expect(states).toContain('completed 100');
         expect(percents.some((p) => p > 0 && p < 100)).toBe(true);
         expect(await page.locator(`tr[data-file-id="${fileId}"] td.progress span`).textContent()).toContain('100 %');
-        shots.push(await shot(page, '6-job-completed'));
+        shots.push(await shot(page, '7-job-completed'));
 
         // Play: poster, quality menu from the ladder, storyboard previews and seeking on the bar.
         await page.click(`tr[data-file-id="${fileId}"] button.play`);
@@ -205,7 +225,7 @@ describe('web app /app in chromium', () => {
         await scrub.hover(at);
         const thumb = await page.evaluate(() => (globalThis as unknown as PageGlobals).document.getElementById('thumb').style);
         expect({ display: thumb.display, image: thumb.backgroundImage }).toEqual({ display: 'block', image: expect.stringMatching(/storyboard\.jpg/) });
-        shots.push(await shot(page, '7-player-storyboard'));
+        shots.push(await shot(page, '8-player-storyboard'));
         await scrub.click(at);
         const { time, duration } = await page.evaluate(() => {
           const video = (globalThis as unknown as PageGlobals).document.querySelector('#video')!;
@@ -241,7 +261,7 @@ describe('web app /app in chromium', () => {
 
         await page.click('#record-camera');
         await page.waitForFunction(() => (globalThis as unknown as PageGlobals).document.querySelector('#preview')!.currentTime > 2, undefined, { timeout: TIMEOUT });
-        shots.push(await shot(page, '8-recording'));
+        shots.push(await shot(page, '9-recording'));
         await page.click('#record-stop');
         await page.waitForFunction(() => ((globalThis as unknown as PageGlobals).document.querySelector('#upload-text')?.textContent ?? '').includes('transcoding'), undefined, { timeout: TIMEOUT });
         const name = await page.locator('#upload-name').textContent();
@@ -253,18 +273,18 @@ describe('web app /app in chromium', () => {
         await waitForRow(page, fileId, 'queued');
         await page.click(`tr[data-file-id="${fileId}"] button.cancel`);
         await waitForRow(page, fileId, 'cancelled');
-        shots.push(await shot(page, '9-job-cancelled'));
+        shots.push(await shot(page, '10-job-cancelled'));
         await page.click(`tr[data-file-id="${fileId}"] button.retry`);
         await waitForRow(page, fileId, 'queued');
         worker.resume();
         await waitForRow(page, fileId, 'completed');
-        shots.push(await shot(page, '10-recording-completed'));
+        shots.push(await shot(page, '11-recording-completed'));
 
         await page.click('#sign-out');
         await page.waitForSelector('#sign-in:not([hidden])');
         expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).sessionStorage.length)).toBe(0);
         expect(await page.locator('#job-rows tr').count()).toBe(0);
-        shots.push(await shot(page, '11-signed-out'));
+        shots.push(await shot(page, '12-signed-out'));
         // A reload stays signed out: nothing of the key is left in the tab.
         await page.reload();
         await page.waitForSelector('#sign-in:not([hidden])');

@@ -135,14 +135,17 @@ function form() {
   return { heights, segmentSeconds: ui.segment.value, priority: ui.priority.value, webhookUrl: ui.webhook.value };
 }
 
-async function uploaded(fileId: string): Promise<void> {
-  ui.uploadText.textContent = 'uploaded; starting the transcode…';
+const resumedNote = (resumedFrom: number | null) => (resumedFrom ? ` (resumed at ${mb(resumedFrom)})` : '');
+
+async function uploaded(fileId: string, resumedFrom: number | null): Promise<void> {
+  const done = `uploaded${resumedNote(resumedFrom)}`;
+  ui.uploadText.textContent = `${done}; starting the transcode…`;
   upload = null;
   ui.pause.hidden = true;
   ui.resume.hidden = true;
   try {
     await api!.transcode(transcodeRequestBody(fileId, form()));
-    ui.uploadText.textContent = 'uploaded; transcoding (see the list below)';
+    ui.uploadText.textContent = `${done}; transcoding (see the list below)`;
   } catch (err) {
     ui.uploadError.textContent = messageOf(err);
   }
@@ -162,10 +165,9 @@ async function uploadFile(file: File): Promise<void> {
   const current = new ResumableUpload(file, api.key, {
     onProgress: (sent, total) => {
       ui.uploadProgress.value = total > 0 ? (sent / total) * 100 : 0;
-      const resumed = current.resumedFrom ? ` (resumed at ${mb(current.resumedFrom)})` : '';
-      ui.uploadText.textContent = `${mb(sent)} of ${mb(total)}${resumed}`;
+      ui.uploadText.textContent = `${mb(sent)} of ${mb(total)}${resumedNote(current.resumedFrom)}`;
     },
-    onDone: (fileId) => void uploaded(fileId),
+    onDone: (fileId) => void uploaded(fileId, current.resumedFrom),
     onRetry: (attempt) => {
       ui.uploadText.textContent = `connection lost; retrying (attempt ${attempt})…`;
     },
