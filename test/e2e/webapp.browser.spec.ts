@@ -21,6 +21,7 @@ const TIMEOUT = 45_000;
 /** The browser globals the callbacks below read (the repository compiles without the DOM lib; page.evaluate serialises each callback). */
 interface PageGlobals {
   sessionStorage: { getItem(key: string): string | null; length: number };
+  navigator: { clipboard: { readText(): Promise<string> } };
   hls?: { levels: { height: number }[]; currentLevel: number };
   document: {
     querySelector(selector: string): { textContent: string | null; currentTime: number; duration: number; muted: boolean; poster: string; play(): Promise<void> } | null;
@@ -209,6 +210,10 @@ describe('web app /app in chromium', () => {
         await page.waitForFunction(() => (globalThis as unknown as PageGlobals).document.querySelector('#video')!.currentTime > 0.5, undefined, { timeout: TIMEOUT });
         expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).document.querySelector('#video')!.poster)).toMatch(/poster\.jpg$/);
         expect(await page.locator('#hls-url').textContent()).toMatch(new RegExp(`/media/hls/${fileId}/.+/master\\.m3u8$`));
+        await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stack.baseUrl });
+        await page.click('#copy-hls');
+        await page.waitForSelector('#copy-hls:text("Copied")');
+        expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).navigator.clipboard.readText())).toBe(await page.locator('#hls-url').textContent());
         const chosen = await page.selectOption('#quality', { label: '240p' });
         await page.waitForFunction(
           (level) => {
