@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect } from '@jest/globals';
 import { ApiKeysRepository } from '@reelforge/db';
+import { cleanupFixtures, makeFixture } from '@reelforge/ffmpeg/testing';
 import type { Page, Request, Route } from 'playwright-core';
 import { findChromium, itWithChromium, launchChromium } from '../support/browser.js';
 import { bearer } from '../support/http.js';
@@ -70,6 +71,7 @@ describe('web app /app in chromium', () => {
   }, 120_000);
   afterAll(async () => {
     await stack?.stop();
+    await cleanupFixtures();
     if (scratch) await rm(scratch, { recursive: true, force: true });
   });
 
@@ -248,7 +250,7 @@ describe('web app /app in chromium', () => {
     180_000,
   );
   browserIt(
-    'when alice records her camera, then the recording is uploaded and its job can be cancelled and retried from the list; signing out forgets the key',
+    'when alice drops a file and records her camera, then both are uploaded and the recording's job can be cancelled and retried from the list; signing out forgets the key',
     async () => {
       // Chromium's fake camera and microphone, allowed without a prompt.
       const browser = await launchChromium(CHROMIUM as string, {
@@ -261,6 +263,19 @@ describe('web app /app in chromium', () => {
         const page = browser.context.pages()[0] ?? (await browser.context.newPage());
         await browser.context.grantPermissions(['camera', 'microphone'], { origin: stack.baseUrl });
         await signIn(page);
+
+        // A file dropped on the page is uploaded like a picked one.
+        const dropped = await readFile(await makeFixture('tiny-240p', { durationS: 1 }));
+        const dataTransfer = await page.evaluateHandle((bytes) => {
+          const w = globalThis as unknown as { DataTransfer: new () => { items: { add(file: unknown): void } }; File: new (parts: unknown[], name: string, options: object) => unknown };
+          const transfer = new w.DataTransfer();
+          transfer.items.add(new w.File([new Uint8Array(bytes)], 'dropped.mp4', { type: 'video/mp4' }));
+          return transfer;
+        }, [...dropped]);
+        await page.dispatchEvent('#drop', 'drop', { dataTransfer });
+        await page.waitForFunction(() => ((globalThis as unknown as PageGlobals).document.querySelector('#upload-text')?.textContent ?? '').includes('transcoding'), undefined, { timeout: TIMEOUT });
+        expect(await page.locator('#upload-name').textContent()).toBe('dropped.mp4');
+
         // Jobs stay queued while the worker is paused, so the list can cancel and retry one for certain.
         await worker.pause(true);
 
