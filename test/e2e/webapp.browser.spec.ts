@@ -250,7 +250,7 @@ describe('web app /app in chromium', () => {
     180_000,
   );
   browserIt(
-    'when alice drops a file and records her camera, then both are uploaded and the recording's job can be cancelled and retried from the list; signing out forgets the key',
+    'when alice drops a file and records her camera, then both are uploaded and the job of the recording can be cancelled and retried from the list; signing out forgets the key',
     async () => {
       // Chromium's fake camera and microphone, allowed without a prompt.
       const browser = await launchChromium(CHROMIUM as string, {
