@@ -124,7 +124,7 @@ function runTests({ containersOnly = false } = {}) {
   mkdirSync(path.join(root, '.reelforge'), { recursive: true });
   if (containersOnly) return closingLine([jestPhase('containers', 'jest.containers.config.js', args, env)]);
   const steps = [
-    ['typecheck', () => npx('tsc', ['-p', 'tsconfig.json'], { env })],
+    ['typecheck', () => npx('tsc', ['-p', 'tsconfig.json'], { env }) || npx('tsc', ['-p', 'apps/web/tsconfig.json'], { env })],
     ['lint', () => npx('nx', ['show', 'projects'], { env, stdio: 'ignore' }) || npx('eslint', ['.', '--max-warnings', '0'], { env })],
     ['secret scan', () => npx('secretlint', ['**/*', '--maskSecrets'], { env })],
   ];
@@ -150,6 +150,8 @@ if (!Object.hasOwn(commands, command ?? '')) fail(`unknown command "${command ??
 if (command === 'start' || command === 'demo') {
   ensureNodeModules();
   ensureSystemPackages([...FFMPEG, ...REDIS]);
+  // The API serves the web app at /app from this bundle.
+  if (run(process.execPath, [path.join(root, 'tools', 'build-web.mjs')]) !== 0) fail('building the web app failed; see the output above.');
 }
 if (command === 'bench') {
   ensureNodeModules();

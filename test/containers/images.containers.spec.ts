@@ -152,6 +152,18 @@ describeContainers.each(['local', 's3'] as const)('the API and worker images in 
     for (const rendition of [...ladder.renditions, ...ladder.audio]) expect(rendition.firstSegmentBytes).toBeGreaterThan(0);
   });
 
+  it('when a browser opens /app, then the image serves the web app page and its bundled script', async () => {
+    const page = await fetch(`${baseUrl}/app`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toMatch(/script-src 'self';/);
+    const src = /<script src="(\/app\/app\.js\?v=[0-9a-f]+)"/.exec(await page.text())?.[1];
+    expect(src).toBeDefined();
+    const script = await fetch(`${baseUrl}${src}`);
+    expect(script.status).toBe(200);
+    expect(script.headers.get('content-type')).toMatch(/javascript/);
+    expect((await script.text()).length).toBeGreaterThan(10_000);
+  });
+
   it('when an operator opens Bull Board, then it asks for the login and shows the queues with it', async () => {
     expect((await fetch(`${baseUrl}/admin/queues`)).status).toBe(401);
     const login = { authorization: `Basic ${Buffer.from(`operator:${boardPassword}`).toString('base64')}` };

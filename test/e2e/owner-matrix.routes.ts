@@ -1,7 +1,8 @@
 import { openAsBlob } from 'node:fs';
 import { createId } from '@paralleldrive/cuid2';
-import { WebhookDeliveriesRepository } from '@reelforge/db';
+import { ADMIN_OWNER, WebhookDeliveriesRepository } from '@reelforge/db';
 import type { Pool } from 'pg';
+import { openSse } from '../support/sse.client.js';
 
 /**
  * How every route of the OpenAPI document is scoped to owners. owner-matrix.e2e.spec.ts fails when a
@@ -60,6 +61,8 @@ export type OwnerScope =
       scope: 'ownedList';
       make(client: MatrixClient, owner: Principal): Promise<string>;
       list(client: MatrixClient, as: Principal): Promise<string[]>;
+      /** How the route takes its credential, if not as a bearer token (the event stream: a stream token in its URL). */
+      credential?: 'streamToken';
     }
   | { scope: 'admin'; allowed: number; refused: number; call(client: MatrixClient, as: Principal): Promise<Response> }
   | { scope: 'public' | 'operator'; why: string };
@@ -119,6 +122,59 @@ async function directUpload(client: MatrixClient, owner: Principal, withBytes = 
     directUploadParts.set(fileId, [{ partNumber: 1, etag: put.headers.get('etag')! }]);
   }
   return fileId;
+}
+
+/** Name of the files made for the owner-wide event stream's rows, so their lister finds them and nothing else. */
+const STREAM_MATRIX_NAME = 'owner-stream-matrix.mp4';
+
+/** A fresh file of `owner` with a queued job (the matrix stack has no worker, so it stays queued). */
+async function queuedForStream(client: MatrixClient, owner: Principal): Promise<string> {
+  const form = new FormData();
+  form.append('file', await openAsBlob(client.source), STREAM_MATRIX_NAME);
+  const uploaded = await fetch(`${client.baseUrl}/api/media/upload`, { method: 'POST', headers: client.headers(owner), body: form });
+  const { fileId } = (await uploaded.json()) as { fileId: string };
+  const submitted = await send(client, 'POST', '/api/media/transcode', owner, { fileId });
+  if (submitted.status !== 202) throw new Error(`transcode answered ${submitted.status}: ${await submitted.text()}`);
+  return fileId;
+}
+
+/**
+ * The files whose jobs the owner-wide stream of `as` reports (GET /api/events, opened with a stream token
+ * `as` asked for) while an administrator moves every job made by queuedForStream one step (cancels a
+ * queued one, retries a cancelled one). A job of `as`'s own moves last: the stream keeps the queue's
+ * order, so once its event arrives every earlier one has been delivered or withheld.
+ */
+async function ownerStreamFileIds(client: MatrixClient, as: Principal): Promise<string[]> {
+  const issued = await send(client, 'POST', '/api/events/stream-tokens', as);
+  if (issued.status !== 201) throw new Error(`stream token answered ${issued.status}: ${await issued.text()}`);
+  const url = new URL('/api/events', client.baseUrl);
+  url.searchParams.set('token', ((await issued.json()) as { token: string }).token);
+  const stream = await openSse(url.href);
+  try {
+    if (stream.response.status !== 200 || (await stream.next(30_000))?.event !== 'ready') throw new Error(`the owner stream answered ${stream.response.status} without ready`);
+    const { rows } = await client.pool.query<{ file_id: string; owner: string; status: string }>(
+      `SELECT DISTINCT ON (j.file_id) j.file_id, j.owner, j.status FROM transcoding_jobs j JOIN files f ON f.id = j.file_id
+       WHERE f.original_name = $1 ORDER BY j.file_id, j.created_at DESC`,
+      [STREAM_MATRIX_NAME],
+    );
+    const own = as === 'admin' ? ADMIN_OWNER : as;
+    const ordered = [...rows.filter((row) => row.owner !== own), ...rows.filter((row) => row.owner === own)];
+    for (const row of ordered) {
+      const moved = await send(client, 'POST', `/api/media/transcode/${row.file_id}/${row.status === 'queued' ? 'cancel' : 'retry'}`, 'admin');
+      if (moved.status !== 202) throw new Error(`moving ${row.file_id} answered ${moved.status}: ${await moved.text()}`);
+    }
+    const last = ordered.at(-1)?.file_id;
+    const seen = new Set<string>();
+    for (let message = await stream.next(30_000); message; message = await stream.next(30_000)) {
+      if (message.event !== 'job') continue;
+      const { fileId } = JSON.parse(message.data) as { fileId: string };
+      seen.add(fileId);
+      if (fileId === last) break;
+    }
+    return [...seen];
+  } finally {
+    stream.close();
+  }
 }
 
 const send = (client: MatrixClient, method: string, path: string, as: Principal, body?: unknown) =>
@@ -285,6 +341,20 @@ export const OWNER_MATRIX: Record<string, OwnerScope> = {
     notFoundCode: 'webhook_delivery_not_found',
     call: (client, id, as) => send(client, 'POST', `/api/webhooks/deliveries/${id}/redeliver`, as),
   },
+  'POST /api/events/stream-tokens': {
+    scope: 'ownedList',
+    // What a token is scoped to shows in what its stream carries.
+    make: queuedForStream,
+    list: ownerStreamFileIds,
+  },
+  'GET /api/events': {
+    scope: 'ownedList',
+    credential: 'streamToken',
+    make: queuedForStream,
+    list: ownerStreamFileIds,
+  },
+  'GET /app': { scope: 'public', why: 'A static page without data; it asks for a key and keeps it in the tab.' },
+  'GET /app/app.js': { scope: 'public', why: "The web app's script, the same for everyone." },
   'GET /watch/{fileId}': {
     scope: 'public',
     why: 'The player page carries no data but the id; playing needs the HLS output, which is public at an unguessable per-file URL anyway. A deleted file answers 404.',

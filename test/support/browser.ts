@@ -32,7 +32,7 @@ export function itWithChromium(chromium: string | null): ItFn {
  */
 export async function launchChromium(
   executablePath: string,
-  options: Pick<BrowserContextOptions, 'viewport' | 'httpCredentials'> = {},
+  options: Pick<BrowserContextOptions, 'viewport' | 'httpCredentials'> & { extraArgs?: string[] } = {},
 ): Promise<{ context: BrowserContext; close(): Promise<void> }> {
   const profile = await mkdtemp(path.join(os.tmpdir(), 'reelforge-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
@@ -40,7 +40,7 @@ export async function launchChromium(
     headless: true,
     viewport: options.viewport ?? { width: 800, height: 600 },
     ...(options.httpCredentials ? { httpCredentials: options.httpCredentials } : {}),
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...(options.extraArgs ?? [])],
   });
   return {
     context,

@@ -18,6 +18,7 @@ describe('production bundles', () => {
 
   beforeAll(async () => {
     for (const app of ['api', 'worker', 'cli']) await run(process.execPath, [path.join(root, 'tools', 'build-app.mjs'), app], { cwd: root });
+    await run(process.execPath, [path.join(root, 'tools', 'build-web.mjs')], { cwd: root });
     db = await createTestDatabase({ prefix: 'bundle' });
     scratch = await mkdtemp(path.join(os.tmpdir(), 'reelforge-bundle-'));
   }, 120_000);
@@ -50,7 +51,7 @@ describe('production bundles', () => {
     expect((result as { stderr: string }).stderr).toMatch(/DATABASE_URL: required in production[\s\S]*REDIS_URL: required in production/);
   });
 
-  it('when the api bundle starts with real services, then /healthz and /readyz answer and SIGTERM exits 0', async () => {
+  it('when the api bundle starts with real services, then /healthz, /readyz and /app answer and SIGTERM exits 0', async () => {
     const port = await freePort();
     const child = spawn(process.execPath, [bundle('api')], {
       cwd: root,
@@ -82,6 +83,8 @@ describe('production bundles', () => {
       }
       expect(ready?.status).toBe(200);
       expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+      // The web app's bundle is found under the working directory, where the image copies it.
+      expect((await fetch(`http://127.0.0.1:${port}/app`)).status).toBe(200);
     } finally {
       child.kill('SIGTERM');
     }

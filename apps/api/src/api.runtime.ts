@@ -17,6 +17,10 @@ import { createApiMetrics, QUEUE_STATES } from './metrics/api.metrics.js';
 import { createPlayerDeps } from './player/player.factory.js';
 import { buildOpenApiDocument } from './openapi/openapi.document.js';
 import { eventsRoutes } from './routes/events.routes.js';
+import { ownerEventsRoutes, streamTokenRoutes } from './routes/owner-events.routes.js';
+import { OwnerEventsService } from './events/owner-events.service.js';
+import { StreamTokenStore } from './events/stream-token.store.js';
+import { webAppRoutes } from './routes/webapp.routes.js';
 import { filesRoutes } from './routes/files.routes.js';
 import { jobsListRoutes } from './routes/jobs-list.routes.js';
 import { metricsRoutes } from './routes/metrics.routes.js';
@@ -159,10 +163,19 @@ export function createApiRuntime(config: Config, logger: Logger): ApiRuntime {
     streamLimits: { perOwner: config.events.maxStreamsPerOwner, total: config.events.maxStreams },
     logger,
   });
+  const ownerEvents = new OwnerEventsService({
+    hub: live.hub,
+    jobs,
+    publicUrl: (key) => storage.publicUrl(key),
+    takeSlot: (caller) => live.service.takeSlot(caller),
+    heartbeatMs: config.events.heartbeatMs,
+  });
+  const streamTokens = new StreamTokenStore({ redis: queueRedis, keyPrefix: config.queue.prefix });
+  const playerDeps = createPlayerDeps({ storage, files, jobs });
   const metrics = createApiMetrics({
     jobsByStatus: () => jobs.countByStatus(),
     queueCounts: () => queue.getJobCounts(...QUEUE_STATES),
-    openStreams: () => live.service.openStreams(),
+    openStreams: () => live.service.openStreams() + ownerEvents.openStreams(),
     logger,
   });
 
@@ -198,11 +211,14 @@ export function createApiRuntime(config: Config, logger: Logger): ApiRuntime {
     publicRoutes: [
       metricsRoutes({ registry: metrics.registry, access: config.metrics }),
       openApiRoutes(buildOpenApiDocument()),
-      playerRoutes(createPlayerDeps({ storage, files, jobs })),
+      playerRoutes(playerDeps),
+      webAppRoutes({ mediaOrigin: playerDeps.mediaOrigin }),
+      ownerEventsRoutes({ tokens: streamTokens, events: ownerEvents }),
       uploadsPreflightRoutes(resumable),
     ],
     apiRoutes: [
       eventsRoutes({ events: live.service }),
+      streamTokenRoutes({ tokens: streamTokens }),
       jobsListRoutes({ jobs, publicUrl: (key) => storage.publicUrl(key) }),
       filesRoutes({ files, jobs, deletion }),
       directUploadsRoutes(directUploads),
@@ -218,10 +234,14 @@ export function createApiRuntime(config: Config, logger: Logger): ApiRuntime {
     storage,
     resumable,
     directUploads,
-    endStreams: () => live.service.closeAll(),
+    endStreams: () => {
+      live.service.closeAll();
+      ownerEvents.closeAll();
+    },
     async close() {
       clearInterval(sweep);
       clearInterval(directSweep);
+      ownerEvents.closeAll();
       await live.close();
       await Promise.allSettled([closeBullmq(queue, queueRedis), closeBullmq(webhookQueue, queueRedis), closeBullmq(importQueue, queueRedis), pool.end(), storage.close(), bucket?.close()]);
       queueRedis.disconnect();

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { cacheControlFor, LOCAL_PLAYLIST_CACHE_CONTROL } from '@reelforge/storage';
 import { bearerAuth, type ApiKeyLookup } from './http/bearer-auth.middleware.js';
+import { redactQueryCredentials, redactUrlCredentials } from './http/url-credential.redactor.js';
 import { notFoundHandler, problemMiddleware } from './http/problem.middleware.js';
 import { healthRoutes, type DependencyCheck } from './routes/health.routes.js';
 import { jobsRoutes } from './routes/jobs.routes.js';
@@ -33,7 +34,7 @@ export interface AppDeps {
   bullBoard: { path: string; handlers: RequestHandler[] } | undefined;
   /** Observes every request for /metrics. */
   httpMetrics?: RequestHandler;
-  /** Routers outside /api, without the bearer token (/metrics guards itself, /openapi.json). */
+  /** Routers outside the bearer token (/metrics guards itself, /openapi.json, /app, GET /api/events with its stream token). */
   publicRoutes?: Router[];
   /** Further routers under /api, behind the bearer token (live progress). */
   apiRoutes?: Router[];
@@ -53,6 +54,14 @@ export function createApp(deps: AppDeps): express.Express {
         return id;
       },
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
+      // The event stream's one-time token travels in the URL (EventSource sends no headers): keep it out of logs.
+      serializers: {
+        req: (req: { url?: string; query?: Record<string, unknown> }) => ({
+          ...req,
+          ...(req.url !== undefined ? { url: redactUrlCredentials(req.url) } : {}),
+          ...(req.query ? { query: redactQueryCredentials(req.query) } : {}),
+        }),
+      },
     }),
   );
   if (deps.httpMetrics) app.use(deps.httpMetrics);

@@ -20,6 +20,9 @@ export type JobQueueEvent =
 
 export type JobQueueEventListener = (event: JobQueueEvent) => void;
 
+/** Every job's events, for a stream that follows many jobs; `jobId` is null for a resync, which concerns them all. */
+export type AnyJobEventListener = (jobId: string | null, event: JobQueueEvent) => void;
+
 export interface TranscodeEventsHubDeps {
   /** The one QueueEvents of this process; it needs a Redis connection of its own (blocking reads). */
   queueEvents: QueueEvents;
@@ -35,6 +38,7 @@ export interface TranscodeEventsHubDeps {
  */
 export class TranscodeEventsHub {
   private readonly listeners = new Map<string, Set<JobQueueEventListener>>();
+  private readonly anyJobListeners = new Set<AnyJobEventListener>();
 
   constructor(private readonly deps: TranscodeEventsHubDeps) {
     const { queueEvents, logger } = deps;
@@ -59,6 +63,15 @@ export class TranscodeEventsHub {
   /** Tells every followed job to look again: called when the event reader reconnects after losing Redis. */
   resyncAll(): void {
     for (const jobId of [...this.listeners.keys()]) this.dispatchTo(jobId, { kind: 'notice', reason: 'resync' });
+    for (const listener of [...this.anyJobListeners]) listener(null, { kind: 'notice', reason: 'resync' });
+  }
+
+  /** Every job's events (owner-wide streams filter them); returns the unsubscribe function. */
+  subscribeAll(listener: AnyJobEventListener): () => void {
+    this.anyJobListeners.add(listener);
+    return () => {
+      this.anyJobListeners.delete(listener);
+    };
   }
 
   /** Returns the unsubscribe function; call it when the stream ends. */
@@ -78,7 +91,7 @@ export class TranscodeEventsHub {
   subscriberCount(): number {
     let count = 0;
     for (const set of this.listeners.values()) count += set.size;
-    return count;
+    return count + this.anyJobListeners.size;
   }
 
   /** Id of the newest entry in the queue's event stream: everything up to it has already happened. */
@@ -93,6 +106,7 @@ export class TranscodeEventsHub {
   }
 
   private dispatchTo(jobId: string, event: JobQueueEvent): void {
+    for (const listener of [...this.anyJobListeners]) listener(jobId, event);
     const set = this.listeners.get(jobId);
     if (!set) return;
     for (const listener of [...set]) listener(event);

@@ -122,8 +122,9 @@ export class TranscodeEventsService {
   /**
    * Refuses with 429 when the caller's owner or the process is at its limit; the returned function
    * gives the slot back (once). Administrators (operators' dashboards) are held only to the process limit.
+   * Owner-wide streams (GET /api/events) take their one slot here too, so both kinds share the limits.
    */
-  private takeSlot({ owner, admin }: Caller): () => void {
+  takeSlot({ owner, admin }: Caller): () => void {
     const { perOwner, total } = this.deps.limits;
     const mine = this.slots.get(owner) ?? 0;
     if (!admin && mine >= perOwner) {

@@ -13,8 +13,11 @@ import {
   ImportResponseSchema,
   JobControlResponseSchema,
   ProblemSchema,
+  OwnerProgressEventSchema,
   ProgressEventSchema,
   ReadinessSchema,
+  StreamNoticeSchema,
+  StreamTokenSchema,
   TranscodeAcceptedSchema,
   TranscodeStatusSchema,
   UploadResponseSchema,
@@ -56,7 +59,7 @@ export interface ApiOperation {
   summary: string;
   description?: string;
   tag: 'media' | 'jobs' | 'webhooks' | 'player' | 'operations';
-  security: 'bearer' | 'metrics' | 'none';
+  security: 'bearer' | 'metrics' | 'streamToken' | 'none';
   parameters?: OperationParameter[];
   requestBody?: OperationBody;
   responses: Record<number, OperationResponse>;
@@ -374,6 +377,49 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
   },
   {
     method: 'post',
+    path: '/api/events/stream-tokens',
+    operationId: 'createStreamToken',
+    summary: 'A one-time credential for the owner-wide event stream',
+    description: [
+      'EventSource cannot send an Authorization header, so GET /api/events takes this token in its URL instead of a key.',
+      "The token stands for the caller (an API key's owner, or an administrator), expires after 60 s and is used up by",
+      'the first request that presents it: a token that reaches a log is worthless. Ask for a new one for each (re)connection.',
+    ].join(' '),
+    tag: 'jobs',
+    security: 'bearer',
+    responses: { 201: { description: 'Issued', schema: StreamTokenSchema } },
+    problems: [503],
+  },
+  {
+    method: 'get',
+    path: '/api/events',
+    operationId: 'streamOwnerEvents',
+    summary: "Follow all of the caller's jobs live (Server-Sent Events, one connection)",
+    description: [
+      "Every job the stream token's caller may see: an API key's owner's jobs, or every job for an administrator. One",
+      'connection for a whole job list; it counts as one stream against SSE_MAX_STREAMS_PER_OWNER and SSE_MAX_STREAMS.',
+      'Events: `ready` once open (load GET /api/media/jobs now; what follows is newer), `job` (the job as listed by',
+      'GET /api/media/jobs) whenever its state may have changed (queued, started, playable, completed, failed, cancelled,',
+      'retried), `progress` (jobId, fileId, stage, percent, etaSeconds, speed) in between, and `resync` when events may',
+      'have been missed (reload the list). Comment lines (`: heartbeat`) keep idle connections open. The token is',
+      'single-use: to reconnect, get a new one (a browser closes its EventSource on error and opens a new one).',
+    ].join(' '),
+    tag: 'jobs',
+    security: 'streamToken',
+    parameters: [{ name: 'token', in: 'query', required: true, description: 'From POST /api/events/stream-tokens', schema: z.string() }],
+    responses: {
+      200: {
+        description: 'An event stream; the `data` of each event is JSON, described under its event name in `$defs`',
+        contentType: 'text/event-stream',
+        schema: { type: 'string' },
+        events: { ready: StreamNoticeSchema, job: TranscodeStatusSchema, progress: OwnerProgressEventSchema, resync: StreamNoticeSchema },
+      },
+    },
+    // 429 too_many_streams (with Retry-After): SSE_MAX_STREAMS_PER_OWNER or SSE_MAX_STREAMS reached.
+    problems: [429, 503],
+  },
+  {
+    method: 'post',
     path: '/api/media/transcode/:fileId/cancel',
     operationId: 'cancelTranscode',
     summary: "Cancel a file's queued or running job",
@@ -513,6 +559,27 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
   },
   {
     method: 'get',
+    path: '/app',
+    operationId: 'webApp',
+    summary: 'The web app: sign in with a key, upload (tus), record, follow jobs live, play',
+    description: 'A static page and its script (/app/app.js); the page asks for a key and keeps it in the tab (sessionStorage).',
+    tag: 'player',
+    security: 'none',
+    responses: { 200: { description: 'HTML page', contentType: 'text/html', schema: { type: 'string' } } },
+    problems: [503],
+  },
+  {
+    method: 'get',
+    path: '/app/app.js',
+    operationId: 'webAppScript',
+    summary: "The web app's script (built by tools/build-web.mjs)",
+    tag: 'player',
+    security: 'none',
+    responses: { 200: { description: 'JavaScript', contentType: 'text/javascript', schema: { type: 'string' } } },
+    problems: [503],
+  },
+  {
+    method: 'get',
     path: '/watch/:fileId/status.json',
     operationId: 'watchStatus',
     summary: "What the public player may know about a file's transcode",
@@ -595,6 +662,9 @@ export const NAMED_SCHEMAS = {
   WebhookDelivery: WebhookDeliveryViewSchema,
   WatchStatus: WatchStatusSchema,
   ProgressEvent: ProgressEventSchema,
+  OwnerProgressEvent: OwnerProgressEventSchema,
+  StreamNotice: StreamNoticeSchema,
+  StreamToken: StreamTokenSchema,
   Health: HealthSchema,
   Readiness: ReadinessSchema,
   Problem: ProblemSchema,

@@ -62,7 +62,7 @@ export function buildOpenApiDocument(operations: readonly ApiOperation[] = API_O
   for (const op of operations) {
     const responses: Record<string, JsonSchema> = {};
     for (const [status, response] of Object.entries(op.responses)) responses[status] = responseObject(response, schemaOf);
-    const problems = new Set([...SERVER_PROBLEMS, ...(op.security === 'bearer' ? [401] : []), ...(op.problems ?? [])]);
+    const problems = new Set([...SERVER_PROBLEMS, ...(op.security === 'bearer' || op.security === 'streamToken' ? [401] : []), ...(op.problems ?? [])]);
     // A status the operation documents with its own body (the watch page's HTML 404) keeps it.
     for (const status of [...problems].sort((a, b) => a - b)) responses[String(status)] ??= problemResponse(STATUS_CODES[status] ?? 'Error');
     responses.default = problemResponse('Unexpected error');
@@ -108,6 +108,12 @@ export function buildOpenApiDocument(operations: readonly ApiOperation[] = API_O
             "An API key (reelforge keys create): sees and acts on its owner's files and jobs only, anything else is 404. Or a token from API_TOKENS: an administrator, over every owner's rows.",
         },
         metricsToken: { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN, when set' },
+        streamToken: {
+          type: 'apiKey',
+          in: 'query',
+          name: 'token',
+          description: 'A stream token from POST /api/events/stream-tokens: valid for 60 s, used up by the first request, scoped to the caller that asked for it.',
+        },
       },
     },
   };
@@ -117,6 +123,7 @@ const SECURITY: Record<ApiOperation['security'], JsonSchema[]> = {
   bearer: [{ bearerAuth: [] }],
   // Open (no METRICS_TOKEN outside production) or the metrics token.
   metrics: [{}, { metricsToken: [] }],
+  streamToken: [{ streamToken: [] }],
   none: [],
 };
 

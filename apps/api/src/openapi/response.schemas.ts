@@ -96,6 +96,19 @@ export type FileStatus = z.infer<typeof FileStatusSchema>;
 /** Data of a `progress` event on the live stream (what the worker reports to BullMQ). */
 export const ProgressEventSchema = TranscodeProgressSchema;
 
+/** `progress` on the owner-wide stream (GET /api/events): the job's progress sample and which job it is. */
+export const OwnerProgressEventSchema = TranscodeProgressSchema.omit({ playable: true }).extend({ jobId: z.string(), fileId: z.string() });
+export type OwnerProgressEvent = z.infer<typeof OwnerProgressEventSchema>;
+
+/** `ready` and `resync` on the owner-wide stream: the event name is the message, the data is empty. */
+export const StreamNoticeSchema = z.object({});
+
+/** POST /api/events/stream-tokens. */
+export const StreamTokenSchema = z.object({
+  token: z.string().describe('Pass as ?token= to GET /api/events; valid once'),
+  expiresAt: z.iso.datetime().describe('Unused after this, the token is refused'),
+});
+
 /** GET /watch/:fileId/status.json: what the public player may know (no names, owners or error messages). */
 export const WatchStatusSchema = JobViewSchema.pick({ progress: true, stage: true, playable: true }).extend({
   status: z.enum([...JOB_STATUSES, 'uploaded']).describe('uploaded while no transcode was requested'),

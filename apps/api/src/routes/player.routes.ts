@@ -16,7 +16,9 @@ const localRequire = createRequire(import.meta.url);
 // hls.js comes from node_modules (a runtime dependency), never from a CDN; the version busts caches.
 const HLS_SCRIPT_PATH = localRequire.resolve('hls.js/dist/hls.min.js');
 const HLS_VERSION = (localRequire('hls.js/package.json') as { version: string }).version;
-const ASSETS = { hlsScriptUrl: `/assets/hls.min.js?v=${HLS_VERSION}`, clientScriptUrl: `/assets/watch.js?v=${HLS_VERSION}` };
+/** hls.js as this server serves it; the web app (/app) loads the same file, so browsers cache it once. */
+export const HLS_SCRIPT_URL = `/assets/hls.min.js?v=${HLS_VERSION}`;
+const ASSETS = { hlsScriptUrl: HLS_SCRIPT_URL, clientScriptUrl: `/assets/watch.js?v=${HLS_VERSION}` };
 const ASSET_MAX_AGE_S = 24 * 60 * 60;
 
 function contentSecurityPolicy(mediaOrigin: string | null): string {
