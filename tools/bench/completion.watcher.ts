@@ -7,6 +7,8 @@ export interface CompletionWatcher {
   completed: ReadonlyMap<string, number>;
   /** Waits until every id completed; rejects as soon as one fails or the time is up. */
   waitForAll(bullJobIds: readonly string[], timeoutMs: number, onProgress?: (done: number) => void): Promise<void>;
+  /** Waits until the job left its worker either way (completed, or failed — a cancelled job fails). */
+  waitForEnd(bullJobId: string, timeoutMs: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -39,6 +41,20 @@ export async function watchCompletions(redisUrl: string, prefix: string): Promis
         if (done === ids.length) return;
         const left = deadline - performance.now();
         if (left <= 0) throw new Error(`${ids.length - done} of ${ids.length} jobs still unfinished after ${Math.round(timeoutMs / 1000)} s`);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, Math.min(left, 1000));
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+    },
+    async waitForEnd(id, timeoutMs) {
+      const deadline = performance.now() + timeoutMs;
+      while (!completed.has(id) && !failed.has(id)) {
+        const left = deadline - performance.now();
+        if (left <= 0) throw new Error(`job ${id} still held by its worker after ${Math.round(timeoutMs / 1000)} s`);
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, Math.min(left, 1000));
           wake = () => {
