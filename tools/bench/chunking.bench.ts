@@ -54,6 +54,7 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
   const perChunkS = Math.max(0, overhead.fit.fixedS) + Math.max(0, overhead.seekS);
   const projection = { serialS: s(t2.phases.serialMs), encodeS: s(t1.phases.encodeMs), perChunkS, chunks: settings.chunks };
   const chunked = t2.chunkRows !== null && t2.chunkRows > 1;
+  const unjudged = chunked ? '' : '; not judged: T₂ was not chunked';
 
   const metrics: Metric[] = [];
   for (const [name, label] of [['T1', 'T₁ (1 core, unchunked)'], ['T2', 'T₂ (2 cores, 2 workers, chunked)'], ['today', 'today (2 cores, 1 worker)']] as const) {
@@ -78,9 +79,10 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
   );
   return {
     metrics,
+    // An unchunked T₂ is one worker on one core: judging it against the targets would say nothing.
     ratios: [
-      ratio('T₂ / (T₁ / 2)', '2 × T₂ ÷ T₁ (queued → completed)', 2 * t2.completeS, t1.completeS, { op: '<=', value: 1.15 }),
-      ratio('T₂ / today', 'T₂ ÷ today, same two cores', t2.completeS, today.completeS, { op: '<=', value: 1.05 }),
+      ratio('T₂ / (T₁ / 2)', `2 × T₂ ÷ T₁ (queued → completed)${unjudged}`, 2 * t2.completeS, t1.completeS, chunked ? { op: '<=', value: 1.15 } : null),
+      ratio('T₂ / today', `T₂ ÷ today, same two cores${unjudged}`, t2.completeS, today.completeS, chunked ? { op: '<=', value: 1.05 } : null),
       ratio('T₁ / today', 'one core ÷ both cores, unchunked', t1.completeS, today.completeS, null),
     ],
     notes: [
