@@ -101,6 +101,26 @@ async function failedDelivery(client: MatrixClient, owner: Principal): Promise<s
   return delivery.id;
 }
 
+/** The part list of each direct upload `directUpload` made with its bytes sent, by file id: what completing it needs. */
+const directUploadParts = new Map<string, { partNumber: number; etag: string }[]>();
+
+/**
+ * A direct upload of the source by `owner` (the matrix stack stores in s3rver), its one part PUT to
+ * the presigned URL when `withBytes`; returns the file id.
+ */
+async function directUpload(client: MatrixClient, owner: Principal, withBytes = false): Promise<string> {
+  const body = await openAsBlob(client.source);
+  const res = await send(client, 'POST', '/api/uploads/direct', owner, { filename: 'clip.mp4', size: body.size, contentType: 'video/mp4' });
+  if (res.status !== 201) throw new Error(`direct upload answered ${res.status}: ${await res.text()}`);
+  const { fileId, parts } = (await res.json()) as { fileId: string; parts: { partNumber: number; url: string }[] };
+  if (withBytes) {
+    const put = await fetch(parts[0]!.url, { method: 'PUT', body });
+    if (put.status !== 200) throw new Error(`part PUT answered ${put.status}: ${await put.text()}`);
+    directUploadParts.set(fileId, [{ partNumber: 1, etag: put.headers.get('etag')! }]);
+  }
+  return fileId;
+}
+
 const send = (client: MatrixClient, method: string, path: string, as: Principal, body?: unknown) =>
   fetch(`${client.baseUrl}${path}`, {
     method,
@@ -224,6 +244,21 @@ export const OWNER_MATRIX: Record<string, OwnerScope> = {
     allowed: 204,
     notFoundCode: 'upload_not_found',
     call: (client, id, as) => fetch(`${client.baseUrl}/api/uploads/${id}`, { method: 'DELETE', headers: { ...client.headers(as), ...TUS } }),
+  },
+  'POST /api/uploads/direct': { scope: 'creates', create: (client, as) => directUpload(client, as) },
+  'POST /api/uploads/direct/{fileId}/complete': {
+    scope: 'owned',
+    make: (client, owner) => directUpload(client, owner, true),
+    allowed: 202,
+    notFoundCode: 'file_not_found',
+    call: (client, id, as) => send(client, 'POST', `/api/uploads/direct/${id}/complete`, as, { parts: directUploadParts.get(id) }),
+  },
+  'DELETE /api/uploads/direct/{fileId}': {
+    scope: 'owned',
+    make: (client, owner) => directUpload(client, owner),
+    allowed: 204,
+    notFoundCode: 'file_not_found',
+    call: (client, id, as) => send(client, 'DELETE', `/api/uploads/direct/${id}`, as),
   },
   'OPTIONS /api/uploads': { scope: 'public', why: 'tus capabilities for CORS preflight (versions, extensions, the size limit): no upload data.' },
   'OPTIONS /api/uploads/{uploadId}': { scope: 'public', why: 'tus capabilities for CORS preflight; says nothing about whether that upload exists.' },

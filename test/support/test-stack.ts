@@ -61,6 +61,8 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     LADDER_HEIGHTS: '360,240',
     HLS_SEGMENT_SECONDS: '1',
     X264_PRESET: 'ultrafast',
+    // One pass unless a test asks for chunked encoding (test/e2e/chunked-encoding.e2e.spec.ts).
+    CHUNK_MIN_DURATION_S: '0',
     JOB_LOCK_DURATION_MS: '10000',
     JOB_STALLED_INTERVAL_MS: '2000',
     ...(s3

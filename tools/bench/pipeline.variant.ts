@@ -2,9 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { TranscodeJobPayload, TranscodeResult } from '@reelforge/queue';
+import type { JobWorker, TranscodeJobPayload } from '@reelforge/queue';
 import { fileOutputFolder, masterKey } from '@reelforge/storage';
-import type { Worker } from 'bullmq';
 import type pg from 'pg';
 import { createBenchSchema, startPrivateRedis } from './bench.services.js';
 import { addFile } from './bench.files.js';
@@ -46,7 +45,7 @@ export interface PipelineRunner {
 const JOB_TIMEOUT_MS = 15 * 60_000;
 
 /** Resolves with the time the worker reported this file's job completed; rejects when it failed. */
-export function waitForJob(worker: Worker<TranscodeJobPayload, TranscodeResult>, fileId: string): Promise<number> {
+export function waitForJob(worker: JobWorker<'transcode'>, fileId: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const done = () => {
       clearTimeout(timer);
@@ -54,7 +53,8 @@ export function waitForJob(worker: Worker<TranscodeJobPayload, TranscodeResult>,
       worker.off('failed', onFailed);
     };
     const onCompleted = (job: { data: TranscodeJobPayload }) => {
-      if (job.data.fileId !== fileId) return;
+      // A chunked job's parts complete before it does, under the same file.
+      if (job.data.fileId !== fileId || job.data.part) return;
       done();
       resolve(performance.now());
     };

@@ -1,8 +1,8 @@
 import { storageDriverConfig, type Config } from '@reelforge/config';
-import { ApiKeysRepository, createPool, FilesRepository, JobAdmission, JobsRepository, UsageRepository, WebhookDeliveriesRepository } from '@reelforge/db';
+import { ApiKeysRepository, createPool, DirectUploadsRepository, FilesRepository, JobAdmission, JobsRepository, UsageRepository, WebhookDeliveriesRepository } from '@reelforge/db';
 import { createMediaSniffer } from '@reelforge/ffmpeg';
 import { closeBullmq, createQueue, createRedisConnection } from '@reelforge/queue';
-import { createStorageDriver, type StorageDriver } from '@reelforge/storage';
+import { createStorageDriver, DEFAULT_PART_SIZE_BYTES, S3DirectUploads, type StorageDriver } from '@reelforge/storage';
 import { createWebhookNotifier, createWebhookQueue } from '@reelforge/webhooks';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
@@ -22,7 +22,9 @@ import { jobsListRoutes } from './routes/jobs-list.routes.js';
 import { metricsRoutes } from './routes/metrics.routes.js';
 import { openApiRoutes } from './routes/openapi.routes.js';
 import { playerRoutes } from './routes/player.routes.js';
+import { directUploadsRoutes } from './routes/direct-uploads.routes.js';
 import { uploadsPreflightRoutes, uploadsRoutes } from './routes/uploads.routes.js';
+import { DirectUploadsService } from './uploads/direct-uploads.service.js';
 import { RedisLocker } from './uploads/redis.locker.js';
 import { ResumableUploads } from './uploads/resumable-uploads.js';
 import { usageRoutes } from './routes/usage.routes.js';
@@ -33,6 +35,8 @@ export interface ApiRuntime {
   storage: StorageDriver;
   /** Resumable (tus) uploads; exposed so tests can run the expiry sweep without waiting for its timer. */
   resumable: ResumableUploads;
+  /** Direct-to-bucket uploads; exposed so tests can run the expiry sweep without waiting for its timer. */
+  directUploads: DirectUploadsService;
   /** Ends open live progress streams, so the HTTP server can close; clients reconnect to another replica. */
   endStreams(): void;
   close(): Promise<void>;
@@ -119,6 +123,32 @@ export function createApiRuntime(config: Config, logger: Logger): ApiRuntime {
   });
 
   const deletion = new FileDeletionService({ files, jobs, jobControl, storage, logger });
+  // Only S3-compatible storage has presigned multipart uploads; with local storage the routes say so.
+  const bucket = config.storage.driver === 's3' ? new S3DirectUploads(config.storage) : null;
+  const directUploads = new DirectUploadsService({
+    uploads: new DirectUploadsRepository(pool),
+    files,
+    jobs,
+    bucket,
+    storage,
+    media,
+    deletion,
+    importQueue,
+    queueRedis,
+    maxBytes: config.uploads.maxBytes,
+    partSizeBytes: DEFAULT_PART_SIZE_BYTES,
+    expiryMs: config.resumableUploads.expiryMs,
+    logger,
+  });
+  // Like the tus sweep: every replica runs it; each expired upload is claimed by one.
+  const directSweep = setInterval(() => {
+    directUploads.sweepExpired().then(
+      (swept) => swept > 0 && logger.info({ swept }, 'aborted expired direct uploads'),
+      (err: unknown) => logger.warn({ err }, 'sweeping expired direct uploads failed'),
+    );
+  }, config.resumableUploads.sweepIntervalMs);
+  directSweep.unref();
+
   const status = new JobStatusReader({ files, jobs, queue, publicUrl: (key) => storage.publicUrl(key) });
   const live = createLiveEvents({
     redisUrl: config.redis.url,
@@ -175,6 +205,7 @@ export function createApiRuntime(config: Config, logger: Logger): ApiRuntime {
       eventsRoutes({ events: live.service }),
       jobsListRoutes({ jobs, publicUrl: (key) => storage.publicUrl(key) }),
       filesRoutes({ files, jobs, deletion }),
+      directUploadsRoutes(directUploads),
       uploadsRoutes(resumable),
       usageRoutes({ usage: new UsageRepository(pool) }),
       webhookDeliveriesRoutes({ deliveries, queue: webhookQueue }),
@@ -186,11 +217,13 @@ export function createApiRuntime(config: Config, logger: Logger): ApiRuntime {
     app,
     storage,
     resumable,
+    directUploads,
     endStreams: () => live.service.closeAll(),
     async close() {
       clearInterval(sweep);
+      clearInterval(directSweep);
       await live.close();
-      await Promise.allSettled([closeBullmq(queue, queueRedis), closeBullmq(webhookQueue, queueRedis), closeBullmq(importQueue, queueRedis), pool.end(), storage.close()]);
+      await Promise.allSettled([closeBullmq(queue, queueRedis), closeBullmq(webhookQueue, queueRedis), closeBullmq(importQueue, queueRedis), pool.end(), storage.close(), bucket?.close()]);
       queueRedis.disconnect();
     },
   };

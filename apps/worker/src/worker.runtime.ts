@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { storageDriverConfig, type Config } from '@reelforge/config';
-import { createPool, FilesRepository, JobAdmission, JobEventsRepository, JobsRepository } from '@reelforge/db';
+import { ChunksRepository, createPool, FilesRepository, JobAdmission, JobEventsRepository, JobsRepository } from '@reelforge/db';
 import { checkFfmpeg } from '@reelforge/ffmpeg';
 import { detectOrphanGuard } from '@reelforge/process';
 import {
@@ -12,9 +12,12 @@ import {
   QueueReconciler,
   startReconcileLoop,
   subscribeCancel,
+  type JobHandler,
   type JobWorker,
   type TranscodeJobPayload,
+  type TranscodeProgress,
 } from '@reelforge/queue';
+import { Job as BullJob } from 'bullmq';
 import { createStorageDriver } from '@reelforge/storage';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -22,6 +25,9 @@ import { instrumentProcessor } from './metrics/processor.instrument.js';
 import { createWorkerMetrics, type WorkerMetrics } from './metrics/worker.metrics.js';
 import { createTranscodeProcessor, LOCK_LOST_ABORT_REASON, SHUTDOWN_ABORT_REASON } from './transcode/transcode.processor.js';
 import { TranscodeService } from './transcode/transcode.service.js';
+import { ChunkedOutputPublisher } from './transcode/chunked/chunked-output.publisher.js';
+import { ChunkedTranscode } from './transcode/chunked/chunked.transcode.js';
+import { createPartProcessor } from './transcode/chunked/part.processor.js';
 import { createImportRuntime } from './imports/import.runtime.js';
 import { createWebhookRuntime } from './webhooks/webhook.runtime.js';
 
@@ -79,11 +85,19 @@ export async function createWorkerRuntime(config: Config, logger: Logger): Promi
     inputLimits: config.limits.input,
     timeLimit: config.limits.jobTimeout,
     orphanGuard,
+    chunking: config.media.chunking,
   });
   const metrics = createWorkerMetrics({ concurrency: config.worker.concurrency, activeJobs: () => active.size });
   const webhooks = await createWebhookRuntime(config, { db: pool, storage, connection, logger });
+  // Parts of chunked jobs are children of their job, in the same queue: they share the worker's slots and the fair priorities.
+  const queue = createQueue('transcode', { connection, prefix: config.queue.prefix, attempts: config.queue.attempts });
+  queue.on('error', (err) => logger.warn({ err: err.message }, 'transcode queue error'));
+  const chunks = new ChunksRepository(pool);
+  const publisher = new ChunkedOutputPublisher({ pool, storage });
+  const chunkedTranscode = new ChunkedTranscode({ jobs, chunks, publisher, storage, queue, orphanGuard });
   const processor = createTranscodeProcessor({
     jobs,
+    chunked: { chunks, transcode: chunkedTranscode },
     files,
     service,
     workerId,
@@ -93,7 +107,32 @@ export async function createWorkerRuntime(config: Config, logger: Logger): Promi
     onPlayable: webhooks.notify,
     ...(config.quotas.maxRunningJobs !== null ? { runningLimit: { admission: new JobAdmission(pool), maxRunning: config.quotas.maxRunningJobs } } : {}),
   });
-  const worker = createWorker('transcode', instrumentProcessor(processor, metrics), {
+  const partProcessor = createPartProcessor(
+    {
+      jobs,
+      files,
+      chunks,
+      publisher,
+      storage,
+      workerId,
+      logger,
+      timeLimit: config.limits.jobTimeout,
+      orphanGuard,
+      discardOutput: (fileId, jobId) => chunkedTranscode.discardOutput(fileId, jobId),
+      onPlayable: webhooks.notify,
+      onSettled: webhooks.notify,
+      reportProgress: async (part, update) => {
+        const parentId = part.parent?.id;
+        const parent = parentId ? await BullJob.fromId<TranscodeJobPayload>(queue, parentId) : undefined;
+        const progress: TranscodeProgress = { stage: 'encoding', percent: update.percent, etaSeconds: null, speed: null, ...(update.playable ? { playable: true as const } : {}) };
+        await parent?.updateProgress(progress);
+      },
+    },
+    { released: [SHUTDOWN_ABORT_REASON, LOCK_LOST_ABORT_REASON] },
+  );
+  const dispatch: JobHandler<'transcode'> = (job, token, signal) =>
+    job.data.part ? partProcessor(job as Parameters<typeof partProcessor>[0], token, signal) : processor(job, token, signal);
+  const worker = createWorker('transcode', instrumentProcessor(dispatch, metrics), {
     connection,
     prefix: config.queue.prefix,
     concurrency: config.worker.concurrency,
@@ -109,26 +148,31 @@ export async function createWorkerRuntime(config: Config, logger: Logger): Promi
     }
   });
 
-  // Cancel requests are broadcast; only the worker running the job acts on it.
-  const active = new Map<string, string>();
+  // Cancel requests are broadcast; only the workers running the job (or its parts) act on it.
+  const active = new Map<string, Set<string>>();
   worker.on('active', (job) => {
-    if (job.id) active.set(job.data.jobId, job.id);
+    if (!job.id) return;
+    const running = active.get(job.data.jobId) ?? new Set<string>();
+    running.add(job.id);
+    active.set(job.data.jobId, running);
   });
-  const forget = (job: { data: TranscodeJobPayload } | undefined) => {
-    if (job) active.delete(job.data.jobId);
+  const forget = (job: { id?: string; data: TranscodeJobPayload } | undefined) => {
+    const running = job && active.get(job.data.jobId);
+    if (!running || !job.id) return;
+    running.delete(job.id);
+    if (running.size === 0) active.delete(job.data.jobId);
   };
   worker.on('completed', forget);
   worker.on('failed', forget);
   const subscriber = createRedisConnection(config.redis.url, 'worker');
   subscriber.on('error', (err) => logger.warn({ err: err.message }, 'redis subscriber error'));
   await subscribeCancel(subscriber, config.queue.prefix, (jobId) => {
-    const bullId = active.get(jobId);
-    if (bullId && worker.cancelJob(bullId, 'cancelled')) logger.info({ jobId }, 'cancel request: stopping ffmpeg');
+    for (const bullId of active.get(jobId) ?? []) {
+      if (worker.cancelJob(bullId, 'cancelled')) logger.info({ jobId, bullJobId: bullId }, 'cancel request: stopping ffmpeg');
+    }
   });
 
   // Postgres is the truth: put back what Redis lost. Every worker runs the loop; a Redis lock spaces the runs out.
-  const queue = createQueue('transcode', { connection, prefix: config.queue.prefix, attempts: config.queue.attempts });
-  queue.on('error', (err) => logger.warn({ err: err.message }, 'transcode queue error'));
   const imports = createImportRuntime(config, { db: pool, storage, connection, transcodeQueue: queue, logger });
   const reconcileLoop =
     config.reconcile.intervalMs > 0

@@ -10,6 +10,8 @@ export type StorageConfig =
       bucket: string;
       region: string;
       endpoint: string | undefined;
+      /** SPACES_PUBLIC_ENDPOINT: the endpoint presigned direct-upload URLs name (default `endpoint`). */
+      publicEndpoint: string | undefined;
       accessKeyId: string;
       secretAccessKey: string;
       cdnUrl: string | undefined;
@@ -59,7 +61,13 @@ export interface Config {
     maxStalledCount: number;
   };
   reconcile: { intervalMs: number };
-  media: { ladderHeights: number[]; segmentSeconds: number; x264Preset: Env['X264_PRESET'] };
+  media: {
+    ladderHeights: number[];
+    segmentSeconds: number;
+    x264Preset: Env['X264_PRESET'];
+    /** Chunked encoding across workers; null when CHUNK_MIN_DURATION_S is 0 (every input in one pass). */
+    chunking: { minDurationS: number; chunkSeconds: number } | null;
+  };
   /** Operator limits: the largest input, what a job's ladder may ask for, and each attempt's time limit. */
   limits: {
     input: { maxPixels: number; maxFrameRate: number; maxDurationS: number; maxStreams: number };
@@ -123,6 +131,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, { cwd = proc
             accessKeyId: e.SPACES_ACCESS_KEY!,
             secretAccessKey: e.SPACES_SECRET_KEY!,
             endpoint: e.SPACES_ENDPOINT,
+            publicEndpoint: e.SPACES_PUBLIC_ENDPOINT,
             cdnUrl: e.SPACES_CDN_URL,
             forcePathStyle: e.SPACES_FORCE_PATH_STYLE,
             acl: e.SPACES_ACL,
@@ -152,7 +161,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, { cwd = proc
       maxStalledCount: e.JOB_MAX_STALLED_COUNT,
     },
     reconcile: { intervalMs: e.RECONCILE_INTERVAL_S * 1000 },
-    media: { ladderHeights: e.LADDER_HEIGHTS, segmentSeconds: e.HLS_SEGMENT_SECONDS, x264Preset: e.X264_PRESET },
+    media: {
+      ladderHeights: e.LADDER_HEIGHTS,
+      segmentSeconds: e.HLS_SEGMENT_SECONDS,
+      x264Preset: e.X264_PRESET,
+      chunking: e.CHUNK_MIN_DURATION_S === 0 ? null : { minDurationS: e.CHUNK_MIN_DURATION_S, chunkSeconds: e.CHUNK_SECONDS },
+    },
     limits: {
       input: { maxPixels: e.MAX_INPUT_PIXELS, maxFrameRate: e.MAX_INPUT_FPS, maxDurationS: e.MAX_INPUT_DURATION_S, maxStreams: e.MAX_INPUT_STREAMS },
       ladder: { maxHeight: e.LADDER_MAX_HEIGHT, slowestPreset: e.X264_SLOWEST_PRESET },

@@ -66,6 +66,8 @@ export const EnvSchema = z
       .optional(),
     SPACES_REGION: z.string().optional(),
     SPACES_ENDPOINT: httpUrl.optional(),
+    /** The endpoint presigned direct-upload URLs name: what clients reach (default SPACES_ENDPOINT; Compose: the host's port). */
+    SPACES_PUBLIC_ENDPOINT: httpUrl.optional(),
     SPACES_CDN_URL: httpUrl.optional(),
     SPACES_FORCE_PATH_STYLE: z.stringbool().default(false),
     SPACES_ACL: z.enum(['public-read', 'private']).optional(),
@@ -81,7 +83,7 @@ export const EnvSchema = z
     UPLOAD_TMP_DIR: z.string().optional(),
     /** Resumable (tus) uploads in progress; every API replica must see the same directory (a shared volume). */
     TUS_UPLOAD_DIR: z.string().optional(),
-    /** An unfinished resumable upload is refused (410) and then removed this long after its creation. */
+    /** An unfinished resumable or direct upload is refused (410) and then removed this long after its creation. */
     UPLOAD_EXPIRY_S: positiveInt.max(30 * 24 * 3600).default(24 * 3600),
     /** How often each API process removes expired unfinished uploads. */
     UPLOAD_SWEEP_INTERVAL_S: positiveInt.max(24 * 3600).default(300),
@@ -122,6 +124,13 @@ export const EnvSchema = z
       .default([1080, 720, 480, 360]),
     HLS_SEGMENT_SECONDS: z.coerce.number().int().min(1).max(20).default(4),
     X264_PRESET: z.enum(X264_PRESET_NAMES).default('veryfast'),
+    /**
+     * Inputs at least this many seconds long are encoded in parts (time ranges) by any free workers;
+     * 0 encodes every input in one pass. Shorter inputs gain little: their one pass is already quick.
+     */
+    CHUNK_MIN_DURATION_S: z.coerce.number().int().min(0).max(24 * 3600).default(120),
+    /** Target length of one part, rounded to a whole number of segments. */
+    CHUNK_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
 
     // Largest input accepted at upload (and again by the worker): what one file may cost to decode.
     /** Coded pixels per frame; the default fits 8K UHD (7680x4320). */

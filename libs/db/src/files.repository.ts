@@ -59,13 +59,13 @@ export class FilesRepository {
     return toFileRecord(rows[0]!);
   }
 
-  /** importing → ready with the sniffed facts; null when the file is no longer importing (deleted meanwhile). */
+  /** importing → ready with the sniffed facts (`mime: null` keeps the recorded type); null when the file is no longer importing (deleted meanwhile). */
   async markImported(
     id: string,
     facts: { mime: string | null; sizeBytes: number; durationS: number | null; width: number | null; height: number | null },
   ): Promise<FileRecord | null> {
     const { rows } = await this.query<FileRow>(
-      `UPDATE files SET state = 'ready', mime = $2, size_bytes = $3, duration_s = $4, width = $5, height = $6, updated_at = now()
+      `UPDATE files SET state = 'ready', mime = COALESCE($2, mime), size_bytes = $3, duration_s = $4, width = $5, height = $6, updated_at = now()
        WHERE id = $1 AND state = 'importing' AND deleted_at IS NULL
        RETURNING *`,
       [id, facts.mime, facts.sizeBytes, facts.durationS, facts.width, facts.height],

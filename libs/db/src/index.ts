@@ -16,8 +16,11 @@ export { parseTranscodeBullJobId, transcodeBullJobId } from './bullmq-job-id.js'
 export { FileRecordSchema, type FileRecord } from './file.record.js';
 export { JobEventSchema, type JobEvent } from './job-event.record.js';
 export { FilesRepository, type NewFile } from './files.repository.js';
+export { DirectUploadsRepository, type DirectUpload, type NewDirectUpload } from './direct-uploads.repository.js';
 export { JobsRepository, type CreateJobResult, type JobPage, type ListJobsOptions, type NewJob } from './jobs.repository.js';
 export { JobEventsRepository } from './job-events.repository.js';
+export { ChunkSchema, StoredSegmentSchema, type Chunk, type ChunkKind, type StoredSegment } from './chunk.record.js';
+export { ChunksRepository, type ChunkKey, type PlannedChunk } from './chunks.repository.js';
 export { OwnerUsageSchema, UsageRepository, type OwnerUsage } from './usage.repository.js';
 export { JobAdmission, type AdmittedCreate, type AdmittedRequeue, type OwnerQueueLimit } from './job-admission.js';
 export {

@@ -46,6 +46,11 @@ export interface JobPage {
 /** Given by the worker that owns the job, so a stalled worker that wakes up cannot overwrite its successor. */
 interface OwnerGuard {
   workerId?: string;
+  /**
+   * Given instead by a worker encoding one part of a chunked attempt (the job row names the worker
+   * that split it): the write applies only while that attempt is the job's running one.
+   */
+  attempt?: number;
 }
 
 interface TransitionSpec extends OwnerGuard {
@@ -252,6 +257,7 @@ export class JobsRepository {
     return this.transition(id, {
       from: ['processing'],
       workerId: update.workerId,
+      attempt: update.attempt,
       set: (p) => `progress = ${p.add(progress)}::real, stage = COALESCE(${p.add(update.stage ?? null)}::text, j.stage)`,
       event: 'stage-change',
     });
@@ -266,6 +272,7 @@ export class JobsRepository {
     return this.transition(id, {
       from: ['processing'],
       workerId: update.workerId,
+      attempt: update.attempt,
       set: (p) =>
         `playable_at = now(), output_prefix = ${p.add(update.outputPrefix)}, renditions = ${p.add(JSON.stringify(update.renditions))}::jsonb`,
       event: { kind: 'playable', data: { outputPrefix: update.outputPrefix } },
@@ -283,11 +290,25 @@ export class JobsRepository {
     });
   }
 
+  /**
+   * The worker that assembles a chunked attempt once its parts are encoded takes the job over (the
+   * worker that split it may be gone); only while that attempt is the running one.
+   */
+  async resumeChunked(id: string, options: { attempt: number; workerId: string }): Promise<Job | null> {
+    return this.transition(id, {
+      from: ['processing'],
+      attempt: options.attempt,
+      set: (p) => `worker_id = ${p.add(options.workerId)}, stage = 'finalizing'`,
+      event: 'stage-change',
+    });
+  }
+
   /** A run failed. A queued job fails only through `markImportFailed`: it never ran. */
   async markFailed(id: string, failure: { code: string; message: string } & OwnerGuard): Promise<Job | null> {
     return this.transition(id, {
       from: ['processing'],
       workerId: failure.workerId,
+      attempt: failure.attempt,
       set: (p) => `status = 'failed', finished_at = now(), error_code = ${p.add(failure.code)}, error_message = ${p.add(failure.message)}`,
       event: { kind: 'failed', data: { code: failure.code, message: failure.message } },
     });
@@ -400,7 +421,10 @@ export class JobsRepository {
     const p = new SqlParams();
     const idParam = p.add(id);
     const fromParam = p.add(spec.from);
-    const ownerGuard = spec.workerId === undefined ? '' : `AND t.worker_id = ${p.add(spec.workerId)}`;
+    const ownerGuard = [
+      spec.workerId === undefined ? '' : `AND t.worker_id = ${p.add(spec.workerId)}`,
+      spec.attempt === undefined ? '' : `AND t.attempts = ${p.add(spec.attempt)}`,
+    ].join(' ');
     // NO KEY UPDATE, not UPDATE: it still serializes writers of the job, but lets a delete append its
     // file_deleted events (whose foreign key share-locks the job) while this waits for the file row.
     const fileJoin = spec.liveFileOnly ? 'JOIN files f ON f.id = t.file_id AND f.deleted_at IS NULL' : '';

@@ -12,7 +12,7 @@ const ALL_MIGRATIONS = readdirSync(MIGRATIONS_DIR)
   .filter((name) => name.endsWith('.js'))
   .map((name) => name.replace(/\.js$/, ''))
   .sort();
-const ALL_TABLES = ['api_keys', 'files', 'job_events', 'pgmigrations', 'transcoding_jobs', 'webhook_deliveries', 'webhook_delivery_attempts', 'webhook_secrets'];
+const ALL_TABLES = ['api_keys', 'direct_uploads', 'files', 'job_events', 'pgmigrations', 'transcode_chunks', 'transcoding_jobs', 'webhook_deliveries', 'webhook_delivery_attempts', 'webhook_secrets'];
 
 const newSchema = (): string => {
   const schema = `test_migrate_${randomBytes(5).toString('hex')}`;

@@ -60,7 +60,7 @@ export const COMPONENT_REQUIREMENTS = {
       // No SPACES_ACL: the API writes only uploaded originals, which stay private whatever it says.
       optional: [
         'NODE_ENV', 'PORT', 'LOG_LEVEL', 'DATABASE_CA_CERT', 'DATABASE_POOL_MAX', 'QUEUE_PREFIX', 'JOB_ATTEMPTS',
-        'SPACES_CDN_URL', 'SPACES_FORCE_PATH_STYLE', 'PUBLIC_BASE_URL', 'MAX_UPLOAD_BYTES',
+        'SPACES_CDN_URL', 'SPACES_FORCE_PATH_STYLE', 'SPACES_PUBLIC_ENDPOINT', 'PUBLIC_BASE_URL', 'MAX_UPLOAD_BYTES',
         'WEBHOOK_SECRET', 'WEBHOOK_DEFAULT_URL', 'RECONCILE_INTERVAL_S', 'METRICS_TOKEN',
       ],
       mediaTools: { tools: ['ffprobe'], why: 'sniffs every upload with ffprobe before a job is accepted' },

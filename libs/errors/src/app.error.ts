@@ -11,6 +11,8 @@ export type ErrorCode =
   // resumable (tus) uploads, apps/api
   | 'invalid_tus_request' | 'upload_not_found' | 'upload_expired' | 'upload_offset_mismatch' | 'tus_version_required'
   | 'tus_extension_unsupported'
+  // direct-to-bucket uploads, apps/api and libs/storage
+  | 'direct_upload_unavailable' | 'upload_not_open' | 'invalid_upload_parts'
   | 'owner_quota_exceeded' | 'too_many_streams' | 'upload_deadline_exceeded'
   // imports from a URL, apps/api and apps/worker
   | 'import_refused' | 'import_failed' | 'import_timeout' | 'file_not_ready'

@@ -22,7 +22,7 @@ const FIXED_MESSAGES: Readonly<Record<string, string>> = {
 /** Bad media: the fixed message is followed by the decoder's (or sniff's) reason, with locations removed. */
 const WITH_REASON = new Set(['invalid_media', 'unsupported_input', 'ffmpeg_failed']);
 /** Messages Reelforge writes itself from numbers it measured (limits), shown as they are, still redacted. */
-const OWN_TEXT = new Set(['input_too_large', 'job_timeout', 'import_refused', 'import_failed', 'import_timeout', 'payload_too_large']);
+const OWN_TEXT = new Set(['input_too_large', 'job_timeout', 'import_refused', 'import_failed', 'import_timeout', 'payload_too_large', 'upload_expired']);
 
 const FALLBACK = 'The transcode failed; the error has been logged.';
 const MAX_REASON = 500;

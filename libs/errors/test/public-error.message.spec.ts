@@ -68,6 +68,7 @@ describe('publicErrorMessage', () => {
         'storage_not_found',
         'storage_unavailable',
         'unsupported_input',
+        'upload_expired',
       ],
     );
   });

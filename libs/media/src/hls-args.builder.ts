@@ -48,7 +48,7 @@ export function buildHlsArgs(plan: TranscodePlan, io: HlsIo): string[] {
     ...untrustedInputArgs(io.input),
     ...(plan.hasVideo ? videoArgs(plan, thumbnails !== undefined) : []),
     ...(plan.audio ? audioArgs(plan.audio) : []),
-    ...hlsMuxerArgs(plan, io),
+    ...hlsMuxerArgs({ segmentSeconds: plan.segmentSeconds, varStreamMap: buildVarStreamMap(plan), outputDir: io.outputDir, attempt: io.attempt }),
     // Options after the HLS output name belong to this second output only: one lossless PNG per thumbnail.
     ...(thumbnails !== undefined ? ['-map', STORYBOARD_LABEL, '-f', 'image2', thumbnails] : []),
   ];
@@ -58,14 +58,25 @@ function videoArgs(plan: VideoTranscodePlan, withStoryboard: boolean): string[] 
   return [
     '-filter_complex',
     buildFilterComplex(plan, withStoryboard ? plan.storyboard : undefined),
-    ...plan.renditions.flatMap((rendition, i) => x264Args(rendition, i, plan.preset)),
-    // Keyframes exactly on segment boundaries in every rendition, whatever the GOP arithmetic says
-    // (29.97 fps × 4 s is not a whole number of frames), so players can switch at any segment.
-    '-force_key_frames:v',
-    `expr:gte(t,n_forced*${plan.segmentSeconds})`,
+    ...videoEncoderArgs(plan, 0),
     // Variable-frame-rate input leaves as constant frame rate (the fps filter sets the rate).
     '-fps_mode:v',
     'cfr',
+  ];
+}
+
+/**
+ * Every rendition's x264 settings, and keyframes exactly on segment boundaries in every rendition,
+ * whatever the GOP arithmetic says (29.97 fps × 4 s is not a whole number of frames), so players can
+ * switch at any segment. `t` is the frame's time on the output timeline; a chunk's frames keep the
+ * whole input's timeline, so its first forced keyframe is at its own start `fromS`.
+ */
+export function videoEncoderArgs(plan: VideoTranscodePlan, fromS: number): string[] {
+  const nextBoundary = fromS === 0 ? `n_forced*${plan.segmentSeconds}` : `${fromS}+n_forced*${plan.segmentSeconds}`;
+  return [
+    ...plan.renditions.flatMap((rendition, i) => x264Args(rendition, i, plan.preset)),
+    '-force_key_frames:v',
+    `expr:gte(t,${nextBoundary})`,
   ];
 }
 
@@ -99,7 +110,7 @@ function x264Args(rendition: Rendition, i: number, preset: string): string[] {
 }
 
 /** Encoded once, muxed as its own rendition that every video variant references (no copy per variant). */
-function audioArgs(audio: AudioPlan): string[] {
+export function audioArgs(audio: AudioPlan): string[] {
   return [
     '-map',
     `0:${audio.streamIndex}`,
@@ -116,18 +127,32 @@ function audioArgs(audio: AudioPlan): string[] {
 
 /** "v:0,agroup:aud,name:1080p v:1,agroup:aud,name:720p a:0,agroup:aud,name:audio" */
 export function buildVarStreamMap(plan: TranscodePlan): string {
-  const group = plan.audio && plan.hasVideo ? `,agroup:${AUDIO_GROUP_ID}` : '';
-  const video = plan.renditions.map((rendition, i) => `v:${i}${group},name:${rendition.name}`);
-  const audio = plan.audio ? [`a:0${group},name:${plan.audio.name}`] : [];
-  return [...video, ...audio].join(' ');
+  return varStreamMap(plan.renditions, plan.audio, plan.audio !== null && plan.hasVideo);
 }
 
-function hlsMuxerArgs(plan: TranscodePlan, io: HlsIo): string[] {
+/** The var_stream_map of an output holding these renditions and this audio; `grouped` ties the video variants to the audio group. */
+export function varStreamMap(renditions: readonly Rendition[], audio: AudioPlan | null, grouped: boolean): string {
+  const group = grouped ? `,agroup:${AUDIO_GROUP_ID}` : '';
+  const video = renditions.map((rendition, i) => `v:${i}${group},name:${rendition.name}`);
+  const audioEntry = audio ? [`a:0${group},name:${audio.name}`] : [];
+  return [...video, ...audioEntry].join(' ');
+}
+
+/** Where and how an HLS output is written; a chunk numbers its segments from its place in the whole (startNumber). */
+export interface HlsOutput {
+  segmentSeconds: number;
+  varStreamMap: string;
+  outputDir: string;
+  attempt?: number;
+  startNumber?: number;
+}
+
+export function hlsMuxerArgs(output: HlsOutput): string[] {
   return [
     '-f',
     'hls',
     '-hls_time',
-    String(plan.segmentSeconds),
+    String(output.segmentSeconds),
     // event: ffmpeg rewrites each local playlist after every segment (vod writes it only at the end),
     // which is where the worker learns segment durations while it publishes playlists of its own.
     '-hls_playlist_type',
@@ -137,10 +162,11 @@ function hlsMuxerArgs(plan: TranscodePlan, io: HlsIo): string[] {
     'independent_segments+temp_file',
     '-hls_segment_type',
     'mpegts',
+    ...(output.startNumber === undefined ? [] : ['-start_number', String(output.startNumber)]),
     '-hls_segment_filename',
-    joinPath(io.outputDir, '%v', segmentNamePattern(io.attempt)),
+    joinPath(output.outputDir, '%v', segmentNamePattern(output.attempt)),
     '-var_stream_map',
-    buildVarStreamMap(plan),
-    joinPath(io.outputDir, '%v', MEDIA_PLAYLIST_NAME),
+    output.varStreamMap,
+    joinPath(output.outputDir, '%v', MEDIA_PLAYLIST_NAME),
   ];
 }

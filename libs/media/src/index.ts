@@ -69,6 +69,16 @@ export { cappedVideoKbps, h264EquivalentKbps, MIN_VIDEO_KBPS, rateControl, round
 export { AAC_LC_CODEC_STRING, avc1HighCodecString, type H264Level, type LevelInput, pickH264Level } from './codec-string.js';
 export { baseFrameRate, frameRateCap, gopFrames, renditionFrameRate } from './frame-rate.policy.js';
 export { type RungFrame, type RungSelection, selectRungs } from './rung.selector.js';
+export { type ChunkRange, type ChunkSettings, planChunks } from './chunk.planner.js';
+export {
+  buildChunkedAudioArgs,
+  buildChunkVideoArgs,
+  CHUNK_SEEK_LEAD_S,
+  CHUNK_TIMELINE_OFFSET_S,
+  type ChunkIo,
+  plannedChunkFrames,
+} from './chunk-args.builder.js';
+export { firstFrameAtOrAfter, type TimeWindow, trimToWindow } from './time-window.js';
 export { buildFilterComplex, renditionFilters, sourceColorFilters, STORYBOARD_LABEL } from './video-filter.builder.js';
 export {
   AUDIO_GROUP_ID,
@@ -97,6 +107,7 @@ export {
   STORYBOARD_THUMB_WIDTH,
   storyboardFilters,
   storyboardIntervalS,
+  storyboardThumbnailRange,
   writeStoryboardVtt,
 } from './storyboard.builder.js';
 export { type BitrateMeasure, measureRendition, type SegmentSize } from './segment-measure.js';

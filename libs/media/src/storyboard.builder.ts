@@ -1,4 +1,6 @@
 import { COMMON_FFMPEG_ARGS } from './ffmpeg-common.args.js';
+import type { Rational } from './media-info.schema.js';
+import { firstFrameAtOrAfter, fpsInWindow, type TimeWindow } from './time-window.js';
 import type { StoryboardPlan, VideoTranscodePlan } from './transcode-plan.schema.js';
 
 export const STORYBOARD_THUMB_WIDTH = 160;
@@ -32,13 +34,33 @@ export function planStoryboard(plan: Pick<VideoTranscodePlan, 'durationS' | 'ren
   };
 }
 
+function thumbnailRate(storyboard: StoryboardPlan): Rational {
+  return { num: 1, den: storyboard.intervalS };
+}
+
 /**
  * The storyboard's branch of the ladder's filter graph (after tone mapping, which runs once before
  * `split`): `fps=1/N` keeps the frame nearest to each multiple of N seconds, so thumbnail i shows
- * time i·N.
+ * time i·N. A chunk keeps the thumbnails whose time falls in its window.
  */
-export function storyboardFilters(storyboard: StoryboardPlan): string[] {
-  return [`fps=1/${storyboard.intervalS}`, `scale=${storyboard.thumbWidth}:${storyboard.thumbHeight}:flags=bicubic`, 'setsar=1'];
+export function storyboardFilters(storyboard: StoryboardPlan, window?: TimeWindow): string[] {
+  const fps = `fps=1/${storyboard.intervalS}`;
+  return [
+    ...(window ? fpsInWindow(fps, window, thumbnailRate(storyboard)) : [fps]),
+    `scale=${storyboard.thumbWidth}:${storyboard.thumbHeight}:flags=bicubic`,
+    'setsar=1',
+  ];
+}
+
+/**
+ * The thumbnails a window holds, as 0-based positions in the sheet [first, end): thumbnail i shows
+ * time i·N. Empty (first === end) when the window lies between two thumbnails.
+ */
+export function storyboardThumbnailRange(storyboard: StoryboardPlan, window: TimeWindow): { first: number; end: number } {
+  const rate = thumbnailRate(storyboard);
+  const first = Math.min(firstFrameAtOrAfter(window.startS, rate), storyboard.count);
+  const end = window.endS === null ? storyboard.count : Math.min(firstFrameAtOrAfter(window.endS, rate), storyboard.count);
+  return { first, end: Math.max(first, end) };
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { HdrTransfer } from './media-info.schema.js';
 import { formatRational } from './rational.math.js';
 import { storyboardFilters } from './storyboard.builder.js';
+import { fpsInWindow, type TimeWindow } from './time-window.js';
 import type { Rendition, StoryboardPlan, VideoTranscodePlan } from './transcode-plan.schema.js';
 
 /**
@@ -29,10 +30,12 @@ export function sourceColorFilters(toneMap: HdrTransfer | null): string[] {
 /**
  * One rendition's chain: constant frame rate first (fewer frames to scale), then size, then 8-bit
  * 4:2:0 for H.264 High, then square pixels (anamorphic sources were planned at their display size).
+ * A chunk keeps only its window's frames, picked on the constant-rate grid of the whole input.
  */
-export function renditionFilters(rendition: Rendition): string[] {
+export function renditionFilters(rendition: Rendition, window?: TimeWindow): string[] {
+  const fps = `fps=${formatRational(rendition.frameRate)}`;
   return [
-    `fps=${formatRational(rendition.frameRate)}`,
+    ...(window ? fpsInWindow(fps, window, rendition.frameRate) : [fps]),
     `scale=${rendition.width}:${rendition.height}:flags=bicubic`,
     'format=yuv420p',
     'setsar=1',
@@ -52,13 +55,13 @@ export const STORYBOARD_LABEL = '[storyboard]';
  * plus [storyboard] when a sprite sheet is planned: it rides on the same decode instead of a second
  * pass over the source. The input is addressed by absolute stream index so cover art or a second
  * video track is never picked. Rotation is not handled here: ffmpeg's autorotate (on by default)
- * rotates frames before the graph.
+ * rotates frames before the graph. With a window (a chunk), every branch keeps that window's frames.
  */
-export function buildFilterComplex(plan: VideoTranscodePlan, storyboard?: StoryboardPlan): string {
+export function buildFilterComplex(plan: VideoTranscodePlan, storyboard?: StoryboardPlan, window?: TimeWindow): string {
   const input = `[0:${plan.video.streamIndex}]`;
   const pre = sourceColorFilters(plan.video.toneMap);
-  const branches = plan.renditions.map((rendition, i) => ({ filters: renditionFilters(rendition), label: renditionLabel(i) }));
-  if (storyboard) branches.push({ filters: storyboardFilters(storyboard), label: STORYBOARD_LABEL });
+  const branches = plan.renditions.map((rendition, i) => ({ filters: renditionFilters(rendition, window), label: renditionLabel(i) }));
+  if (storyboard) branches.push({ filters: storyboardFilters(storyboard, window), label: STORYBOARD_LABEL });
   const [only] = branches;
   if (branches.length === 1 && only) return `${input}${[...pre, ...only.filters].join(',')}${only.label}`;
   const splitLabels = branches.map((_, i) => `[s${i}]`).join('');

@@ -13,6 +13,7 @@ import {
   planStoryboard,
   segmentNamePattern,
 } from '../src/index.js';
+import { EXPECTED_HEAD, expectedX264 } from './expected-args.js';
 import { m4aAudioOnly, multiAudio, noAudio } from './fixtures/ffprobe-audio.fixtures.js';
 import { hdrPq720p } from './fixtures/ffprobe-color.fixtures.js';
 import { hd720p60 } from './fixtures/ffprobe-motion.fixtures.js';
@@ -32,29 +33,10 @@ function videoPlan(raw: unknown, options: LadderOptionsInput = {}, zscale = true
   return made;
 }
 
+const HEAD = EXPECTED_HEAD;
+const x264 = expectedX264;
+
 // prettier-ignore
-const HEAD = [
-  '-hide_banner', '-loglevel', 'error', '-nostdin', '-y',
-  '-progress', 'pipe:1', '-nostats', '-stats_period', '0.5',
-  '-max_error_rate', '0.05',
-];
-
-function x264(i: number, level: string, kbps: [number, number, number], gop: number, preset = 'veryfast'): string[] {
-  return [
-    '-map', `[v${i}]`,
-    `-c:v:${i}`, 'libx264',
-    `-preset:v:${i}`, preset,
-    `-profile:v:${i}`, 'high',
-    `-level:v:${i}`, level,
-    `-b:v:${i}`, `${kbps[0]}k`,
-    `-maxrate:v:${i}`, `${kbps[1]}k`,
-    `-bufsize:v:${i}`, `${kbps[2]}k`,
-    `-g:v:${i}`, String(gop),
-    `-keyint_min:v:${i}`, String(gop),
-    `-sc_threshold:v:${i}`, '0',
-  ];
-}
-
 function hlsTail(segmentSeconds: number, varStreamMap: string): string[] {
   return [
     '-f', 'hls',

@@ -47,9 +47,11 @@ export class ImportReconciler {
         const state = bullJob ? await bullJob.getState() : 'missing';
         if (isLiveBullState(state)) return;
         const waiting = await this.deps.jobs.findActiveByFileId(file.id);
-        if ((state === 'missing' || state === 'unknown') && file.sourceUrl !== null) {
+        if (state === 'missing' || state === 'unknown') {
           const jobId = waiting?.stage === 'importing' ? waiting.id : undefined;
-          await this.deps.queue.add('import', { fileId: file.id, url: file.sourceUrl, ...(jobId ? { jobId } : {}) }, { jobId: file.id });
+          // No source URL: a completed direct upload, whose bytes wait in storage for their sniff.
+          const source = file.sourceUrl !== null ? { url: file.sourceUrl } : { source: 'storage' as const };
+          await this.deps.queue.add('import', { fileId: file.id, ...source, ...(jobId ? { jobId } : {}) }, { jobId: file.id });
           report.requeued.push(file.id);
           return;
         }

@@ -20,13 +20,15 @@ export {
   type TranscodeJobPayload,
   type TranscodeProgress,
   type TranscodeResult,
+  TranscodePartResultSchema,
+  type TranscodePartResult,
 } from './transcode.payload.js';
 export { toWebhookJobPayload, webhookBullJobId, WebhookJobPayloadSchema, type WebhookDeliveryResult, type WebhookJobPayload } from './webhook.payload.js';
 // Chosen and recorded by JobsRepository; here for the queue's readers.
 export { parseTranscodeBullJobId, transcodeBullJobId } from '@reelforge/db';
 export { ImportJobPayloadSchema, type ImportJobPayload, type ImportResult } from './import.payload.js';
 export { enqueueAttempt, type TranscodeQueue } from './transcode.queue.js';
-export { fairPriority, CLIENT_PRIORITY_MAX, MAX_RANK, PRIORITY_BAND_WIDTH, type FairPriorityInput } from './fair-priority.policy.js';
+export { fairPriority, BULLMQ_MAX_PRIORITY, CLIENT_PRIORITY_MAX, MAX_RANK, PRIORITY_BAND_WIDTH, type FairPriorityInput } from './fair-priority.policy.js';
 export { cancelChannel, publishCancel, subscribeCancel } from './cancel.channel.js';
 export { visitKeysetPages } from './keyset.pager.js';
 export { ImportReconciler, type ImportReconcileReport, type ImportReconcilerDeps } from './import.reconciler.js';

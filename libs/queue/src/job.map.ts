@@ -1,8 +1,8 @@
 import { Queue, UnrecoverableError, Worker, type Processor } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ImportJobPayloadSchema, ImportResultSchema } from './import.payload.js';
-import { TranscodeJobPayloadSchema, TranscodeResultSchema } from './transcode.payload.js';
+import { TranscodeJobPayloadSchema, TranscodePartResultSchema, TranscodeResultSchema } from './transcode.payload.js';
 import { WebhookDeliveryResultSchema, WebhookJobPayloadSchema } from './webhook.payload.js';
 
 /**
@@ -10,7 +10,7 @@ import { WebhookDeliveryResultSchema, WebhookJobPayloadSchema } from './webhook.
  * a queue of its own (named like it), so slow webhook receivers never hold up transcodes.
  */
 export const JOB_TYPES = {
-  transcode: { payload: TranscodeJobPayloadSchema, result: TranscodeResultSchema },
+  transcode: { payload: TranscodeJobPayloadSchema, result: z.union([TranscodeResultSchema, TranscodePartResultSchema]) },
   webhooks: { payload: WebhookJobPayloadSchema, result: WebhookDeliveryResultSchema },
   imports: { payload: ImportJobPayloadSchema, result: ImportResultSchema },
 } as const satisfies Record<string, { payload: z.ZodType; result: z.ZodType }>;

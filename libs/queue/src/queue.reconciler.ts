@@ -89,8 +89,8 @@ export class QueueReconciler {
     const file = await files.findById(job.fileId);
     // Deleted: its deletion cancels this job (or, removed by an operator, its jobs went with it). Nothing to run.
     if (!file) return;
-    // Waiting for its file's import, which enqueues it when done: nothing Redis could have lost yet.
-    if (file.state === 'importing') return;
+    // Waiting for its file's import or direct upload, which enqueues it when done: nothing Redis could have lost yet.
+    if (file.state === 'importing' || file.state === 'uploading') return;
     if (file.state === 'failed') {
       // The import failed before it could fail the job (the worker stopped in between): fail it the same way.
       const failed = await jobs.markImportFailed(job.id, file.error ?? { code: 'import_failed', message: 'The import failed.' });

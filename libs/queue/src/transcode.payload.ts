@@ -12,6 +12,13 @@ export const TranscodeJobPayloadSchema = z.object({
   originalName: z.string(),
   sourceKey: z.string().min(1),
   ladder: LadderOverridesSchema.optional(),
+  /**
+   * Set on a chunked job's part jobs (BullMQ children of the job): which part of which attempt to
+   * encode. The video part 0 job also encodes the audio when it is not encoded yet.
+   */
+  part: z.object({ attempt: z.int().positive(), kind: z.enum(['video', 'audio']), index: z.int().nonnegative() }).optional(),
+  /** Set on a job once it split its attempt into parts: when BullMQ runs it again, the parts are done and it assembles them. */
+  chunkedAttempt: z.int().positive().optional(),
 });
 export type TranscodeJobPayload = z.infer<typeof TranscodeJobPayloadSchema>;
 
@@ -21,6 +28,10 @@ export const TranscodeResultSchema = z.object({
   renditions: z.array(RenditionRecordSchema),
 });
 export type TranscodeResult = z.infer<typeof TranscodeResultSchema>;
+
+/** What an encoded part of a chunked job reports to BullMQ (Postgres holds its segments). */
+export const TranscodePartResultSchema = z.object({ part: z.string(), segments: z.int().nonnegative() });
+export type TranscodePartResult = z.infer<typeof TranscodePartResultSchema>;
 
 /** What the worker reports through job.updateProgress; the SSE stream and Bull Board read it. */
 export const TranscodeProgressSchema = z.object({

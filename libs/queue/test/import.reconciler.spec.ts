@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createId } from '@paralleldrive/cuid2';
-import { ADMIN_OWNER, FilesRepository, JobsRepository, type FileRecord } from '@reelforge/db';
+import { ADMIN_OWNER, DirectUploadsRepository, FilesRepository, JobsRepository, type FileRecord } from '@reelforge/db';
 import { createTestDatabase, type TestDatabase } from '@reelforge/db/testing';
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -45,6 +45,23 @@ describe('ImportReconciler against real Postgres and Redis', () => {
     expect((await queue.getJob(file.id))?.data).toEqual({ fileId: file.id, url: file.sourceUrl, jobId: job.id });
     // Queued now: the next run leaves it alone.
     expect((await reconciler().reconcileOnce()).requeued).not.toContain(file.id);
+  });
+
+  it('when Redis lost the sniff of a completed direct upload, then it is queued again to read the stored original', async () => {
+    const id = createId();
+    const uploads = new DirectUploadsRepository(db.pool);
+    await uploads.create({
+      file: { id, originalName: 'clip.mp4', mime: 'video/mp4', storageKey: `uploads/${id}/source`, owner: ADMIN_OWNER },
+      uploadId: 'u1',
+      declaredBytes: 10,
+      partSize: 5 * 1024 * 1024,
+      partCount: 1,
+      expiresAt: new Date(Date.now() + 3600_000),
+    });
+    const { job } = await jobs.create({ owner: ADMIN_OWNER, fileId: id, stage: 'importing' });
+    await uploads.closeCompleted(id, 10);
+    expect((await reconciler().reconcileOnce()).requeued).toContain(id);
+    expect((await queue.getJob(id))?.data).toEqual({ fileId: id, source: 'storage', jobId: job.id });
   });
 
   it('when the file was written within the grace period, then it is left alone (the API is about to queue it)', async () => {

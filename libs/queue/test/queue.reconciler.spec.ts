@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createId } from '@paralleldrive/cuid2';
-import { FilesRepository, JobEventsRepository, JobsRepository, type Job, ADMIN_OWNER } from '@reelforge/db';
+import { ADMIN_OWNER, DirectUploadsRepository, FilesRepository, JobEventsRepository, JobsRepository, type Job } from '@reelforge/db';
 import { createTestDatabase, type TestDatabase } from '@reelforge/db/testing';
 import {
   createRedisConnection,
@@ -98,6 +98,21 @@ describe('QueueReconciler against real Postgres and Redis', () => {
     await files.markImported(job.fileId, { mime: 'video/mp4', sizeBytes: 10, durationS: 1, width: 320, height: 240 });
     expect(only(await reconciler.reconcileOnce(), [job.id]).requeued).toEqual([job.id]);
     expect(await bullJobsOf(job.id)).toEqual([`${job.id}.1`]);
+  });
+
+  it("when a job waits for its file's direct upload, then it is not enqueued while the client still sends parts", async () => {
+    const id = createId();
+    await new DirectUploadsRepository(db.pool).create({
+      file: { id, originalName: 'clip.mp4', mime: 'video/mp4', storageKey: `uploads/${id}/source`, owner: ADMIN_OWNER },
+      uploadId: 'u1',
+      declaredBytes: 10,
+      partSize: 5 * 1024 * 1024,
+      partCount: 1,
+      expiresAt: new Date(Date.now() + 3600_000),
+    });
+    const { job } = await jobs.create({ owner: ADMIN_OWNER, fileId: id, stage: 'importing' });
+    expect(only(await reconciler.reconcileOnce(), [job.id])).toEqual({ requeued: [], failed: [] });
+    expect(await bullJobsOf(job.id)).toEqual([]);
   });
 
   it('when the import failed but the worker stopped before failing the waiting job, then the job fails with the import code', async () => {

@@ -15,7 +15,10 @@ export {
 export { LocalDriver, type LocalDriverOptions } from './local.driver.js';
 export { localPublicUrl, parseSpacesEndpoint, s3PublicUrl, type S3PublicUrlOptions } from './public-url.builder.js';
 export { S3Driver, type S3DriverOptions } from './s3.driver.js';
+export { type PresignedPart, S3DirectUploads, type UploadedPart } from './s3-direct-uploads.js';
+export { MAX_PARTS, MAX_PART_SIZE_BYTES, planUploadParts, type UploadPartsPlan } from './upload-parts.planner.js';
 export {
+  DEFAULT_PART_SIZE_BYTES,
   localStorageConfigSchema,
   type LocalStorageConfig,
   s3StorageConfigSchema,
@@ -32,6 +35,7 @@ export type {
   StoredObjectStat,
 } from './storage.driver.js';
 export {
+  DirectUploadRejectedError,
   InvalidStorageKeyError,
   StorageError,
   StorageNotFoundError,

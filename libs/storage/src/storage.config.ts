@@ -31,6 +31,8 @@ export const s3StorageConfigSchema = z.object({
   region: z.string().min(1),
   /** Omit for AWS S3; `https://nyc3.digitaloceanspaces.com` for Spaces; the server URL for MinIO. */
   endpoint: httpUrl.optional(),
+  /** Endpoint that presigned direct-upload URLs name, as clients reach it (Compose: the host's port); default `endpoint`. */
+  publicEndpoint: httpUrl.optional(),
   accessKeyId: z.string().min(1),
   secretAccessKey: z.string().min(1),
   /** Required by MinIO and s3rver; Spaces and AWS work either way. Default false. */

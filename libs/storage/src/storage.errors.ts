@@ -36,12 +36,26 @@ export class StorageRangeNotSatisfiableError extends AppError<'storage_range_not
   }
 }
 
+/**
+ * The bucket refused to complete a direct upload: `invalid_parts` (the client's part list names a part
+ * never uploaded, a wrong ETag, or is out of order) or `no_such_upload` (completed, aborted or expired).
+ */
+export class DirectUploadRejectedError extends AppError<'invalid_upload_parts' | 'upload_not_open'> {
+  constructor(
+    readonly reason: 'invalid_parts' | 'no_such_upload',
+    message: string,
+  ) {
+    super(reason === 'invalid_parts' ? 'invalid_upload_parts' : 'upload_not_open', message);
+  }
+}
+
 /** True for errors this library raised itself, which adapters pass through unchanged. */
 export function isStorageLibError(
   err: unknown,
-): err is StorageError | StorageNotFoundError | InvalidStorageKeyError | StorageRangeNotSatisfiableError {
+): err is StorageError | StorageNotFoundError | InvalidStorageKeyError | StorageRangeNotSatisfiableError | DirectUploadRejectedError {
   return (
     err instanceof StorageError ||
+    err instanceof DirectUploadRejectedError ||
     err instanceof StorageNotFoundError ||
     err instanceof InvalidStorageKeyError ||
     err instanceof StorageRangeNotSatisfiableError

@@ -5,7 +5,8 @@ import type { FileFacts, FileStatus } from '../openapi/response.schemas.js';
 /**
  * Where a file is on its way to being usable, as its row records it: uploads are `ready` when their row
  * is written (stored and sniffed first); a URL import is `importing` until the worker has fetched and
- * sniffed it, then `ready` or `failed`. `uploading` is reserved for uploads that land outside the API.
+ * sniffed it, then `ready` or `failed`. A direct-to-bucket upload is `uploading` until the client completes
+ * it, then `importing` while the worker reads it back from the bucket and sniffs it.
  */
 export const FILE_STATES = ['importing', 'uploading', 'ready', 'failed'] as const;
 export type FileState = (typeof FILE_STATES)[number];

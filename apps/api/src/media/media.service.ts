@@ -150,38 +150,16 @@ export class MediaService {
    * without the network (scheme, credentials, private IP literals) are refused here with `import_refused`.
    */
   async importFromUrl(request: ImportRequest, caller: Caller): Promise<{ file: FileRecord; job: Job | null }> {
-    const { files, admission, importQueue, queueRedis } = this.deps;
+    const { files, importQueue, queueRedis } = this.deps;
     const url = assertImportableUrl(request.url, this.deps.allowPrivateImports);
-    if (request.transcode) {
-      this.refusePrivateWebhookLiteral(request.webhookUrl);
-      assertLadderWithinBounds(request.ladder, this.deps.ladderBounds);
-    }
+    if (request.transcode) this.assertTranscodeOptions(request);
     if (queueRedis.status !== 'ready') {
       throw new ServiceUnavailableError('The job queue (Redis) is unavailable; retry shortly.');
     }
     const id = createId();
     const file = await files.insertImporting({ id, originalName: importedName(url), storageKey: originalKey(id), sourceUrl: request.url, owner: caller.owner });
-    let job: Job | null = null;
-    if (request.transcode) {
-      const outcome = await admission.create(
-        {
-          fileId: id,
-          ladder: request.ladder ?? null,
-          priority: request.priority ?? null,
-          webhookUrl: request.webhookUrl ?? null,
-          owner: caller.owner,
-          stage: 'importing',
-        },
-        ownerQueueLimit(this.deps.quotas, caller),
-      );
-      if (!outcome.created) {
-        // Nothing was fetched yet: the file goes again, so a refused request leaves nothing behind.
-        await files.delete(id);
-        if (outcome.reason === 'owner_quota') throw ownerQuotaExceeded(caller.owner, outcome.queued, this.deps.quotas);
-        throw new Error(`a new file ${id} already had a job`);
-      }
-      job = outcome.job;
-    }
+    // Nothing was fetched yet: on refusal the file goes again, so a refused request leaves nothing behind.
+    const job = request.transcode ? await this.admitWaitingJob(id, request, caller, () => files.delete(id)) : null;
     try {
       await importQueue.add('import', { fileId: id, url: request.url, ...(job ? { jobId: job.id } : {}) }, { jobId: id });
     } catch (err) {
@@ -190,6 +168,40 @@ export class MediaService {
       throw new ServiceUnavailableError('The job queue (Redis) is unavailable; retry shortly.');
     }
     return { file, job };
+  }
+
+  /** What a request may ask of the transcode it starts (webhook address, ladder bounds), judged before anything is written. */
+  assertTranscodeOptions(request: Pick<TranscodeRequest, 'webhookUrl' | 'ladder'>): void {
+    this.refusePrivateWebhookLiteral(request.webhookUrl);
+    assertLadderWithinBounds(request.ladder, this.deps.ladderBounds);
+  }
+
+  /**
+   * The transcode job of a file still on its way (URL import, direct upload), created now at stage
+   * `importing` within the owner's queued-jobs limit, so the job status shows it from the start; the
+   * worker enqueues it once the file is ready. On refusal `discard` runs first (the file goes again).
+   */
+  async admitWaitingJob(
+    fileId: string,
+    options: Pick<TranscodeRequest, 'ladder' | 'priority' | 'webhookUrl'>,
+    caller: Caller,
+    discard: () => Promise<unknown>,
+  ): Promise<Job> {
+    const outcome = await this.deps.admission.create(
+      {
+        fileId,
+        ladder: options.ladder ?? null,
+        priority: options.priority ?? null,
+        webhookUrl: options.webhookUrl ?? null,
+        owner: caller.owner,
+        stage: 'importing',
+      },
+      ownerQueueLimit(this.deps.quotas, caller),
+    );
+    if (outcome.created) return outcome.job;
+    await discard();
+    if (outcome.reason === 'owner_quota') throw ownerQuotaExceeded(caller.owner, outcome.queued, this.deps.quotas);
+    throw new Error(`a new file ${fileId} already had a job`);
   }
 
   /**

@@ -2,11 +2,14 @@ import { z } from 'zod';
 import { JobsListQuerySchema, JobsPageSchema } from '../media/jobs-list.schema.js';
 import { UsageQuerySchema, UsageReportSchema } from '../media/usage.schema.js';
 import { ImportRequestSchema } from '../media/import.request.js';
+import { CompleteDirectUploadSchema, DirectUploadRequestSchema } from '../uploads/direct-upload.request.js';
 import { FileIdSchema, IdempotencyKeySchema, TranscodeRequestSchema } from '../media/transcode.request.js';
 import { DeliveryIdSchema, WebhookDeliveriesPageSchema, WebhookDeliveriesQuerySchema, WebhookDeliveryViewSchema } from '../webhooks/webhook-deliveries.schema.js';
 import {
   FileStatusSchema,
   HealthSchema,
+  DirectUploadCompletedSchema,
+  DirectUploadCreatedSchema,
   ImportResponseSchema,
   JobControlResponseSchema,
   ProblemSchema,
@@ -133,6 +136,56 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     },
     responses: { 201: { description: 'Stored and probed', schema: UploadResponseSchema } },
     problems: [400, 408, 413, 415, 422, 503],
+  },
+  {
+    method: 'post',
+    path: '/api/uploads/direct',
+    operationId: 'createDirectUpload',
+    summary: 'Start a direct-to-bucket upload (presigned multipart URLs)',
+    description: [
+      'S3-compatible storage only (409 `direct_upload_unavailable` with local storage: use tus at /api/uploads). The file exists at once,',
+      'owned by the caller, in state `uploading`. PUT each part\'s bytes (`partSize` each, the last one the rest) to its URL, straight to',
+      'the bucket, keep each answer\'s `ETag` header, then POST /api/uploads/direct/{fileId}/complete. URLs name SPACES_PUBLIC_ENDPOINT;',
+      'a browser needs the bucket CORS rule in DEPLOY.md. `size` above MAX_UPLOAD_BYTES: 413. With `"transcode": true` the job is created',
+      'now (stage `importing`) and queued once the file is usable. Not completed by `expiresAt`: aborted, the file fails with `upload_expired`.',
+    ].join(' '),
+    tag: 'media',
+    security: 'bearer',
+    requestBody: { contentType: 'application/json', schema: DirectUploadRequestSchema },
+    responses: { 201: { description: 'Started; PUT the parts to their URLs', schema: DirectUploadCreatedSchema } },
+    problems: [400, 409, 413, 415, 422, 429, 503],
+  },
+  {
+    method: 'post',
+    path: '/api/uploads/direct/:fileId/complete',
+    operationId: 'completeDirectUpload',
+    summary: 'Complete a direct upload; the file is sniffed next',
+    description: [
+      'Joins the parts in the bucket (each part\'s number and the ETag its PUT answered, in ascending order). A part list the bucket refuses',
+      '(a part missing, a wrong ETag, out of order) answers 400 `invalid_upload_parts` and the upload stays open for a corrected list.',
+      'An object larger than declared (or than MAX_UPLOAD_BYTES) is removed: 413 `payload_too_large`, and the file fails. Otherwise 202:',
+      'the file is `importing` while a worker reads it back and sniffs it; GET /api/media/files/{fileId} then shows `ready`, or `failed`',
+      'with the codes of any upload (`invalid_media`, `input_too_large`, ...). Completing twice, or after an abort: 409 `upload_not_open`;',
+      'after `expiresAt`: 410 `upload_expired`.',
+    ].join(' '),
+    tag: 'media',
+    security: 'bearer',
+    parameters: [fileIdParam],
+    requestBody: { contentType: 'application/json', schema: CompleteDirectUploadSchema },
+    responses: { 202: { description: 'Stored; being sniffed', schema: DirectUploadCompletedSchema } },
+    problems: [400, 404, 409, 410, 413, 415, 503],
+  },
+  {
+    method: 'delete',
+    path: '/api/uploads/direct/:fileId',
+    operationId: 'abortDirectUpload',
+    summary: 'Abort a direct upload (its parts and its file are removed)',
+    description: 'Only while it is open; a completed upload\'s file is deleted with DELETE /api/media/{fileId}. 409 `upload_not_open` otherwise.',
+    tag: 'media',
+    security: 'bearer',
+    parameters: [fileIdParam],
+    responses: { 204: { description: 'Aborted' } },
+    problems: [404, 409, 410, 503],
   },
   {
     method: 'post',
@@ -366,9 +419,9 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     operationId: 'getFile',
     summary: "A file's facts and state",
     description: [
-      'Answers for any file, with or without a transcode job. `state` is `ready` for every file today; `importing`,',
-      '`uploading` and `failed` (with `error.code`) are planned for resumable uploads and URL imports, so clients',
-      "should expect them already. An API key sees only its owner's files (404 otherwise, as for an unknown id).",
+      'Answers for any file, with or without a transcode job. `state`: `ready` once stored and sniffed; `importing` while a URL',
+      'import or the sniff of a completed direct upload runs; `uploading` until a direct upload is completed; `failed` (with',
+      "`error.code`) when it never became usable. An API key sees only its owner's files (404 otherwise, as for an unknown id).",
     ].join(' '),
     tag: 'media',
     security: 'bearer',

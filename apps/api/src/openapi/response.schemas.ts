@@ -57,12 +57,33 @@ export const ImportResponseSchema = z.object({
   jobId: z.string().nullable().describe('The transcode job started once the import is done (with "transcode": true); null otherwise'),
 });
 
+/** POST /api/uploads/direct: the new file, uploading, and where its parts go. */
+export const DirectUploadCreatedSchema = z.object({
+  fileId: z.string(),
+  state: z.literal('uploading'),
+  uploadId: z.string().describe("The bucket's multipart upload id (informational: the presigned URLs carry it)"),
+  partSize: z.int().positive().describe('Bytes in every part but the last, which holds the rest'),
+  parts: z
+    .array(z.object({ partNumber: z.int().min(1), url: z.string().describe('PUT the part here; keep the ETag header of the answer') }))
+    .describe('One presigned URL per part, in order; an empty file is refused (size must be positive)'),
+  expiresAt: z.iso.datetime().describe('The URLs stop working and the upload is aborted after this (UPLOAD_EXPIRY_S, at most 7 days)'),
+  jobId: z.string().nullable().describe('The transcode job started once the file is usable (with "transcode": true); null otherwise'),
+});
+
+/** POST /api/uploads/direct/:fileId/complete: stored; the worker sniffs it next. */
+export const DirectUploadCompletedSchema = z.object({
+  fileId: z.string(),
+  state: z.literal('importing'),
+  sizeBytes: z.int().nonnegative().describe('The size of the stored object'),
+  jobId: z.string().nullable(),
+});
+
 /** GET /api/media/files/:fileId: the upload's facts, and where the file is on its way to being usable. */
 export const FileStatusSchema = UploadResponseSchema.extend({
   state: z
     .enum(FILE_STATES)
     .describe(
-      'ready: stored and probed, transcodes may start. importing: a URL import (POST /api/media/import) is fetching it; its facts are empty (sizeBytes 0) until then. failed: it never became usable; see error (import_refused, import_failed, import_timeout, payload_too_large, invalid_media, input_too_large, ...). Reserved: uploading (a direct upload is unfinished).',
+      'ready: stored and probed, transcodes may start. importing: a URL import (POST /api/media/import) is fetching it, or a completed direct upload is being read back and sniffed; its facts are empty until then. uploading: a direct upload (POST /api/uploads/direct) is not completed yet. failed: it never became usable; see error (import_refused, import_failed, import_timeout, payload_too_large, invalid_media, input_too_large, upload_expired, ...).',
     ),
   error: z.object({ code: z.string(), message: z.string() }).nullable().describe('Why the file failed; null unless state is failed'),
   latestJob: z

@@ -1,16 +1,8 @@
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import {
-  contiguousStoredSegments,
-  mediaPlaylistUri,
-  plannedBitrates,
-  writeEventPlaylist,
-  writeMasterPlaylist,
-  type PublishedSegment,
-  type TranscodePlan,
-} from '@reelforge/media';
+import { mediaPlaylistUri, plannedBitrates, writeEventPlaylist, writeMasterPlaylist, type TranscodePlan } from '@reelforge/media';
 import { LIVE_PLAYLIST_CACHE_CONTROL, masterKey, posterKey, type StorageDriver } from '@reelforge/storage';
-import HLS from 'hls-parser';
+import { PLAYLIST_FILE, SEGMENT_FILE, SegmentUploader } from './segment.uploader.js';
 
 export interface HlsOutputPublisherOptions {
   storage: StorageDriver;
@@ -28,9 +20,6 @@ export interface HlsOutputPublisherOptions {
   concurrency?: number;
 }
 
-const SEGMENT = /\.(ts|m4s|aac)$/;
-const PLAYLIST = /\.m3u8$/;
-
 /**
  * Publishes one attempt's HLS output while ffmpeg is still encoding, so the video is playable long
  * before it is finished, and never lets a reader meet a playlist naming a file that is not stored:
@@ -45,8 +34,7 @@ const PLAYLIST = /\.m3u8$/;
  * ffmpeg's own playlists are never uploaded: they may name a segment before it is stored.
  */
 export class HlsOutputPublisher {
-  private readonly uploaded = new Map<string, number>();
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly uploader: SegmentUploader;
   /** Segments each rendition's published playlist names, and whether that playlist has ended. */
   private readonly published = new Map<string, { count: number; ended: boolean }>();
   private readonly names: string[];
@@ -56,12 +44,11 @@ export class HlsOutputPublisher {
   private posterStored = false;
   private playable = false;
   private readonly pollIntervalMs: number;
-  private readonly concurrency: number;
 
   constructor(private readonly options: HlsOutputPublisherOptions) {
     this.pollIntervalMs = options.pollIntervalMs ?? 500;
-    this.concurrency = options.concurrency ?? 4;
-    const { plan } = options;
+    const { plan, storage, localDir, keyPrefix, concurrency } = options;
+    this.uploader = new SegmentUploader({ storage, localDir, keyPrefix, ...(concurrency !== undefined ? { concurrency } : {}) });
     this.names = [...plan.renditions.map((r) => r.name), ...(plan.audio ? [plan.audio.name] : [])];
   }
 
@@ -92,7 +79,7 @@ export class HlsOutputPublisher {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     await this.ticking;
-    await Promise.allSettled([...this.inFlight]);
+    await this.uploader.settle();
   }
 
   /**
@@ -102,9 +89,9 @@ export class HlsOutputPublisher {
   async finish(): Promise<void> {
     await this.stop();
     this.throwIfFailed();
-    await this.uploadMatching((rel) => SEGMENT.test(rel));
+    await this.uploader.uploadMatching((rel) => SEGMENT_FILE.test(rel));
     await this.publishPlaylists(true);
-    await this.uploadMatching((rel) => !PLAYLIST.test(rel));
+    await this.uploader.uploadMatching((rel) => !PLAYLIST_FILE.test(rel));
   }
 
   /** Replaces the master with the measured one; announces playable now if the job ended before it was. */
@@ -117,12 +104,11 @@ export class HlsOutputPublisher {
 
   /** Bytes of every uploaded file, keyed by path relative to the output directory. */
   sizes(): ReadonlyMap<string, number> {
-    const prefix = `${this.options.keyPrefix}/`;
-    return new Map([...this.uploaded].map(([key, bytes]) => [key.slice(prefix.length), bytes]));
+    return this.uploader.sizes();
   }
 
   private async publishProgress(): Promise<void> {
-    await this.uploadMatching((rel) => SEGMENT.test(rel));
+    await this.uploader.uploadMatching((rel) => SEGMENT_FILE.test(rel));
     await this.publishPlaylists(false);
     if (this.playable || (this.options.plan.hasVideo && !this.posterStored)) return;
     if (!this.names.every((name) => (this.published.get(name)?.count ?? 0) > 0)) return;
@@ -141,71 +127,15 @@ export class HlsOutputPublisher {
   /** Republishes each rendition playlist that can name more segments than before (or now ends). */
   private async publishPlaylists(ended: boolean): Promise<void> {
     for (const name of this.names) {
-      const listed = await this.listedSegments(name, ended);
-      if (listed === null) continue;
-      const segments = contiguousStoredSegments(listed, (uri) => this.uploaded.has(this.keyFor(`${name}/${uri}`)));
-      if (ended && segments.length !== listed.length) throw new Error(`${name}: ${listed.length - segments.length} segments were not stored`);
+      const segments = await this.uploader.storedSegments(name, ended);
+      if (segments === null) continue;
       const before = this.published.get(name);
       if (segments.length === 0 || (before && before.count === segments.length && before.ended === ended)) continue;
       const local = path.join(this.options.publishDir, `${name}.m3u8`);
       await writeFile(local, writeEventPlaylist({ segments, targetDurationS: this.options.plan.segmentSeconds, ended }));
       // A playlist that still grows is re-fetched every target duration: shared caches must not hold it longer.
-      await this.options.storage.putFile(this.keyFor(mediaPlaylistUri(name)), local, ended ? {} : { cacheControl: LIVE_PLAYLIST_CACHE_CONTROL });
+      await this.options.storage.putFile(this.uploader.keyFor(mediaPlaylistUri(name)), local, ended ? {} : { cacheControl: LIVE_PLAYLIST_CACHE_CONTROL });
       this.published.set(name, { count: segments.length, ended });
     }
   }
-
-  /** ffmpeg's list of a rendition's segments so far, or null when it has written none yet. */
-  private async listedSegments(name: string, ended: boolean): Promise<PublishedSegment[] | null> {
-    let text: string;
-    try {
-      text = await readFile(path.join(this.options.localDir, mediaPlaylistUri(name)), 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT' && !ended) return null;
-      throw err;
-    }
-    const parsed = HLS.parse(text);
-    if (parsed.isMasterPlaylist) throw new Error(`${mediaPlaylistUri(name)} is not a media playlist`);
-    if (ended && !parsed.endlist) throw new Error(`${mediaPlaylistUri(name)} did not end: ffmpeg stopped early`);
-    return parsed.segments.map((segment) => ({ uri: segment.uri, durationS: segment.duration }));
-  }
-
-  private async uploadMatching(wanted: (rel: string) => boolean): Promise<void> {
-    const files = (await listFiles(this.options.localDir)).filter(
-      (rel) => wanted(rel) && !rel.endsWith('.tmp') && !this.uploaded.has(this.keyFor(rel)),
-    );
-    for (const rel of files) {
-      while (this.inFlight.size >= this.concurrency) await Promise.race(this.inFlight);
-      const task: Promise<void> = this.upload(rel).finally(() => this.inFlight.delete(task));
-      // Rejections are collected below; this keeps one from being reported as unhandled meanwhile.
-      task.catch(() => undefined);
-      this.inFlight.add(task);
-    }
-    const results = await Promise.allSettled([...this.inFlight]);
-    const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (rejected) throw rejected.reason;
-  }
-
-  private async upload(rel: string): Promise<void> {
-    const key = this.keyFor(rel);
-    const localPath = path.join(this.options.localDir, rel);
-    const { size } = await stat(localPath);
-    await this.options.storage.putFile(key, localPath);
-    this.uploaded.set(key, size);
-  }
-
-  private keyFor(rel: string): string {
-    return `${this.options.keyPrefix}/${rel.split(path.sep).join('/')}`;
-  }
-}
-
-async function listFiles(dir: string, base = ''): Promise<string[]> {
-  const entries = await readdir(path.join(dir, base), { withFileTypes: true }).catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'ENOENT') return [];
-    throw err;
-  });
-  const nested = await Promise.all(
-    entries.map((e) => (e.isDirectory() ? listFiles(dir, path.join(base, e.name)) : [path.join(base, e.name)])),
-  );
-  return nested.flat().sort();
 }

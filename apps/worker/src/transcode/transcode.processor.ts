@@ -1,8 +1,17 @@
-import { createProgressWriter, isTerminalStatus, type FilesRepository, type Job, type JobAdmission, type JobsRepository } from '@reelforge/db';
+import {
+  createProgressWriter,
+  isTerminalStatus,
+  type ChunksRepository,
+  type FilesRepository,
+  type Job,
+  type JobAdmission,
+  type JobsRepository,
+} from '@reelforge/db';
 import { FfmpegCancelledError } from '@reelforge/ffmpeg';
-import { describePlan } from '@reelforge/media';
-import { isLastTry, type JobHandler, type TranscodeJobPayload, type TranscodeProgress, type TranscodeResult } from '@reelforge/queue';
-import { DelayedError, UnrecoverableError } from 'bullmq';
+import { describePlan, TranscodePlanSchema } from '@reelforge/media';
+import { isLastTry, type TranscodeJobPayload, type TranscodeProgress, type TranscodeResult } from '@reelforge/queue';
+import { DelayedError, UnrecoverableError, WaitingChildrenError, type Job as BullJob } from 'bullmq';
+import type { ChunkedTranscode } from './chunked/chunked.transcode.js';
 import type { Logger } from 'pino';
 import { decideFailure } from './failure.policy.js';
 import { ProgressReporter } from './progress.reporter.js';
@@ -10,6 +19,8 @@ import type { PlayableOutput, TranscodeService, TranscodeSource } from './transc
 
 export interface TranscodeProcessorDeps {
   jobs: JobsRepository;
+  /** Long inputs: the parts' rows, and the split and assembly of a chunked attempt. */
+  chunked?: { chunks: Pick<ChunksRepository, 'readPlan' | 'list'>; transcode: ChunkedTranscode };
   /** The job row names its file; the file row names the source key. The queue payload is never trusted for either. */
   files: Pick<FilesRepository, 'findById'>;
   service: TranscodeService;
@@ -64,7 +75,7 @@ export class JobCancelledError extends UnrecoverableError {
  * or finished job is never re-run), reports progress to both BullMQ and Postgres, and records the
  * outcome. Bad media ends in UnrecoverableError so BullMQ does not retry it.
  */
-export function createTranscodeProcessor(deps: TranscodeProcessorDeps): JobHandler<'transcode'> {
+export function createTranscodeProcessor(deps: TranscodeProcessorDeps): (job: BullJob<TranscodeJobPayload>, token?: string, signal?: AbortSignal) => Promise<TranscodeResult> {
   const { jobs, service, workerId, logger } = deps;
   const eventIntervalMs = deps.progressEventIntervalMs ?? 500;
 
@@ -73,9 +84,14 @@ export function createTranscodeProcessor(deps: TranscodeProcessorDeps): JobHandl
     const log = logger.child({ jobId: payload.jobId, fileId: payload.fileId, bullJobId: job.id });
 
     const { runningLimit } = deps;
-    const claimed = runningLimit
-      ? await runningLimit.admission.claim(payload.jobId, { workerId, maxRunning: runningLimit.maxRunning })
-      : await jobs.markProcessing(payload.jobId, { workerId });
+    // Run again after its parts were encoded: the same attempt goes on (assembly), whoever split it.
+    const resuming = payload.chunkedAttempt;
+    const claimed =
+      resuming !== undefined
+        ? await jobs.resumeChunked(payload.jobId, { attempt: resuming, workerId })
+        : runningLimit
+          ? await runningLimit.admission.claim(payload.jobId, { workerId, maxRunning: runningLimit.maxRunning })
+          : await jobs.markProcessing(payload.jobId, { workerId });
     if (!claimed) return alreadySettled(payload, deps, log);
     if ('reason' in claimed) {
       // Still queued in Postgres; BullMQ holds it back a while without spending a try.
@@ -128,19 +144,38 @@ export function createTranscodeProcessor(deps: TranscodeProcessorDeps): JobHandl
     };
 
     const abort = attempt.signal;
+    let chunked = resuming !== undefined;
     try {
       const source = await sourceOf(claimed, deps, payload, log);
-      // The effective ladder goes to the job log, where operators read it in Bull Board.
-      const result = await service.run(
-        source,
-        reporter,
-        abort,
-        claimed.attempts,
-        (plan) => {
-          job.log(describePlan(plan)).catch((err: unknown) => log.warn({ err }, 'job log write failed'));
-        },
-        onPlayable,
-      );
+      const assemble = () => assembleChunked(deps, source, claimed.attempts, reporter, abort);
+      let result: TranscodeResult;
+      if (resuming !== undefined) {
+        result = await assemble();
+      } else {
+        // The effective ladder goes to the job log, where operators read it in Bull Board.
+        const outcome = await service.run(
+          source,
+          reporter,
+          abort,
+          claimed.attempts,
+          (plan) => {
+            job.log(describePlan(plan)).catch((err: unknown) => log.warn({ err }, 'job log write failed'));
+          },
+          onPlayable,
+        );
+        if ('chunked' in outcome) {
+          chunked = true;
+          if (!deps.chunked) throw new Error('this worker was not given chunked encoding');
+          const queued = await deps.chunked.transcode.split(job, source, { ...outcome.chunked, attempt: claimed.attempts });
+          await writer.flush();
+          log.info({ parts: outcome.chunked.chunks.length, queued }, 'transcode split into parts');
+          // The parts run as child jobs on any free worker; BullMQ runs this job again after the last one.
+          if (queued > 0 && token !== undefined && (await job.moveToWaitingChildren(token))) throw new WaitingChildrenError();
+          result = await assemble();
+        } else {
+          result = outcome;
+        }
+      }
       await writer.flush();
       const completed = await jobs.markCompleted(payload.jobId, { renditions: result.renditions, outputPrefix: result.outputPrefix, workerId });
       if (!completed) {
@@ -151,10 +186,12 @@ export function createTranscodeProcessor(deps: TranscodeProcessorDeps): JobHandl
       await job.updateProgress({ stage: 'done', percent: 100, etaSeconds: 0, speed: null } satisfies TranscodeProgress);
       const encodeSpeed = reporter.encodeSpeed();
       if (encodeSpeed !== null) deps.metrics?.encodeSpeed(encodeSpeed);
+      if (chunked) await deps.chunked?.transcode.cleanUp(source).catch((err: unknown) => log.warn({ err }, 'could not remove the parts\' leftovers'));
       await notifySettled(deps, completed, log);
       log.info({ renditions: result.renditions.length }, 'transcode completed');
       return result;
     } catch (err) {
+      if (err instanceof WaitingChildrenError) throw err;
       await writer.flush();
       const released = abort.aborted && (abort.reason === SHUTDOWN_ABORT_REASON || abort.reason === LOCK_LOST_ABORT_REASON);
       const cancelled = !released && (err instanceof JobCancelledError || err instanceof FfmpegCancelledError || abort.aborted);
@@ -164,8 +201,9 @@ export function createTranscodeProcessor(deps: TranscodeProcessorDeps): JobHandl
         log.warn({ err, code: decision.code, attemptsMade: job.attemptsMade + 1 }, 'transcode failed; BullMQ will retry');
         throw err;
       }
-      // Every other ending leaves no partial output behind: one rule for all of them.
-      const { current, ours } = await discardPartialOutput(payload.jobId, deps, log);
+      // Every other ending leaves no partial output behind: one rule for all of them. A chunked job's
+      // finished parts are kept when it fails, so a retry encodes only the rest.
+      const { current, ours } = await discardPartialOutput(payload.jobId, deps, log, { keepParts: chunked && !cancelled });
       if (released) {
         // Back to the queue without spending an attempt; the next worker starts it afresh.
         if (ours) await jobs.releaseToQueued(payload.jobId, { reason: releaseReason(abort.reason), workerId });
@@ -211,6 +249,14 @@ async function sourceOf(claimed: Job, deps: TranscodeProcessorDeps, payload: Tra
   return { jobId: claimed.id, fileId: file.id, sourceKey: file.storageKey, ...(claimed.ladder !== null ? { ladder: claimed.ladder } : {}) };
 }
 
+/** The chunked attempt's parts are encoded: publish it whole (ended playlists, storyboard, measured master). */
+async function assembleChunked(deps: TranscodeProcessorDeps, source: TranscodeSource, attempt: number, reporter: ProgressReporter, signal: AbortSignal): Promise<TranscodeResult> {
+  if (!deps.chunked) throw new Error('this worker was not given chunked encoding');
+  const plan = TranscodePlanSchema.parse(await deps.chunked.chunks.readPlan(source.jobId, attempt));
+  reporter.enter('finalizing');
+  return deps.chunked.transcode.assemble(source, attempt, plan, signal);
+}
+
 /** A webhook that cannot be queued is logged; it never changes the outcome of the transcode. */
 async function notifySettled(deps: TranscodeProcessorDeps, job: Job, log: Logger): Promise<void> {
   try {
@@ -234,12 +280,17 @@ async function notifyPlayable(deps: TranscodeProcessorDeps, job: Job, log: Logge
  * attempt, so the file's other jobs (the ladder it serves) are never touched. A worker that took the
  * job over keeps its output.
  */
-async function discardPartialOutput(jobId: string, deps: TranscodeProcessorDeps, log: Logger): Promise<{ current: Job | null; ours: boolean }> {
+async function discardPartialOutput(
+  jobId: string,
+  deps: TranscodeProcessorDeps,
+  log: Logger,
+  options: { keepParts?: boolean } = {},
+): Promise<{ current: Job | null; ours: boolean }> {
   const { jobs, service, workerId } = deps;
   const current = await jobs.findById(jobId);
   const ours = current?.status === 'processing' && current.workerId === workerId;
   // The row's file, never the payload's: output is removed only under this job's own prefix.
-  if (current && (ours || current.status === 'cancelled')) {
+  if (current && !options.keepParts && (ours || current.status === 'cancelled')) {
     await service.discardOutput(current.fileId, jobId).catch((err: unknown) => log.error({ err }, 'could not remove partial output'));
   }
   return { current, ours };

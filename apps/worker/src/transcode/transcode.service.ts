@@ -1,7 +1,7 @@
+import type { RenditionRecord } from '@reelforge/db';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { RenditionRecord } from '@reelforge/db';
 import { probeMedia, runFfmpeg } from '@reelforge/ffmpeg';
 import {
   ALLOWED_INPUT_FORMATS,
@@ -17,7 +17,10 @@ import {
   STORYBOARD_THUMB_PATTERN,
   writeMasterPlaylist,
   writeStoryboardVtt,
+  planChunks,
   type BitrateMeasure,
+  type ChunkRange,
+  type ChunkSettings,
   type FfmpegCapabilities,
   type InputLimits,
   type JobTimeLimit,
@@ -32,14 +35,16 @@ import {
   jobOutputPrefix,
   outputPrefix,
   POSTER_IMAGE_NAME,
+  posterKey,
   STORYBOARD_IMAGE_NAME,
   STORYBOARD_VTT_NAME,
-  StorageNotFoundError,
   type StorageDriver,
 } from '@reelforge/storage';
 import HLS from 'hls-parser';
 import { HlsOutputPublisher } from './hls-output.publisher.js';
 import { JobTimeoutError } from './job-timeout.error.js';
+import { renditionRecords } from './rendition.records.js';
+import { localSource } from './source.fetcher.js';
 import type { ProgressReporter } from './progress.reporter.js';
 
 export interface TranscodeServiceDeps {
@@ -54,6 +59,13 @@ export interface TranscodeServiceDeps {
   orphanGuard?: OrphanGuard;
   /** Parent of the per-job scratch directories. */
   workDir?: string;
+  /** CHUNK_MIN_DURATION_S and CHUNK_SECONDS; null or absent: every input in one pass. */
+  chunking?: ChunkSettings | null;
+}
+
+/** An attempt too long for one pass: planned, its poster stored; its parts are encoded by part jobs. */
+export interface ChunkedSplit {
+  chunked: { plan: TranscodePlan; chunks: ChunkRange[] };
 }
 
 /** What one attempt encodes, read from the job's Postgres row and its file's row (never from the queue payload). */
@@ -96,14 +108,14 @@ export class TranscodeService {
     attempt: number,
     onPlan: (plan: TranscodePlan) => void = () => undefined,
     onPlayable: (output: PlayableOutput) => Promise<void> = async () => undefined,
-  ): Promise<TranscodeResult> {
+  ): Promise<TranscodeResult | ChunkedSplit> {
     const startedAt = Date.now();
     const deadline = new AbortController();
     let timer: NodeJS.Timeout | undefined;
     const scratch = await mkdtemp(path.join(this.deps.workDir ?? os.tmpdir(), 'reelforge-job-'));
     try {
       progress.enter('probing');
-      const input = await this.localSource(source.sourceKey, scratch);
+      const input = await localSource(this.deps.storage, source.sourceKey, scratch);
       // The same demuxer allowlist and input limits as the upload sniff: a file that reached storage
       // another way (an older API, a manual import) must not be read as a playlist or image, nor be
       // larger than the operator accepts. The probe also gives the duration the time limit is made of.
@@ -137,13 +149,22 @@ export class TranscodeService {
       onPlan: (plan: TranscodePlan) => void;
       onPlayable: (output: PlayableOutput) => Promise<void>;
     },
-  ): Promise<TranscodeResult> {
+  ): Promise<TranscodeResult | ChunkedSplit> {
     const { storage } = this.deps;
     const { progress, signal, attempt, onPlan, onPlayable } = options;
     // A job's own ladder overrides the installation defaults field by field.
     const ladder = LadderOptionsSchema.parse({ ...this.deps.defaultLadder, ...(source.ladder ?? {}) });
     const plan = planLadder(info, ladder, this.deps.capabilities);
     onPlan(plan);
+    const chunks = plan.hasVideo && this.deps.chunking ? planChunks(plan.durationS, plan.segmentSeconds, this.deps.chunking) : null;
+    if (plan.hasVideo && chunks) {
+      // The poster first: every part job can then make the job playable without waiting for it.
+      progress.enter('encoding');
+      const poster = path.join(scratch, POSTER_IMAGE_NAME);
+      await runFfmpeg(buildPosterArgs(plan, { input, output: poster }), { signal, orphanGuard: this.deps.orphanGuard });
+      await storage.putFile(posterKey(outputPrefix(source.fileId, source.jobId, attempt)), poster);
+      return { chunked: { plan, chunks } };
+    }
 
     const outputDir = path.join(scratch, 'out');
     // Beside the output directory, not in it: everything in there is uploaded.
@@ -200,20 +221,6 @@ export class TranscodeService {
     for (let earlier = 1; earlier < attempt; earlier += 1) await this.deps.storage.deletePrefix(outputPrefix(fileId, jobId, earlier));
   }
 
-  private async localSource(key: string, scratch: string): Promise<string> {
-    const { storage } = this.deps;
-    // A local file is read in place; anything remote is fetched once to scratch space.
-    const inPlace = storage.localPath(key);
-    if (inPlace !== null) {
-      // Checked here: ffprobe would report a missing file as unreadable media, a misleading reason.
-      if (!(await storage.stat(key))) throw new StorageNotFoundError(key);
-      return inPlace;
-    }
-    const target = path.join(scratch, `source${path.extname(key).slice(0, 10)}`);
-    await storage.downloadToFile(key, target);
-    return target;
-  }
-
   private async publishPoster(plan: TranscodePlan & { hasVideo: true }, source: string, output: string, publisher: HlsOutputPublisher, signal: AbortSignal) {
     await runFfmpeg(buildPosterArgs(plan, { input: source, output }), { signal, orphanGuard: this.deps.orphanGuard });
     await publisher.publishPoster(output);
@@ -248,34 +255,4 @@ export class TranscodeService {
     );
     return Object.fromEntries(entries);
   }
-}
-
-function renditionRecords(plan: TranscodePlan, measurements: Record<string, BitrateMeasure>): RenditionRecord[] {
-  const video = plan.renditions.map((r) => ({
-    name: r.name,
-    kind: 'video' as const,
-    width: r.width,
-    height: r.height,
-    fps: r.fps,
-    codecs: r.codecs,
-    bandwidth: measurements[r.name]?.peakBps ?? null,
-    averageBandwidth: measurements[r.name]?.averageBps ?? null,
-    playlist: mediaPlaylistUri(r.name),
-  }));
-  const audio = plan.audio
-    ? [
-        {
-          name: plan.audio.name,
-          kind: 'audio' as const,
-          width: null,
-          height: null,
-          fps: null,
-          codecs: plan.audio.codecs,
-          bandwidth: measurements[plan.audio.name]?.peakBps ?? null,
-          averageBandwidth: measurements[plan.audio.name]?.averageBps ?? null,
-          playlist: mediaPlaylistUri(plan.audio.name),
-        },
-      ]
-    : [];
-  return [...video, ...audio];
 }

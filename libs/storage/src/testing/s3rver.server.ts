@@ -5,6 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import type { S3StorageConfig } from '../storage.config.js';
 
@@ -31,14 +32,22 @@ const START_TIMEOUT_MS = 15_000;
  * Runs in the child. s3rver 3.7 encrypts ListObjectsV2 continuation tokens with DES, which
  * OpenSSL 3 only offers through its legacy provider, hence a separate Node process started with
  * `--openssl-legacy-provider`. It prints its port, and exits when stdin closes (parent gone).
+ * `s3rver.extensions.mjs` adds the multipart calls s3rver lacks (ListParts, AbortMultipartUpload,
+ * ListMultipartUploads), makes CompleteMultipartUpload check parts and ETags, and checks presigned
+ * URLs' signatures and expiry, as S3 does.
  */
 const CHILD_SOURCE = `
 const S3rver = require(process.argv[1]);
 const server = new S3rver(JSON.parse(process.argv[2]));
-server.run().then(
-  ({ port }) => process.stdout.write(JSON.stringify({ port }) + '\\n'),
-  (err) => { console.error(err); process.exit(1); },
-);
+import(require('node:url').pathToFileURL(process.argv[3]).href)
+  .then(({ extendS3rver }) => {
+    extendS3rver(server, process.argv[1]);
+    return server.run();
+  })
+  .then(
+    ({ port }) => process.stdout.write(JSON.stringify({ port }) + '\\n'),
+    (err) => { console.error(err); process.exit(1); },
+  );
 process.stdin.on('end', () => process.exit(0)).resume();
 process.on('SIGTERM', () => process.exit(0));
 `;
@@ -54,7 +63,14 @@ export async function startS3rver(): Promise<S3rverHandle> {
   const { NODE_OPTIONS: _ignored, ...env } = process.env;
   const child = spawn(
     process.execPath,
-    ['--openssl-legacy-provider', '-e', CHILD_SOURCE, createRequire(import.meta.url).resolve('s3rver'), JSON.stringify(options)],
+    [
+      '--openssl-legacy-provider',
+      '-e',
+      CHILD_SOURCE,
+      createRequire(import.meta.url).resolve('s3rver'),
+      JSON.stringify(options),
+      fileURLToPath(new URL('./s3rver.extensions.mjs', import.meta.url)),
+    ],
     { env, stdio: ['pipe', 'pipe', 'pipe'] },
   );
 
