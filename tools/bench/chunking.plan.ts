@@ -1,26 +1,30 @@
 // Pure: the chunking benchmark's variants, the ffmpeg ranges of its overhead runs, and the paper
 // projection to N machines. No clock, no I/O.
+import { planChunks } from '@reelforge/media';
 import { mean, slope } from './bench.stats.js';
 
-/** Above any source length: the worker never chunks. */
-export const CHUNKING_OFF_S = 1_000_000;
+/** CHUNK_MIN_DURATION_S=0: every input in one pass. */
+export const CHUNKING_OFF = '0';
 
-export interface ChunkSettings {
-  /** Target chunk length (CHUNK_SECONDS). */
+export interface BenchChunking {
+  /** Target chunk length (CHUNK_SECONDS); the worker rounds it to whole segments. */
   chunkSeconds: number;
   /** Inputs at least this long are chunked (CHUNK_MIN_DURATION_S): two chunks' worth. */
   minDurationS: number;
-  /** Chunks the source is split into. */
+  /** Chunks the worker will cut the source into (its own planner, planChunks). */
   chunks: number;
 }
 
 /**
- * 30 s chunks (quick: 15 s), so a 5-minute source makes 10 chunks: an even number, which two
- * workers share equally, and few enough that per-chunk costs stay small against each chunk.
+ * 20 s chunks (quick: 16 s). With 4 s segments a 5-minute source is 75 segments, which no chunk
+ * length splits evenly in two; 15 chunks of 20 s (quick: 4 of 16 s) leave the two workers at most
+ * one short chunk apart at the end, while each chunk stays long against its fixed costs.
  */
-export function chunkSettings(sourceS: number, quick: boolean): ChunkSettings {
-  const chunkSeconds = quick ? 15 : 30;
-  return { chunkSeconds, minDurationS: 2 * chunkSeconds, chunks: Math.ceil(sourceS / chunkSeconds) };
+export function benchChunking(sourceS: number, segmentSeconds: number, quick: boolean): BenchChunking {
+  const chunkSeconds = quick ? 16 : 20;
+  const minDurationS = 2 * chunkSeconds;
+  const planned = planChunks(sourceS, segmentSeconds, { chunkSeconds, minDurationS });
+  return { chunkSeconds, minDurationS, chunks: planned?.length ?? 1 };
 }
 
 export type ChunkVariantName = 'T1' | 'T2' | 'today';
@@ -35,8 +39,8 @@ export interface ChunkVariant {
 }
 
 /** Issue 13 §3: T₁ (1 process, 1 core, unchunked), T₂ (2 processes, a core each, chunked), today (1 process, both cores, unchunked). */
-export function chunkVariants(settings: ChunkSettings): ChunkVariant[] {
-  const unchunked = { WORKER_CONCURRENCY: '1', CHUNK_MIN_DURATION_S: String(CHUNKING_OFF_S) };
+export function chunkVariants(settings: BenchChunking): ChunkVariant[] {
+  const unchunked = { WORKER_CONCURRENCY: '1', CHUNK_MIN_DURATION_S: CHUNKING_OFF };
   return [
     { name: 'T1', title: 'T₁: 1 worker pinned to 1 core, no chunking', cores: [0], env: unchunked },
     {
@@ -92,7 +96,7 @@ export interface ProjectionInput {
   serialS: number;
   /** The whole source's encode on one core (T₁'s encode phase). */
   encodeS: number;
-  /** Per-chunk cost on top of its share of the encode: seek plus fixed cost (a negative one counts as 0). */
+  /** Per-chunk cost on top of its share of the encode (a negative one, i.e. noise, counts as 0). */
   perChunkS: number;
   chunks: number;
 }
@@ -106,4 +110,13 @@ export function projectCompletionS(input: ProjectionInput, workers: number): num
   if (!Number.isInteger(workers) || workers < 1) throw new RangeError('workers must be a positive integer');
   const perChunk = input.encodeS / input.chunks + Math.max(0, input.perChunkS);
   return input.serialS + Math.ceil(input.chunks / workers) * perChunk;
+}
+
+/**
+ * Per-chunk overhead as the pipeline paid it: the parts' run times (each on one core) add up to the
+ * one-core encode of the whole source plus this much per part (seek, start-up, storage, queue hop).
+ */
+export function pipelinePerPartS(videoPartS: readonly number[], oneCoreEncodeS: number): number {
+  if (videoPartS.length === 0) throw new RangeError('no parts');
+  return (videoPartS.reduce((sum, x) => sum + x, 0) - oneCoreEncodeS) / videoPartS.length;
 }

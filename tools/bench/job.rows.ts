@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { TimelineEvent } from './job.timeline.js';
+import type { PartRow, TimelineEvent } from './job.timeline.js';
 
 export interface JobTimes {
   status: string;
@@ -45,18 +45,12 @@ export async function readTimeline(pool: pg.Pool, jobId: string): Promise<Timeli
   return rows;
 }
 
-/**
- * How many chunk rows the job has, or null when the schema has no chunk table with a job_id column
- * (chunked encoding not merged yet). Looked up by shape, so this works whatever the table is named.
- */
-export async function countChunkRows(pool: pg.Pool, schema: string, jobId: string): Promise<number | null> {
-  const { rows } = await pool.query<{ table_name: string }>(
-    `SELECT table_name FROM information_schema.columns
-      WHERE table_schema = $1 AND column_name = 'job_id' AND table_name LIKE '%chunk%' ORDER BY table_name LIMIT 1`,
-    [schema],
+/** The job's parts (transcode_chunks); empty when it was encoded in one pass. */
+export async function readPartRows(pool: pg.Pool, jobId: string): Promise<PartRow[]> {
+  const { rows } = await pool.query<PartRow>(
+    `SELECT kind, ${epochMs('started_at')} AS "startedAtMs", ${epochMs('completed_at')} AS "completedAtMs", worker_id AS "workerId"
+       FROM transcode_chunks WHERE job_id = $1 ORDER BY kind DESC, idx`,
+    [jobId],
   );
-  const table = rows[0]?.table_name;
-  if (!table) return null;
-  const counted = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${table.replaceAll('"', '""')}" WHERE job_id = $1`, [jobId]);
-  return counted.rows[0]!.n;
+  return rows;
 }

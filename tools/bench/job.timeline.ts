@@ -10,17 +10,13 @@ export interface TimelineEvent {
 export interface JobPhases {
   /** First event (queued) → completed. */
   totalMs: number;
-  /** Stage `encoding` → the next stage change: the part chunking spreads over workers. */
+  /** Stage `encoding` → the next stage change: the part chunking spreads over workers (for a chunked job: poster, split, every part). */
   encodeMs: number;
   /** Everything else (queue wait, probe, what follows the encode): the serial part on paper. */
   serialMs: number;
-  /** The duration of an assembly stage (concatenating chunk outputs), null when the job had none. */
-  assemblyMs: number | null;
   /** Stage names in the order the job went through them, e.g. `probing → encoding → uploading`. */
   stages: string[];
 }
-
-const ASSEMBLY_STAGE = /assembl|concat|stitch|join/i;
 
 const label = (e: TimelineEvent): string => (e.kind === 'stage' && e.to ? e.to : e.kind);
 
@@ -39,12 +35,41 @@ export function jobPhases(events: readonly TimelineEvent[]): JobPhases {
   const afterEncoding = sorted.slice(encodingIndex + 1).find((e) => e.kind === 'stage' || e.kind === 'completed')!;
   const encodeMs = afterEncoding.atMs - sorted[encodingIndex]!.atMs;
   const totalMs = completed.atMs - first.atMs;
-  const assemblyIndex = stageEvents.findIndex((e) => ASSEMBLY_STAGE.test(e.to!));
-  let assemblyMs: number | null = null;
-  if (assemblyIndex >= 0) {
-    const start = stageEvents[assemblyIndex]!;
-    const next = sorted.find((e) => e.atMs >= start.atMs && e !== start && (e.kind === 'stage' || e.kind === 'completed'))!;
-    assemblyMs = next.atMs - start.atMs;
-  }
-  return { totalMs, encodeMs, serialMs: totalMs - encodeMs, assemblyMs, stages: stageEvents.map((e) => e.to!) };
+  return { totalMs, encodeMs, serialMs: totalMs - encodeMs, stages: stageEvents.map((e) => e.to!) };
+}
+
+/** One transcode_chunks row as the benchmarks read it (Postgres timestamps in ms). */
+export interface PartRow {
+  kind: 'video' | 'audio';
+  startedAtMs: number | null;
+  completedAtMs: number | null;
+  workerId: string | null;
+}
+
+export interface PartFacts {
+  videoParts: number;
+  /** Each video part's latest run, started_at → completed_at, in seconds. */
+  videoPartS: number[];
+  /** The audio part's run (the whole input's audio, once); null without one. */
+  audioS: number | null;
+  /** Distinct workers that ran a part. */
+  workers: number;
+  /** Last part finished → job finished: ending the playlists, tiling the storyboard, the measured master. */
+  assemblyS: number;
+}
+
+/** What a chunked job's part rows say; throws unless every part finished (a job cannot complete otherwise). */
+export function partFacts(parts: readonly PartRow[], jobFinishedAtMs: number): PartFacts {
+  const unfinished = parts.filter((p) => p.startedAtMs === null || p.completedAtMs === null);
+  if (parts.length === 0 || unfinished.length > 0) throw new Error(`${unfinished.length} of ${parts.length} parts have no finished run`);
+  const seconds = (p: PartRow) => (p.completedAtMs! - p.startedAtMs!) / 1000;
+  const video = parts.filter((p) => p.kind === 'video');
+  const audio = parts.find((p) => p.kind === 'audio');
+  return {
+    videoParts: video.length,
+    videoPartS: video.map(seconds),
+    audioS: audio ? seconds(audio) : null,
+    workers: new Set(parts.map((p) => p.workerId)).size,
+    assemblyS: (jobFinishedAtMs - Math.max(...parts.map((p) => p.completedAtMs!))) / 1000,
+  };
 }

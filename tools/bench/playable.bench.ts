@@ -1,5 +1,4 @@
 import { performance } from 'node:perf_hooks';
-import { transcodeBullJobId } from '@reelforge/queue';
 import type { Benchmark, BenchContext, BenchOutcome } from './bench.context.js';
 import { startBenchEnv } from './bench.env.js';
 import { submitTranscode, uploadFile } from './bench.http.js';
@@ -53,7 +52,7 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
       const fetchableS = (performance.now() - started) / 1000;
       // Playable is all this measures: stop the rest of the encode, and wait until the worker is free again.
       await cancelTranscode(env.stack.baseUrl, fileId);
-      await watcher.waitForEnd(transcodeBullJobId(jobId, 1), RELEASE_TIMEOUT_MS);
+      await watcher.waitForIdle(RELEASE_TIMEOUT_MS);
       const times = await readJobTimes(env.schema.pool, jobId);
       const encoding = (await readTimeline(env.schema.pool, jobId)).find((e) => e.kind === 'stage' && e.to === 'encoding');
       runs.push({

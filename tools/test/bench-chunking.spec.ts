@@ -1,27 +1,23 @@
 import { describe, expect, it } from '@jest/globals';
-import {
-  CHUNKING_OFF_S,
-  chunkSettings,
-  chunkVariants,
-  fixedCostFit,
-  projectCompletionS,
-  withInputRange,
-} from '../bench/chunking.plan.js';
+import { benchChunking, chunkVariants, fixedCostFit, pipelinePerPartS, projectCompletionS, withInputRange } from '../bench/chunking.plan.js';
 import { firstSegmentUri, renditionPlaylistUris, resolveUri } from '../bench/hls.first-segments.js';
-import { jobPhases, type TimelineEvent } from '../bench/job.timeline.js';
+import { jobPhases, partFacts, type PartRow, type TimelineEvent } from '../bench/job.timeline.js';
 
 describe('chunking benchmark plan', () => {
-  it('when the source is 5 minutes (full run), then 30 s chunks make 10, chunked from 60 s up', () => {
-    expect(chunkSettings(300, false)).toEqual({ chunkSeconds: 30, minDurationS: 60, chunks: 10 });
+  it('when the source is 5 minutes of 4 s segments (full run), then 20 s chunks make 15 parts, chunked from 40 s up', () => {
+    expect(benchChunking(300, 4, false)).toEqual({ chunkSeconds: 20, minDurationS: 40, chunks: 15 });
   });
 
-  it('when the run is quick, then 15 s chunks; a length that does not divide ends in a short chunk', () => {
-    expect(chunkSettings(60, true)).toEqual({ chunkSeconds: 15, minDurationS: 30, chunks: 4 });
-    expect(chunkSettings(70, true)).toEqual({ chunkSeconds: 15, minDurationS: 30, chunks: 5 });
+  it('when the run is quick (60 s), then 16 s chunks make 4 parts (the 12 s tail is a part of its own)', () => {
+    expect(benchChunking(60, 4, true)).toEqual({ chunkSeconds: 16, minDurationS: 32, chunks: 4 });
+  });
+
+  it('when the source is shorter than two chunks, then the worker would not chunk it: one part', () => {
+    expect(benchChunking(30, 4, false)).toEqual({ chunkSeconds: 20, minDurationS: 40, chunks: 1 });
   });
 
   it('when the variants are made, then T₁ and today never chunk, T₂ does, and only T₁/T₂ are pinned', () => {
-    const off = { WORKER_CONCURRENCY: '1', CHUNK_MIN_DURATION_S: String(CHUNKING_OFF_S) };
+    const off = { WORKER_CONCURRENCY: '1', CHUNK_MIN_DURATION_S: '0' };
     expect(chunkVariants({ chunkSeconds: 30, minDurationS: 60, chunks: 10 })).toEqual([
       { name: 'T1', title: 'T₁: 1 worker pinned to 1 core, no chunking', cores: [0], env: off },
       {
@@ -91,26 +87,43 @@ describe('job phases from job_events', () => {
       totalMs: 41_100,
       encodeMs: 40_000,
       serialMs: 1100,
-      assemblyMs: null,
       stages: ['probing', 'encoding', 'uploading', 'finalizing'],
     });
   });
 
-  it('when a chunked job has an assembling stage, then its duration is the assembly time (events in any order)', () => {
-    const events = [
-      ev('completed', 30_000),
-      ev('stage', 28_000, 'assembling'),
-      ev('queued', 0),
-      ev('stage', 500, 'encoding'),
-      ev('stage', 29_500, 'finalizing'),
-    ];
-    expect(jobPhases(events)).toMatchObject({ totalMs: 30_000, encodeMs: 27_500, serialMs: 2500, assemblyMs: 1500, stages: ['encoding', 'assembling', 'finalizing'] });
+  it('when a chunked job completes, then encode runs from the encoding stage to finalizing (events in any order)', () => {
+    const events = [ev('completed', 30_000), ev('stage', 28_000, 'finalizing'), ev('queued', 0), ev('stage', 100, 'probing'), ev('stage', 500, 'encoding')];
+    expect(jobPhases(events)).toEqual({ totalMs: 30_000, encodeMs: 27_500, serialMs: 2500, stages: ['probing', 'encoding', 'finalizing'] });
   });
 
   it('when the job did not complete or never encoded, then jobPhases refuses, naming the events', () => {
     expect(() => jobPhases([ev('queued', 0), ev('cancelled', 5)])).toThrow('the job did not complete (events: queued, cancelled)');
     expect(() => jobPhases([])).toThrow('events: none');
     expect(() => jobPhases([ev('queued', 0), ev('completed', 5)])).toThrow('the job has no encoding stage (events: queued, completed)');
+  });
+});
+
+const part = (kind: PartRow['kind'], startedAtMs: number | null, completedAtMs: number | null, workerId: string | null = 'w1'): PartRow => ({
+  kind,
+  startedAtMs,
+  completedAtMs,
+  workerId,
+});
+
+describe('part facts from transcode_chunks', () => {
+  it('when every part finished, then part runs, workers and assembly (last part done → job finished) are read off', () => {
+    const rows = [part('audio', 1000, 4000, 'w1'), part('video', 1000, 21_000, 'w2'), part('video', 4000, 26_000, 'w1'), part('video', 21_000, 40_000, 'w2')];
+    expect(partFacts(rows, 41_500)).toEqual({ videoParts: 3, videoPartS: [20, 22, 19], audioS: 3, workers: 2, assemblyS: 1.5 });
+  });
+
+  it('when a part never finished, or there are none, then partFacts refuses', () => {
+    expect(() => partFacts([part('video', 0, 10), part('video', 5, null)], 20)).toThrow('1 of 2 parts have no finished run');
+    expect(() => partFacts([], 20)).toThrow('0 of 0 parts');
+  });
+
+  it('when parts cost more than the one-pass encode, then the per-part overhead is the excess over their count', () => {
+    expect(pipelinePerPartS([20, 22, 19, 21], 80)).toBeCloseTo(0.5);
+    expect(() => pipelinePerPartS([], 80)).toThrow(RangeError);
   });
 });
 
