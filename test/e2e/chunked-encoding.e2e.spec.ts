@@ -41,7 +41,7 @@ const FLASHES: [number, number][] = [
   [239 / 30, 241 / 30],
 ];
 // Bounds a hair early so a frame exactly at `from` is in and one at `to` is out, whatever the rounding.
-const during = (): string => FLASHES.map(([from, to]) => `between(t,${(from - 1e-4).toFixed(4)},${(to - 1e-4).toFixed(4)})`).join('+');
+const during = (time = 't'): string => FLASHES.map(([from, to]) => `between(${time},${(from - 1e-4).toFixed(4)},${(to - 1e-4).toFixed(4)})`).join('+');
 
 interface SourceCase {
   name: string;
@@ -56,8 +56,11 @@ const testsrc = (rate: string, durationS: number, then: string[] = []): string[]
   const graph = [`testsrc2=size=320x180:rate=${rate}:duration=${durationS}`, `drawbox=c=white:t=fill:enable='${during()}'`, 'noise=alls=24:allf=t', ...then];
   return ['-f', 'lavfi', '-i', graph.join(',')];
 };
-/** Silence with a 1 kHz click during each flash. */
-const clicks = (durationS: number): string[] => ['-f', 'lavfi', '-i', `aevalsrc='0.8*sin(2*PI*1000*t)*gt(${during()},0)':sample_rate=48000:duration=${durationS}`];
+/** Silence with a 1 kHz click during each flash; with a delay, the audio starts that much after the video (still in sync). */
+const clicks = (durationS: number, delayS = 0): string[] => {
+  const source = `aevalsrc='0.8*sin(2*PI*1000*t)*gt(${during(`t+${delayS}`)},0)':sample_rate=48000:duration=${durationS - delayS}`;
+  return [...(delayS > 0 ? ['-itsoffset', String(delayS)] : []), '-f', 'lavfi', '-i', source];
+};
 const aac = ['-c:a', 'aac', '-b:a', '128k'];
 
 const CASES: SourceCase[] = [
@@ -77,10 +80,12 @@ const CASES: SourceCase[] = [
     ext: 'mp4',
     chunkSeconds: 4,
   },
-  // 29.97 fps with a keyframe every 7 frames, in MPEG-TS (start time 1.4 s, seeking by bytes).
+  // 29.97 fps with a keyframe every 7 frames, in MPEG-TS (start time 1.4 s, seeking by bytes), the
+  // audio starting half a second after the video: a process that read the audio alone would start
+  // its timeline there.
   {
-    name: '29.97 fps, keyframes off the boundaries, MPEG-TS',
-    make: [...testsrc('30000/1001', 12), ...clicks(12), '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '7', '-bf', '2', ...aac],
+    name: '29.97 fps, keyframes off the boundaries, MPEG-TS, late audio',
+    make: [...testsrc('30000/1001', 12), ...clicks(12, 0.5), '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '7', '-bf', '2', ...aac],
     ext: 'ts',
     chunkSeconds: 4,
   },
@@ -115,6 +120,9 @@ interface Output {
 }
 
 interface Encoded {
+  input: string;
+  /** How much later than the video the audio starts in the source (ffprobe's stream start times). */
+  sourceAudioDelayS: number;
   plan: VideoTranscodePlan;
   chunks: ChunkRange[];
   single: Output;
@@ -134,10 +142,13 @@ async function probeJson(args: string[]): Promise<Record<string, unknown>> {
   return JSON.parse(stdout) as Record<string, unknown>;
 }
 
-async function planFor(input: string): Promise<VideoTranscodePlan> {
-  const plan = planLadder(parseProbe(await probeJson(['-show_format', '-show_streams', `file:${input}`])), LADDER, { zscale: true });
+async function planFor(input: string): Promise<{ plan: VideoTranscodePlan; audioDelayS: number }> {
+  const probe = await probeJson(['-show_format', '-show_streams', `file:${input}`]);
+  const plan = planLadder(parseProbe(probe), LADDER, { zscale: true });
   if (!plan.hasVideo) throw new Error(`${input} has no video`);
-  return plan;
+  const starts = new Map((probe.streams as { index: number; start_time?: string }[]).map((stream) => [stream.index, Number(stream.start_time ?? 0)]));
+  const audioDelayS = plan.audio ? starts.get(plan.audio.streamIndex)! - starts.get(plan.video.streamIndex)! : 0;
+  return { plan, audioDelayS };
 }
 
 function playlistSegments(text: string): { durations: string[]; uris: string[] } {
@@ -213,7 +224,7 @@ async function encodeBothWays(root: string, source: SourceCase): Promise<Encoded
   await mkdir(path.join(dir, 'thumbs-single'), { recursive: true });
   await mkdir(path.join(dir, 'thumbs-chunked'), { recursive: true });
   await ffmpeg(['-hide_banner', '-nostdin', '-v', 'error', '-y', ...source.make, input]);
-  const plan = await planFor(input);
+  const { plan, audioDelayS } = await planFor(input);
   const single = path.join(dir, 'single');
   const chunks = planChunks(plan.durationS, plan.segmentSeconds, { chunkSeconds: source.chunkSeconds, minDurationS: 0 });
   if (!chunks) throw new Error(`${source.name}: no chunks planned`);
@@ -232,7 +243,7 @@ async function encodeBothWays(root: string, source: SourceCase): Promise<Encoded
   const [singleOutput, chunkedOutput] = await Promise.all([readOutput(single, plan), readOutput(joined, plan)]);
   const top = plan.renditions[0]!.name;
   const chunkFrames = await Promise.all(chunks.map(async (chunk) => (await readRendition(path.join(chunkDir(chunk), top), 'v:0')).packets.length));
-  return { plan, chunks, single: singleOutput, chunked: chunkedOutput, chunkFrames, thumbnails };
+  return { input, sourceAudioDelayS: audioDelayS, plan, chunks, single: singleOutput, chunked: chunkedOutput, chunkFrames, thumbnails };
 }
 
 function frameTicks(plan: VideoTranscodePlan, name: string): number {
@@ -310,14 +321,15 @@ describe('chunked encoding matches the single pass on the real output (ffmpeg)',
       }
     });
 
-    it('starts the audio with the video and ends it with the single pass’s audio', () => {
-      const { plan, single, chunked } = get();
+    it('starts the audio where the source does relative to the video, and ends it with the single pass’s audio', () => {
+      const { plan, single, chunked, sourceAudioDelayS } = get();
       if (!plan.audio) {
         expect(chunked.audio).toBeNull();
         return;
       }
       const startGap = (output: Output): number => (output.audio!.packets[0]!.pts - output.video.get(plan.renditions[0]!.name)!.packets[0]!.pts) / TS_HZ;
-      expect(Math.abs(startGap(chunked))).toBeLessThanOrEqual(AUDIO_FRAME_S + 1e-6);
+      // The encoder's priming samples put the first audio packet one AAC frame early.
+      expect(Math.abs(startGap(chunked) - sourceAudioDelayS)).toBeLessThanOrEqual(AUDIO_FRAME_S + 1e-6);
       expect(startGap(chunked)).toBeCloseTo(startGap(single), 3);
       expect(chunked.audio!.packets.length).toBe(single.audio!.packets.length);
       expect(chunked.audio!.durations).toEqual(single.audio!.durations);
@@ -353,4 +365,14 @@ describe('chunked encoding matches the single pass on the real output (ffmpeg)',
     });
   });
 
+  it('stops reading the input soon after a chunk’s end (the first chunk of a long input does not decode the rest)', async () => {
+    const { input, plan, chunks } = encoded.get('b-frames')!;
+    const first = chunks[0]!;
+    const args = buildChunkVideoArgs(plan, first, { input, outputDir: path.join(root, 'first-chunk-again'), storyboardThumbnails: path.join(root, 'first-chunk-thumb-%04d.png') });
+    const log = await ffmpeg(args.map((arg) => (arg === 'error' ? 'verbose' : arg)));
+    const read = /Input stream #0:0 \(video\): (\d+) packets read/.exec(log);
+    // The chunk's frames, plus the second of seek lead, half a storyboard interval and decoder delay at most.
+    expect(Number(read?.[1])).toBeLessThanOrEqual(Math.ceil((first.durationS + 2) * 30));
+    expect(Number(read?.[1])).toBeGreaterThanOrEqual(first.durationS * 30);
+  });
 });

@@ -41,14 +41,26 @@ const OUTPUT_OFFSET_ARGS: readonly string[] = ['-output_ts_offset', String(CHUNK
 export const CHUNK_SEEK_LEAD_S = 1;
 
 /**
- * Opens another stream the single pass also uses, and writes none of it (-frames 0). For MPEG-TS and
+ * Opens another stream the single pass also uses, and writes none of it (-t 0; a packet limit such as
+ * -frames 1 would keep ffmpeg 5.1 reading and decoding to the end of the input). For MPEG-TS and
  * other inputs whose timestamps may jump, ffmpeg moves the zero of the timeline to the earliest start
  * of the streams a process uses: a process that read only the video would put the video's first frame
  * at 0 and one that read only the audio its first sample, losing the gap between them (A/V sync).
  * Using the same streams as the single pass gives every process the single pass's zero.
  */
 function sameStreamsAsSinglePass(streamIndex: number): string[] {
-  return ['-map', `0:${streamIndex}`, '-c', 'copy', '-frames', '0', '-f', 'null', '-'];
+  return ['-map', `0:${streamIndex}`, '-c', 'copy', '-t', '0', '-f', 'null', '-'];
+}
+
+/**
+ * The chunk's thumbnails, numbered as in the whole sheet (image2 counts from 1: thumbnail i is file
+ * i + 1). A chunk before the last stops after its own: `fps` only lets a thumbnail out once it has
+ * seen a frame from half an interval later, and the trim's end would take a whole interval more of
+ * decoding past the chunk (minutes, with the 2-minute interval of a 3-hour video).
+ */
+function storyboardOutputArgs(chunk: ChunkRange, thumbs: { first: number; end: number }, pattern: string): string[] {
+  const limit = chunk.last ? [] : ['-frames:v', String(thumbs.end - thumbs.first)];
+  return ['-map', STORYBOARD_LABEL, ...limit, '-f', 'image2', '-start_number', String(thumbs.first + 1), pattern];
 }
 
 function chunkWindow(chunk: ChunkRange): TimeWindow {
@@ -105,8 +117,7 @@ export function buildChunkVideoArgs(plan: VideoTranscodePlan, chunk: ChunkRange,
       attempt: io.attempt,
       startNumber: chunk.firstSegment,
     }),
-    // image2 numbers from 1: thumbnail i is file i + 1.
-    ...(thumbnails === undefined ? [] : ['-map', STORYBOARD_LABEL, '-f', 'image2', '-start_number', String(thumbs.first + 1), thumbnails]),
+    ...(thumbnails === undefined ? [] : storyboardOutputArgs(chunk, thumbs, thumbnails)),
     ...(plan.audio ? sameStreamsAsSinglePass(plan.audio.streamIndex) : []),
   ];
 }

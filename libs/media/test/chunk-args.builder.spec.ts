@@ -59,7 +59,7 @@ function hlsTail(segmentSeconds: number, startNumber: number | null, varStreamMa
 }
 
 /** Opens the other stream the single pass uses (writing none of it), so ffmpeg puts the timeline's zero where the single pass does. */
-const sameStreams = (index: number): string[] => ['-map', `0:${index}`, '-c', 'copy', '-frames', '0', '-f', 'null', '-'];
+const sameStreams = (index: number): string[] => ['-map', `0:${index}`, '-c', 'copy', '-t', '0', '-f', 'null', '-'];
 
 const TWO_RUNGS = { rungs: [{ height: 720 }, { height: 360 }], segmentSeconds: 2 };
 
@@ -81,7 +81,7 @@ describe('buildChunkVideoArgs', () => {
       '-force_key_frames:v', 'expr:gte(t,20+n_forced*2)',
       '-fps_mode:v', 'passthrough',
       ...hlsTail(2, 10, 'v:0,name:720p v:1,name:360p'),
-      '-map', '[storyboard]', '-f', 'image2', '-start_number', '21', '/tmp/job/storyboard/thumb_%04d.png',
+      '-map', '[storyboard]', '-frames:v', '20', '-f', 'image2', '-start_number', '21', '/tmp/job/storyboard/thumb_%04d.png',
       ...sameStreams(1),
     ]);
   });
@@ -147,8 +147,8 @@ describe('buildChunkVideoArgs', () => {
     expect(args).not.toContain('image2');
     expect(args).toContain('[0:0]fps=30,trim=start_pts=960:end_pts=1680,scale=640:360:flags=bicubic,format=yuv420p,setsar=1[v0]');
     // prettier-ignore
-    expect(buildChunkVideoArgs(long, chunk(2, 56, 24, 14, 6), IO).slice(-16)).toEqual([
-      '-map', '[storyboard]', '-f', 'image2', '-start_number', '3', '/tmp/job/storyboard/thumb_%04d.png',
+    expect(buildChunkVideoArgs(long, chunk(2, 56, 24, 14, 6), IO).slice(-18)).toEqual([
+      '-map', '[storyboard]', '-frames:v', '1', '-f', 'image2', '-start_number', '3', '/tmp/job/storyboard/thumb_%04d.png',
       ...sameStreams(1),
     ]);
   });

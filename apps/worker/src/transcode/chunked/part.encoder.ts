@@ -57,7 +57,8 @@ export async function encodePart(
     const sizes = uploader.sizes();
     const lists: Record<string, StoredSegment[]> = {};
     for (const name of names) {
-      const stored = (await uploader.storedSegments(name, ended)) ?? [];
+      // A part planned past the input's real end writes one 0 s segment: it holds nothing to play.
+      const stored = ((await uploader.storedSegments(name, ended)) ?? []).filter((segment) => segment.durationS > 0);
       const current = withSizes(name, stored, sizes);
       const earlier = options.claimed.segments[name] ?? [];
       // A re-run writes the same segments again; until it passes what a playlist may name already, that stays.
