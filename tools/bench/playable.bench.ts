@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { loadConfig } from '@reelforge/config';
 import type { Benchmark, BenchContext, BenchOutcome } from './bench.context.js';
 import { startBenchEnv } from './bench.env.js';
 import { submitTranscode, uploadFile } from './bench.http.js';
@@ -14,6 +15,10 @@ export const PLAYABLE_TARGET_S = 10;
 const RUNS = 3;
 const PLAYABLE_TIMEOUT_MS = 180_000;
 const RELEASE_TIMEOUT_MS = 60_000;
+const DEFAULT_CHUNKING = (() => {
+  const chunking = loadConfig({}).media.chunking;
+  return chunking ? `${chunking.minDurationS} s; parts of about ${chunking.chunkSeconds} s` : 'off';
+})();
 
 const lengthLabel = (s: number): string => (s < 60 ? `${s} s` : `${s / 60} min`);
 
@@ -77,6 +82,7 @@ async function run(ctx: BenchContext): Promise<BenchOutcome> {
       `1080p30 sources (testsrc2 + sine, ~20 Mbit/s), uploaded once each over HTTP (${uploads.join('; ')}; upload time not included), then ${RUNS} jobs per source on one worker process at the default settings (both cores, WORKER_CONCURRENCY=1).`,
       'Timed from POST /api/media/transcode to the moment GET status said playable (polled every 50 ms) and the master, every rendition playlist and each one\'s first segment had been fetched over HTTP; then the job is cancelled and the next run waits until the worker released it.',
       'Server side: the job row\'s queued_at → playable_at, on Postgres\' clock (no client polling in it).',
+      `At the default settings a source of CHUNK_MIN_DURATION_S (${DEFAULT_CHUNKING}) or longer is encoded in parts, here one after another on this one worker: the job is playable once the first part has a segment of every rendition.`,
     ],
   };
 }
