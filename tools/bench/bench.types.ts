@@ -1,4 +1,4 @@
-export const BENCH_NAMES = ['overhead', 'one-pass', 'upload-overlap', 'queue-throughput', 'memory', 'scaling'] as const;
+export const BENCH_NAMES = ['overhead', 'one-pass', 'upload-overlap', 'queue-throughput', 'memory', 'scaling', 'playable', 'chunking'] as const;
 export type BenchName = (typeof BENCH_NAMES)[number];
 
 export interface BenchOptions {

@@ -61,8 +61,23 @@ export class BenchInputs {
     return this.clip({ name: 'lowres-240p', width: 426, height: 240, durationS: this.quick ? 10 : 20 });
   }
 
+  /** Lengths of the time-to-playable sources, shortest first: 10 s, 3 min and 10 min (quick: 10, 30 and 60 s). */
+  playableLengthsS(): number[] {
+    return this.quick ? [10, 30, 60] : [10, 180, 600];
+  }
+
+  /** The long source of the chunking runs: 5 min of 1080p30 (quick: 60 s). */
+  longSource(): Promise<Clip> {
+    return this.fullHd(this.quick ? 60 : 300);
+  }
+
   async remove(): Promise<void> {
     await rm(this.dir, { recursive: true, force: true });
+  }
+
+  /** A 1080p30 source of this length, made on first use; named by length, so benchmarks share it. */
+  fullHd(durationS: number): Promise<Clip> {
+    return this.clip({ name: `1080p-${durationS}s`, width: 1920, height: 1080, durationS });
   }
 
   private clip(spec: ClipSpec): Promise<Clip> {

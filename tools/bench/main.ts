@@ -1,4 +1,4 @@
-// `npm run bench -- [--quick] [--json] [--only <name>]`: issue 8's six measurements, side by side in one run.
+// `npm run bench -- [--quick] [--json] [--only <name>]`: issue 8's six measurements and issue 13's two, side by side in one run.
 import { performance } from 'node:perf_hooks';
 import { BenchUsageError, parseBenchArgs, USAGE } from './bench.args.js';
 import type { Benchmark } from './bench.context.js';
@@ -6,18 +6,20 @@ import { startBenchPostgres } from './bench.services.js';
 import type { BenchOptions, BenchResult } from './bench.types.js';
 import { CleanupStack } from './cleanup.stack.js';
 import { encodeNeeds, runEncodeRounds, type EncodeRounds } from './encode.rounds.js';
+import { chunkingBench } from './chunking.bench.js';
 import { BenchInputs } from './inputs.factory.js';
 import { DEFAULT_MEDIA } from './ladder.plan.js';
 import { readMachineInfo, withLoadEnd } from './machine.info.js';
 import { memoryBench } from './memory.bench.js';
 import { onePassBench } from './one-pass.bench.js';
 import { overheadBench } from './overhead.bench.js';
+import { playableBench } from './playable.bench.js';
 import { queueThroughputBench } from './queue-throughput.bench.js';
 import { renderJson, renderTable, type BenchReport } from './report.printer.js';
 import { scalingBench } from './scaling.bench.js';
 import { uploadOverlapBench } from './upload-overlap.bench.js';
 
-const BENCHMARKS: Benchmark[] = [overheadBench, onePassBench, uploadOverlapBench, queueThroughputBench, memoryBench, scalingBench];
+const BENCHMARKS: Benchmark[] = [overheadBench, onePassBench, uploadOverlapBench, queueThroughputBench, memoryBench, scalingBench, playableBench, chunkingBench];
 
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 const cleanupError = (label: string, err: unknown) => log(`cleanup of ${label} failed: ${err instanceof Error ? err.message : String(err)}`);

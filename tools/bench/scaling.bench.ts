@@ -1,47 +1,21 @@
 import { performance } from 'node:perf_hooks';
-import { freePort } from '@reelforge/process';
 import { transcodeBullJobId } from '@reelforge/queue';
-import { spawnApp, type AppProcess } from '../../test/support/app-process.js';
 import type { Benchmark, BenchContext, BenchOutcome } from './bench.context.js';
 import { startBenchEnv, type BenchEnv } from './bench.env.js';
 import { addFile } from './bench.files.js';
-import { submitTranscode, waitForHttp } from './bench.http.js';
-import { stackEnv } from './bench.stack.js';
+import { submitTranscode } from './bench.http.js';
 import { median, medianMetric, ratio } from './bench.stats.js';
 import { watchCompletions, type CompletionWatcher } from './completion.watcher.js';
 import type { Clip } from './inputs.factory.js';
+import { startWorkerProcesses } from './worker.processes.js';
 
-const START_TIMEOUT_MS = 90_000;
 const RUNG = '360';
-
-async function startWorkers(env: BenchEnv, count: number): Promise<AppProcess[]> {
-  const workers: AppProcess[] = [];
-  try {
-    for (let i = 0; i < count; i += 1) {
-      const healthPort = await freePort();
-      const worker = await spawnApp('worker', {
-        ...stackEnv({ schema: env.schema, redisUrl: env.redis.url, queuePrefix: env.queuePrefix, storage: { kind: 'local', dir: env.storageDir } }),
-        WORKER_HEALTH_PORT: String(healthPort),
-        WORKER_CONCURRENCY: '1',
-        LADDER_HEIGHTS: RUNG,
-      });
-      workers.push(worker);
-      await waitForHttp(`http://127.0.0.1:${healthPort}/healthz`, START_TIMEOUT_MS, worker.alive).catch((err: Error) => {
-        throw new Error(`${err.message}\nworker output:\n${worker.output()}`);
-      });
-    }
-    return workers;
-  } catch (err) {
-    await Promise.all(workers.map((w) => w.terminate()));
-    throw err;
-  }
-}
 
 /** Jobs per minute with `workers` processes: from the first POST to the last completion. */
 async function jobsPerMinute(env: BenchEnv, watcher: CompletionWatcher, clip: Clip, jobs: number, workers: number): Promise<number> {
   const fileIds: string[] = [];
   for (let i = 0; i < jobs; i += 1) fileIds.push(await addFile(env.stack.files, clip, env.stack.api.storage));
-  const processes = await startWorkers(env, workers);
+  const processes = await startWorkerProcesses(env, Array.from({ length: workers }, () => ({ core: null, env: { WORKER_CONCURRENCY: '1', LADDER_HEIGHTS: RUNG } })));
   try {
     const started = performance.now();
     const bullIds: string[] = [];

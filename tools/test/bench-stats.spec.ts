@@ -73,7 +73,7 @@ describe('bench parsing helpers', () => {
   });
 
   it('when flags are given, then --quick, --json and --only (repeated or comma-separated) are understood', () => {
-    expect(parseBenchArgs([])).toMatchObject({ quick: false, json: false, only: ['overhead', 'one-pass', 'upload-overlap', 'queue-throughput', 'memory', 'scaling'] });
+    expect(parseBenchArgs([])).toMatchObject({ quick: false, json: false, only: ['overhead', 'one-pass', 'upload-overlap', 'queue-throughput', 'memory', 'scaling', 'playable', 'chunking'] });
     expect(parseBenchArgs(['--quick', '--json', '--only', 'scaling,overhead'])).toEqual({ quick: true, json: true, only: ['overhead', 'scaling'] });
     expect(parseBenchArgs(['--only=memory'])).toMatchObject({ only: ['memory'] });
     expect(() => parseBenchArgs(['--only', 'speed'])).toThrow(/unknown benchmark "speed"/);

@@ -15,7 +15,9 @@ export interface DevStack {
   apiToken: string;
   databaseUrl: string;
   redisUrl: string;
-  /** Resolves when either app process exits (it should not while the stack runs). */
+  /** One per worker process: its liveness endpoint (GET /metrics is served beside it). */
+  workerHealthUrls: string[];
+  /** Resolves when any app process exits (none should while the stack runs). */
   exited: Promise<{ app: string; code: number | null }>;
   stop(): Promise<void>;
 }
@@ -24,8 +26,10 @@ export interface DevStackOptions {
   config: Config;
   /** Origin the public HLS URLs name; defaults to this stack's own API. */
   publicBaseUrl?: string;
-  /** Port for the API; the worker's health port is picked free. */
+  /** Port for the API; each worker's health port is picked free. */
   port: number;
+  /** Worker processes to run (default 1), each with its own health/metrics port. */
+  workers?: number;
   log: (line: string) => void;
   /** Inherit the apps' output (npm start) or drop it unless they fail (demo). */
   appOutput: 'inherit' | 'quiet';
@@ -33,9 +37,9 @@ export interface DevStackOptions {
 
 /**
  * The zero-config development stack: Postgres and Redis from the environment when set, otherwise
- * embedded ones under .reelforge; migrations; then the API and one worker as child processes.
+ * embedded ones under .reelforge; migrations; then the API and the workers as child processes.
  */
-export async function startDevStack({ config, port, log, appOutput, publicBaseUrl }: DevStackOptions): Promise<DevStack> {
+export async function startDevStack({ config, port, log, appOutput, publicBaseUrl, workers = 1 }: DevStackOptions): Promise<DevStack> {
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
@@ -65,29 +69,46 @@ export async function startDevStack({ config, port, log, appOutput, publicBaseUr
       DATABASE_URL: databaseUrl,
       REDIS_URL: redisUrl,
       PORT: String(port),
-      WORKER_HEALTH_PORT: String(await freePort()),
       API_TOKENS: config.auth.apiTokens.length > 0 ? config.auth.apiTokens.join(',') : apiToken,
       PUBLIC_BASE_URL: publicBaseUrl ?? config.http.publicBaseUrl ?? `http://localhost:${port}`,
     };
     const guard = await detectOrphanGuard();
+    const children: { app: string; child: ChildProcess }[] = [];
     const api = spawnApp('api', env, appOutput, guard);
+    children.push({ app: 'api', child: api });
     stops.push(() => stopChild(api));
-    const worker = spawnApp('worker', env, appOutput, guard);
-    stops.push(() => stopChild(worker));
+    const healthPorts = await distinctFreePorts(workers, port);
+    const workerChildren = healthPorts.map((healthPort, i) => {
+      const child = spawnApp('worker', { ...env, WORKER_HEALTH_PORT: String(healthPort) }, appOutput, guard);
+      children.push({ app: workers === 1 ? 'worker' : `worker ${i + 1}`, child });
+      return child;
+    });
+    // Side by side: each finishes or releases its own job on SIGTERM.
+    stops.push(async () => void (await Promise.all(workerChildren.map(stopChild))));
+    const workerHealthUrls = healthPorts.map((healthPort) => `http://localhost:${healthPort}/healthz`);
     const exited = Promise.race(
-      [api, worker].map(
-        (child, i) => new Promise<{ app: string; code: number | null }>((resolve) => child.once('exit', (code) => resolve({ app: i === 0 ? 'api' : 'worker', code }))),
-      ),
+      children.map(({ app, child }) => new Promise<{ app: string; code: number | null }>((resolve) => child.once('exit', (code) => resolve({ app, code })))),
     );
     const apiUrl = `http://localhost:${port}`;
-    await Promise.race([waitForHttp(`${apiUrl}/readyz`, 60_000), exited.then(({ app, code }) => {
+    const ready = Promise.all([`${apiUrl}/readyz`, ...workerHealthUrls].map((url) => waitForHttp(url, 60_000)));
+    await Promise.race([ready, exited.then(({ app, code }) => {
       throw new Error(`the ${app} process exited with code ${code} during start-up; see its output above`);
     })]);
-    return { apiUrl, apiToken, databaseUrl, redisUrl, exited, stop: stopAll };
+    return { apiUrl, apiToken, databaseUrl, redisUrl, workerHealthUrls, exited, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;
   }
+}
+
+/** `count` free ports, none equal to another or to `taken` (each is only free until someone binds it). */
+async function distinctFreePorts(count: number, taken: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < count) {
+    const candidate = await freePort();
+    if (candidate !== taken) ports.add(candidate);
+  }
+  return [...ports];
 }
 
 /** A per-checkout development token, so the local API is never open without one. */

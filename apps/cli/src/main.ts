@@ -10,11 +10,13 @@ import { DOCTOR_ROLES } from './doctor/doctor.checks.js';
 import { runMigrate } from './commands/migrate.command.js';
 import { runReconcile } from './commands/reconcile.command.js';
 import { runUp } from './commands/up.command.js';
+import { parseWorkerCount } from './worker-count.js';
 
 const USAGE = `reelforge <command>
 
 Commands:
-  up                      start Postgres/Redis (embedded unless DATABASE_URL/REDIS_URL), the API and a worker
+  up [--workers N]        start Postgres/Redis (embedded unless DATABASE_URL/REDIS_URL), the API and N
+                          worker processes (default 1), each with its own health/metrics port
   demo [video]            run a video (default: a generated test clip) through the real API and queue
   migrate [--down]        apply database migrations (DATABASE_URL)
   reconcile               put back what Redis lost: queued/processing jobs, pending webhook deliveries
@@ -43,6 +45,7 @@ async function main(argv: string[]): Promise<number> {
       help: { type: 'boolean', short: 'h', default: false },
       json: { type: 'boolean', default: false },
       role: { type: 'string', default: 'api' },
+      workers: { type: 'string' },
     },
   });
   const [command, ...rest] = positionals;
@@ -63,10 +66,19 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${result.output}\n`);
     return result.exitCode;
   }
+  const workers = parseWorkerCount(values.workers);
+  if (values.workers !== undefined && command !== 'up') {
+    log(`--workers applies to the up command only (npm start -- --workers N)`);
+    return 2;
+  }
+  if (!workers.ok) {
+    log(workers.message);
+    return 2;
+  }
   const config = loadConfig(process.env, { role: command === 'up' || command === 'demo' ? 'api' : 'tool' });
   switch (command) {
     case 'up':
-      return runUp(config, log);
+      return runUp(config, workers.count, log);
     case 'demo':
       return runDemo({ config, input: rest[0], log });
     case 'migrate':
