@@ -130,11 +130,11 @@ export const EnvSchema = z
      */
     CHUNK_MIN_DURATION_S: z.coerce.number().int().min(0).max(24 * 3600).default(120),
     /**
-     * Target length of one part, rounded to a whole number of segments. A part costs about 0.3-1.2 s
-     * of CPU beyond its frames (startup, seek from the keyframe before it): 1-4 % at 30 s, and many
-     * parts spread evenly over the workers, so the last one does not leave the others idle for long.
+     * Target length of one part, rounded to a whole number of segments. A part costs about 0.6 s
+     * beyond its frames (startup, seek, storage, queue hop: BENCHMARKS.md §8), 2-3 % at 20 s, and many
+     * short parts spread evenly over the workers, so the last one does not leave the others idle long.
      */
-    CHUNK_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+    CHUNK_SECONDS: z.coerce.number().int().min(1).max(3600).default(20),
 
     // Largest input accepted at upload (and again by the worker): what one file may cost to decode.
     /** Coded pixels per frame; the default fits 8K UHD (7680x4320). */
