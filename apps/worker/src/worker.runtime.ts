@@ -118,7 +118,7 @@ export async function createWorkerRuntime(config: Config, logger: Logger): Promi
       logger,
       timeLimit: config.limits.jobTimeout,
       orphanGuard,
-      discardOutput: (fileId, jobId) => chunkedTranscode.discardOutput(fileId, jobId),
+      discardOutput: (fileId, jobId) => service.discardOutput(fileId, jobId),
       onPlayable: webhooks.notify,
       onSettled: webhooks.notify,
       reportProgress: async (part, update) => {
@@ -128,7 +128,7 @@ export async function createWorkerRuntime(config: Config, logger: Logger): Promi
         await parent?.updateProgress(progress);
       },
     },
-    { released: [SHUTDOWN_ABORT_REASON, LOCK_LOST_ABORT_REASON] },
+    { shutdown: SHUTDOWN_ABORT_REASON, lockLost: LOCK_LOST_ABORT_REASON },
   );
   const dispatch: JobHandler<'transcode'> = (job, token, signal) =>
     job.data.part ? partProcessor(job as Parameters<typeof partProcessor>[0], token, signal) : processor(job, token, signal);

@@ -20,7 +20,7 @@ import type { PlayableOutput, TranscodeService, TranscodeSource } from './transc
 export interface TranscodeProcessorDeps {
   jobs: JobsRepository;
   /** Long inputs: the parts' rows, and the split and assembly of a chunked attempt. */
-  chunked?: { chunks: Pick<ChunksRepository, 'readPlan' | 'list'>; transcode: ChunkedTranscode };
+  chunked?: { chunks: Pick<ChunksRepository, 'readPlan'>; transcode: ChunkedTranscode };
   /** The job row names its file; the file row names the source key. The queue payload is never trusted for either. */
   files: Pick<FilesRepository, 'findById'>;
   service: TranscodeService;

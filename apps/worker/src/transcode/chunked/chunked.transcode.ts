@@ -16,7 +16,7 @@ import {
 } from '@reelforge/media';
 import type { OrphanGuard } from '@reelforge/process';
 import { BULLMQ_MAX_PRIORITY, PRIORITY_BAND_WIDTH, type TranscodeJobPayload, type TranscodeQueue, type TranscodeResult } from '@reelforge/queue';
-import { jobOutputPrefix, masterKey, outputPrefix, STORYBOARD_IMAGE_NAME, STORYBOARD_VTT_NAME, type StorageDriver } from '@reelforge/storage';
+import { masterKey, outputPrefix, STORYBOARD_IMAGE_NAME, STORYBOARD_VTT_NAME, type StorageDriver } from '@reelforge/storage';
 import type { Job as BullJob } from 'bullmq';
 import { renditionRecords } from '../rendition.records.js';
 import type { TranscodeSource } from '../transcode.service.js';
@@ -141,11 +141,6 @@ export class ChunkedTranscode {
   async cleanUp(source: TranscodeSource): Promise<void> {
     const attempts = new Set((await this.deps.chunks.list(source.jobId)).map((part) => part.attempt));
     for (const attempt of attempts) await this.deps.storage.deletePrefix(`${outputPrefix(source.fileId, source.jobId, attempt)}/${PART_THUMBNAILS_DIR}`);
-  }
-
-  /** Removes whatever the job's attempts left (it was cancelled). */
-  async discardOutput(fileId: string, jobId: string): Promise<void> {
-    await this.deps.storage.deletePrefix(jobOutputPrefix(fileId, jobId));
   }
 
   private async storyboard(

@@ -48,7 +48,10 @@ export interface PartProcessorDeps {
 
 /** Abort reasons under which a part is given back to the queue, not failed (the processor's, for the same cases). */
 export interface PartAbortReasons {
-  released: readonly string[];
+  /** The worker's shutdown grace period ran out: the part goes back to the queue without spending a try. */
+  shutdown: string;
+  /** BullMQ could not renew the part's lock: someone else runs it now, there is nothing to move. */
+  lockLost: string;
 }
 
 type PartJob = BullJob<TranscodeJobPayload> & { data: { part: NonNullable<TranscodeJobPayload['part']> } };
@@ -149,10 +152,10 @@ export function createPartProcessor(deps: PartProcessorDeps, reasons: PartAbortR
       return { part: label, segments: done.reduce((n, c) => n + Object.values(c.segments).reduce((m, list) => m + list.length, 0), 0) };
     } catch (err) {
       if (deadline.signal.aborted && !signal?.aborted) return failJob(new JobTimeoutError(limitMs));
-      if (signal?.aborted && reasons.released.includes(String(signal.reason))) {
-        // Back to the queue without spending a try; the row stays `processing` and is claimed again.
-        log.warn('part released to the queue (worker shutdown or lost lock)');
-        if (token !== undefined && signal.reason !== 'lock-lost') {
+      if (signal?.aborted && (signal.reason === reasons.shutdown || signal.reason === reasons.lockLost)) {
+        // The row stays `processing`; whoever runs the part next claims it again.
+        log.warn({ reason: signal.reason }, 'part released (worker shutdown or lost lock)');
+        if (signal.reason === reasons.shutdown && token !== undefined) {
           await job.moveToDelayed(Date.now(), token);
           throw new DelayedError();
         }
