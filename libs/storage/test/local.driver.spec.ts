@@ -77,6 +77,25 @@ describe('LocalDriver', () => {
     expect(await readdir(join(rootDir, 'hls'))).not.toContain('a3');
   });
 
+  it('when a writer is still adding files while a prefix is deleted, then the delete succeeds (a worker stopping as its file is deleted)', async () => {
+    await driver.putStream('hls/a9/job/1/720p/seg_00000.ts', Readable.from(['x']));
+    let writing = true;
+    const writer = (async () => {
+      for (let n = 1; writing; n += 1) {
+        await driver.putStream(`hls/a9/job/1/720p/seg_${String(n).padStart(5, '0')}.ts`, Readable.from(['x'])).catch(() => undefined);
+      }
+    })();
+    try {
+      // Many rounds: each is a chance for a file to land between the tree walk and a directory's removal.
+      for (let round = 0; round < 20; round += 1) await driver.deletePrefix('hls/a9');
+    } finally {
+      writing = false;
+      await writer;
+    }
+    await driver.deletePrefix('hls/a9');
+    expect(await readdir(join(rootDir, 'hls'))).not.toContain('a9');
+  });
+
   it('when a key is a path through an existing file, then the write is a StorageError', async () => {
     await driver.putStream('uploads/a4', Readable.from(['file']));
 
