@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { ServiceUnavailableError } from '../http/app.errors.js';
 import { mayAccess, type Caller } from '../http/caller.js';
 import { OwnerEventStream } from './owner-event.stream.js';
-import { formatSseRetry } from './sse.format.js';
+import { startSseResponse } from './sse.response.js';
 import type { TranscodeEventsHub } from './transcode-events.hub.js';
 
 export interface OwnerEventsServiceDeps {
@@ -60,15 +60,7 @@ export class OwnerEventsService {
       release();
       return;
     }
-    res.status(200).set({
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
-    res.flushHeaders();
-    res.socket.setNoDelay(true);
-    res.write(formatSseRetry(2_000));
+    startSseResponse(res, 2_000);
     res.on('close', () => stream.close());
     this.streams.add(stream);
     log.info({ owner: caller.owner, admin: caller.admin }, 'owner event stream opened');

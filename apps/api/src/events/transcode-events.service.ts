@@ -5,7 +5,7 @@ import { ServiceUnavailableError, TooManyRequestsError } from '../http/app.error
 import type { Caller } from '../http/caller.js';
 import type { JobStatusReader } from '../media/job-status.reader.js';
 import { JobEventStream } from './job-event.stream.js';
-import { formatSseRetry } from './sse.format.js';
+import { startSseResponse } from './sse.response.js';
 import { isStreamId } from './stream-id.js';
 import type { TranscodeEventsHub } from './transcode-events.hub.js';
 
@@ -101,16 +101,7 @@ export class TranscodeEventsService {
       return this.openInSlot(request, release);
     }
 
-    res.status(200).set({
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      // nginx and DigitalOcean's proxies buffer responses unless told not to.
-      'x-accel-buffering': 'no',
-    });
-    res.flushHeaders();
-    res.socket?.setNoDelay(true);
-    res.write(formatSseRetry(this.deps.reconnectMs ?? 2_000));
+    startSseResponse(res, this.deps.reconnectMs ?? 2_000);
     res.on('close', () => stream.close());
     this.streams.add(stream);
     const resumedFrom = request.lastEventId !== undefined && isStreamId(request.lastEventId) ? request.lastEventId : undefined;

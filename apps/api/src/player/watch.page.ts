@@ -1,13 +1,9 @@
+import { escapeHtml } from '../http/html-escape.js';
+
 /** Where the page loads its scripts from; both are served by playerRoutes, never from a CDN. */
 export interface WatchPageAssets {
   hlsScriptUrl: string;
   clientScriptUrl: string;
-}
-
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char] as string);
 }
 
 /**
