@@ -151,6 +151,12 @@ describe('chunked encoding across workers', () => {
       await stack.storage.delete(originalKey(fileId));
       const failed = await waitForSettled(stack.baseUrl, fileId, { timeoutMs: LIMIT_MS });
       expect(failed.status).toBe('failed');
+      // A part already encoding when the job failed may still finish (and be kept): look once none runs.
+      await waitFor(
+        'the parts still running to stop',
+        async () => ((await stack.queue.getJobs(['active'])).some((job) => job.data.jobId === jobId) ? undefined : true),
+        { timeoutMs: LIMIT_MS },
+      );
       const kept = (await parts.list(jobId)).filter((p) => p.state === 'completed');
       expect(kept.map((p) => `${p.kind}${p.index}`)).toEqual(expect.arrayContaining(['video0']));
 
